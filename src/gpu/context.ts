@@ -1,0 +1,61 @@
+// Device acquisition, shared by the browser and Node (Dawn). One GPUDevice serves compute and rendering.
+
+export interface GpuContext {
+  device: GPUDevice;
+  /** Human-readable adapter name, e.g. "SwiftShader Device (Subzero)" or the GPU's description. */
+  adapterName: string;
+  /** True when the adapter is a CPU (software) implementation. */
+  software: boolean;
+  features: string[];
+  hasTimestamps: boolean;
+  /** Resolves when the device is lost (never resolves on a healthy device). */
+  lost: Promise<GPUDeviceLostInfo>;
+}
+
+export class NoWebGPUError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoWebGPUError';
+  }
+}
+
+export function describeAdapter(info: GPUAdapterInfo | undefined): string {
+  if (!info) return 'unknown adapter';
+  const parts = [info.description, info.vendor, info.architecture, info.device].filter((s) => s && s.length > 0);
+  return parts.length > 0 ? parts.join(' / ') : 'unnamed adapter';
+}
+
+/** Limits we ask for when the adapter offers them (larger storage buffers, more bindings). */
+const WANTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+] as const;
+
+export async function createContext(gpu: GPU | undefined, label = 'particle-lab'): Promise<GpuContext> {
+  if (!gpu) throw new NoWebGPUError('WebGPU is not available (navigator.gpu is missing).');
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new NoWebGPUError('WebGPU is present but no GPU adapter was found.');
+  const features: GPUFeatureName[] = [];
+  if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+  if (adapter.features.has('subgroups')) features.push('subgroups' as GPUFeatureName);
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) {
+    const v = (adapter.limits as unknown as Record<string, number>)[name];
+    if (typeof v === 'number') requiredLimits[name] = v;
+  }
+  const device = await adapter.requestDevice({ label, requiredFeatures: features, requiredLimits });
+  const adapterName = describeAdapter(adapter.info);
+  const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(adapterName);
+  return {
+    device,
+    adapterName,
+    software,
+    features: [...adapter.features].map(String).sort(),
+    hasTimestamps: device.features.has('timestamp-query'),
+    lost: device.lost,
+  };
+}

@@ -1,0 +1,184 @@
+// Parameter schemas: one place that validates values for the UI, the URL, the CLI and imported files.
+
+export interface NumberParam {
+  kind: 'number';
+  name: string;
+  label: string;
+  unit: string;
+  description: string;
+  default: number;
+  min: number;
+  max: number;
+  /** Open interval ends: `min < v` instead of `min <= v`. */
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+  integer?: boolean;
+  /** Changing it needs a rebuild of the system (buffers are resized); otherwise it applies live. */
+  rebuild?: boolean;
+  /** UI hint for a log-scale slider. */
+  log?: boolean;
+}
+
+export interface EnumParam {
+  kind: 'enum';
+  name: string;
+  label: string;
+  description: string;
+  options: readonly string[];
+  /** Meaning of each option, shown in the UI. */
+  optionLabels?: Record<string, string>;
+  default: string;
+  rebuild?: boolean;
+}
+
+export interface BooleanParam {
+  kind: 'boolean';
+  name: string;
+  label: string;
+  description: string;
+  default: boolean;
+  rebuild?: boolean;
+}
+
+export interface StringParam {
+  kind: 'string';
+  name: string;
+  label: string;
+  description: string;
+  default: string;
+  maxLength: number;
+  rebuild?: boolean;
+}
+
+export type ParamSpec = NumberParam | EnumParam | BooleanParam | StringParam;
+export type ParamValue = number | string | boolean;
+export type Params = Record<string, ParamValue>;
+
+/** A rule that involves several fields, e.g. "d must be divisible by heads". Returns a message or null. */
+export type CrossCheck = (p: Params) => string | null;
+
+export interface ParamSchema {
+  specs: readonly ParamSpec[];
+  checks?: readonly CrossCheck[];
+}
+
+export class ParamError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ParamError';
+  }
+}
+
+export function describeRange(s: ParamSpec): string {
+  switch (s.kind) {
+    case 'number': {
+      const lo = s.minExclusive ? '(' : '[';
+      const hi = s.maxExclusive ? ')' : ']';
+      const what = s.integer ? 'an integer' : 'a number';
+      return `${what} in ${lo}${s.min}, ${s.max}${hi}${s.unit ? ` ${s.unit}` : ''}`;
+    }
+    case 'enum':
+      return `one of ${s.options.join('|')}`;
+    case 'boolean':
+      return 'true or false';
+    case 'string':
+      return `a non-empty text of at most ${s.maxLength} characters`;
+  }
+}
+
+function fail(s: ParamSpec, got: unknown): never {
+  const shown = typeof got === 'string' ? JSON.stringify(got) : String(got);
+  throw new ParamError(s.name, `${s.name} must be ${describeRange(s)}; got ${shown}`);
+}
+
+/** Checks one typed value against its spec; returns it unchanged or throws ParamError. Never clamps. */
+export function checkValue(s: ParamSpec, v: unknown): ParamValue {
+  switch (s.kind) {
+    case 'number': {
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(s, v);
+      if (s.integer && !Number.isInteger(v)) fail(s, v);
+      const belowMin = s.minExclusive ? v <= s.min : v < s.min;
+      const aboveMax = s.maxExclusive ? v >= s.max : v > s.max;
+      if (belowMin || aboveMax) fail(s, v);
+      return v;
+    }
+    case 'enum':
+      if (typeof v !== 'string' || !s.options.includes(v)) fail(s, v);
+      return v;
+    case 'boolean':
+      if (typeof v !== 'boolean') fail(s, v);
+      return v;
+    case 'string':
+      if (typeof v !== 'string' || v.trim().length === 0 || v.length > s.maxLength) fail(s, v);
+      return v;
+  }
+}
+
+/** Parses a value given as text (URL, CLI, form field), then checks it. */
+export function parseValue(s: ParamSpec, text: string): ParamValue {
+  const t = text.trim();
+  switch (s.kind) {
+    case 'number': {
+      // Number('') is 0 and Number('0x10') is 16: accept plain decimal/scientific notation only.
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) fail(s, text);
+      return checkValue(s, Number(t));
+    }
+    case 'boolean':
+      if (t === 'true' || t === '1') return true;
+      if (t === 'false' || t === '0') return false;
+      return fail(s, text);
+    case 'enum':
+      return checkValue(s, t);
+    case 'string':
+      return checkValue(s, text);
+  }
+}
+
+export function specOf(schema: ParamSchema, name: string): ParamSpec {
+  const s = schema.specs.find((x) => x.name === name);
+  if (!s) {
+    const known = schema.specs.map((x) => x.name).join(', ');
+    throw new ParamError(name, `unknown parameter "${name}"; known parameters: ${known}`);
+  }
+  return s;
+}
+
+export function defaults(schema: ParamSchema): Params {
+  return Object.fromEntries(schema.specs.map((s) => [s.name, s.default]));
+}
+
+/** Runs the cross-field rules; throws the first failure. */
+export function checkAll(schema: ParamSchema, p: Params): Params {
+  for (const s of schema.specs) checkValue(s, p[s.name]);
+  for (const rule of schema.checks ?? []) {
+    const msg = rule(p);
+    if (msg) throw new ParamError(msg.split(' ')[0] ?? 'params', msg);
+  }
+  return p;
+}
+
+/** Merges typed overrides onto a base, validating every field (unknown names are errors). */
+export function withValues(schema: ParamSchema, base: Params, values: Record<string, unknown>): Params {
+  const out: Params = { ...base };
+  for (const [k, v] of Object.entries(values)) out[k] = checkValue(specOf(schema, k), v);
+  return checkAll(schema, out);
+}
+
+/** Merges text overrides (`key=value` pairs from a URL or CLI) onto a base. */
+export function withText(schema: ParamSchema, base: Params, values: Record<string, string>): Params {
+  const out: Params = { ...base };
+  for (const [k, v] of Object.entries(values)) out[k] = parseValue(specOf(schema, k), v);
+  return checkAll(schema, out);
+}
+
+export function formatValue(v: ParamValue): string {
+  return typeof v === 'number' ? String(v) : String(v);
+}
+
+/** Names of the fields whose change needs a rebuild. */
+export function needsRebuild(schema: ParamSchema, before: Params, after: Params): boolean {
+  return schema.specs.some((s) => s.rebuild && before[s.name] !== after[s.name]);
+}

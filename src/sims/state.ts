@@ -1,0 +1,61 @@
+// Full-state export/import as JSON: params, counters and GPU buffers (base64 little-endian float32/uint32).
+import { ParamError, withValues, type ParamSchema, type Params } from './params';
+
+export const STATE_FORMAT = 'particle-lab-state';
+export const STATE_VERSION = 1;
+
+export interface StateBuffer {
+  type: 'f32' | 'u32';
+  length: number;
+  base64: string;
+}
+
+export interface SimState {
+  format: typeof STATE_FORMAT;
+  version: number;
+  system: string;
+  params: Params;
+  step: number;
+  time: number;
+  buffers: Record<string, StateBuffer>;
+}
+
+export function encodeBuffer(data: Float32Array | Uint32Array): StateBuffer {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { type: data instanceof Float32Array ? 'f32' : 'u32', length: data.length, base64: btoa(bin) };
+}
+
+export function decodeBuffer(name: string, b: StateBuffer, expectedLength: number): Float32Array | Uint32Array {
+  if (!b || (b.type !== 'f32' && b.type !== 'u32') || typeof b.base64 !== 'string') {
+    throw new ParamError(`buffers.${name}`, `state buffer "${name}" is missing or malformed`);
+  }
+  if (b.length !== expectedLength) {
+    throw new ParamError(
+      `buffers.${name}`,
+      `state buffer "${name}" must have ${expectedLength} elements for these params; got ${b.length}`,
+    );
+  }
+  const bin = atob(b.base64);
+  if (bin.length !== expectedLength * 4) {
+    throw new ParamError(`buffers.${name}`, `state buffer "${name}" holds ${bin.length} bytes, expected ${expectedLength * 4}`);
+  }
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return b.type === 'f32' ? new Float32Array(bytes.buffer) : new Uint32Array(bytes.buffer);
+}
+
+/** Checks an imported object's envelope and params; buffers are checked by the system that owns them. */
+export function checkState(system: string, schema: ParamSchema, base: Params, raw: unknown): SimState {
+  if (typeof raw !== 'object' || raw === null) throw new ParamError('state', 'state file must be a JSON object');
+  const s = raw as Partial<SimState>;
+  if (s.format !== STATE_FORMAT) throw new ParamError('format', `state file format must be "${STATE_FORMAT}"; got ${JSON.stringify(s.format)}`);
+  if (s.version !== STATE_VERSION) throw new ParamError('version', `state file version must be ${STATE_VERSION}; got ${JSON.stringify(s.version)}`);
+  if (s.system !== system) throw new ParamError('system', `state file is for system "${String(s.system)}", not "${system}"`);
+  if (typeof s.step !== 'number' || !Number.isInteger(s.step) || s.step < 0) throw new ParamError('step', 'state step must be an integer ≥ 0');
+  if (typeof s.time !== 'number' || !Number.isFinite(s.time)) throw new ParamError('time', 'state time must be a finite number');
+  if (typeof s.buffers !== 'object' || s.buffers === null) throw new ParamError('buffers', 'state file has no buffers');
+  const params = withValues(schema, base, (s.params ?? {}) as Record<string, unknown>);
+  return { ...(s as SimState), params };
+}

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeContext } from '../src/gpu/node';
+import type { GpuContext } from '../src/gpu/context';
+import { Readback, storageBuffer, UniformStruct } from '../src/gpu/buffers';
+import { dispatch, kernel } from '../src/gpu/pipelines';
+import { GpuTimer } from '../src/gpu/timing';
+import saxpy from './fixtures/saxpy.wgsl?raw';
+
+let ctx: GpuContext;
+beforeAll(async () => {
+  ctx = await createNodeContext();
+  console.log(`adapter: ${ctx.adapterName}`);
+});
+afterAll(() => ctx.device.destroy());
+
+describe('gpu runtime', () => {
+  it('reports an adapter', () => {
+    expect(ctx.adapterName.length).toBeGreaterThan(0);
+    expect(Array.isArray(ctx.features)).toBe(true);
+  });
+
+  it('runs a kernel with a uniform struct laid out by WGSL rules, reading back through one staging buffer', async () => {
+    const { device } = ctx;
+    const n = 1000; // not a multiple of the workgroup size
+    const x = Float32Array.from({ length: n }, (_, i) => i * 0.5);
+    const y = Float32Array.from({ length: n }, (_, i) => 1 - i);
+    const xs = storageBuffer(device, 'x', x);
+    const ys = storageBuffer(device, 'y', y);
+    // Struct { n: u32, a: f32, offset: vec2f }: offset starts at byte 8.
+    const u = new UniformStruct(device, 'saxpy', { n: 'u32', a: 'f32', offset: 'vec2f' });
+    u.set({ n, a: 3, offset: [0.25, 0.5] }).upload();
+    const k = kernel(device, saxpy, 'main', { 0: u.buffer, 1: xs, 2: ys });
+    const timer = new GpuTimer(device);
+    const enc = device.createCommandEncoder();
+    const pass = timer.pass(enc, 'saxpy');
+    dispatch(pass, k, Math.ceil(n / 64));
+    pass.end();
+    timer.resolve(enc);
+    device.queue.submit([enc.finish()]);
+    const rb = new Readback(device);
+    const [a, b] = await Promise.all([rb.f32(ys), rb.f32(xs)]);
+    for (let i = 0; i < n; i++) expect(a[i]).toBeCloseTo(3 * x[i]! + y[i]! + 0.25 + 0.5, 4);
+    expect(b[7]).toBe(3.5);
+    await timer.collect();
+    const rep = timer.report();
+    if (rep.method === 'timestamp') expect(rep.perLabelMs.saxpy).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+// Relative base so `npm run build` output works from any static host or sub-path.
+export default defineConfig({
+  base: './',
+  build: { target: 'es2022', outDir: 'dist', chunkSizeWarningLimit: 2000 },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173 },
+});

@@ -49,6 +49,8 @@ export interface MetricInfo {
 export type PlotSpec =
   | { kind: 'series'; id: string; title: string; y: string[]; x?: string; logX?: boolean; logY?: boolean; yLabel?: string }
   | { kind: 'histogram'; id: string; title: string; histogram: string; xLabel?: string }
+  /** A histogram's history as a heatmap: x = time, y = bins (e.g. cosine similarity drifting to 1). */
+  | { kind: 'histogram-time'; id: string; title: string; histogram: string; yLabel?: string }
   | { kind: 'curves'; id: string; title: string; curves: string; logX?: boolean; logY?: boolean; xLabel?: string; yLabel?: string };
 
 /** What the viewport draws, straight from GPU storage buffers (no CPU copy per frame). */
@@ -67,6 +69,8 @@ export interface RenderView {
   sphere?: boolean;
   /** Past positions: a ring of `length` frames of `count` vec4<f32>; `head()` is the newest frame. */
   trails?: { buffer: GPUBuffer; length: number; head: () => number; filled: () => number };
+  /** Text labels attached to particles (e.g. words); positions are read back only at metric cadence. */
+  labels?: { text: string[]; read: () => Promise<Float32Array> };
   /** A line shown under the viewport (e.g. which projection is used for d > 3). */
   caption?: string;
 }

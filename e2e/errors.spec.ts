@@ -1,0 +1,53 @@
+// Bad input never crashes the lab: URL params, values typed in the panel, no WebGPU, a lost device.
+import { expect, test } from '@playwright/test';
+import { openLab, runUntil, stepCount } from './helpers';
+
+test('a bad URL param names the field and its range; the run falls back to defaults', async ({ page }) => {
+  await openLab(page, 'system=mips&preset=abp-mips&n=1024&phi=1.5');
+  const banner = page.getByTestId('banner-error');
+  await expect(banner).toContainText('phi');
+  await expect(banner).toContainText('1.5');
+  await expect(banner).toContainText(/phi must be .*[[(][^,\])]+, *1[\])]/);
+  const phi = await page.evaluate(() => window.__lab!.params!.phi);
+  expect(phi).toBeLessThan(1);
+  await runUntil(page, 3);
+});
+
+test('a bad value typed in the panel shows an inline message and changes nothing', async ({ page }) => {
+  await openLab(page);
+  const before = await page.evaluate(() => window.__lab!.params!.phi);
+  const input = page.locator('input[data-param=phi]');
+  await input.fill('1.5');
+  await input.press('Enter');
+  const msg = page.getByTestId('param-error-phi');
+  await expect(msg).toContainText(/phi must be .*1\.5/);
+  expect(await page.evaluate(() => window.__lab!.params!.phi)).toBe(before);
+  await input.fill('abc');
+  await input.press('Enter');
+  await expect(msg).toContainText('"abc"');
+  // A good value clears the message.
+  await input.fill(String(before));
+  await input.press('Enter');
+  await expect(msg).toHaveCount(0);
+});
+
+test('without WebGPU the page explains what is needed', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
+  await page.goto('/');
+  await expect(page.getByTestId('no-webgpu')).toBeVisible();
+  await expect(page.locator('lab-no-webgpu')).toContainText('Chrome or Edge 113+');
+});
+
+test('a lost device is re-initialised with the same params and the last snapshot', async ({ page }) => {
+  await openLab(page, 'system=mips&preset=abp-mips&n=512&seed=7');
+  await runUntil(page, 10); // pausing takes a state snapshot
+  const step = await stepCount(page);
+  await expect.poll(() => page.evaluate(() => window.__lab!.snapshotStep)).toBe(step);
+  await page.evaluate(() => window.__lab!.loseDevice());
+  await expect(page.getByTestId('banner-error')).toContainText('device was lost');
+  await expect.poll(() => page.evaluate(() => window.__lab!.recoveries), { timeout: 60_000 }).toBe(1);
+  await expect(page.getByTestId('banner-info')).toContainText('Recovered');
+  expect(await page.evaluate(() => window.__lab!.params!.seed)).toBe(7);
+  expect(await stepCount(page)).toBe(step);
+  await runUntil(page, step + 3);
+});

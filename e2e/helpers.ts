@@ -1,0 +1,59 @@
+// Shared e2e helpers: open the lab, wait for the test hook, read downloads, count particle pixels.
+import { expect, type Download, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+
+/** Small N keeps SwiftShader (CPU) fast; the default system is mips with its abp-mips preset. */
+export const SMALL = 'system=mips&preset=abp-mips&n=1024';
+
+export async function openLab(page: Page, query = SMALL): Promise<void> {
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+  await page.goto(`/?${query}`);
+  await page.waitForFunction(() => window.__lab?.ready === true, null, { timeout: 90_000 });
+}
+
+export async function stepCount(page: Page): Promise<number> {
+  return page.evaluate(() => window.__lab!.step);
+}
+
+/** Runs until the step count reaches `target` (then pauses when `pause`). */
+export async function runUntil(page: Page, target: number, pause = true): Promise<void> {
+  await page.evaluate(() => window.__lab!.play(true));
+  await page.waitForFunction((t) => window.__lab!.step >= t, target, { timeout: 120_000 });
+  if (pause) await page.evaluate(() => window.__lab!.play(false));
+}
+
+export async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; data: Buffer }> {
+  const [dl] = (await Promise.all([page.waitForEvent('download'), click()])) as [Download, void];
+  const path = await dl.path();
+  expect(path).toBeTruthy();
+  return { name: dl.suggestedFilename(), data: await readFile(path!) };
+}
+
+export function pngSize(png: Buffer): { width: number; height: number } {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/**
+ * Decodes a PNG in the page and counts pixels that differ from the viewport background (#0d1117)
+ * and are not grey (the box outline): i.e. coloured particle pixels.
+ */
+export async function particlePixels(page: Page, png: Buffer): Promise<{ total: number; particles: number }> {
+  return page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext('2d')!;
+    g.drawImage(bmp, 0, 0);
+    const d = g.getImageData(0, 0, bmp.width, bmp.height).data;
+    let particles = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const r = d[i]!, gg = d[i + 1]!, b = d[i + 2]!;
+      const spread = Math.max(r, gg, b) - Math.min(r, gg, b);
+      const nearBg = Math.abs(r - 13) + Math.abs(gg - 17) + Math.abs(b - 23) < 24;
+      if (!nearBg && spread > 24) particles++;
+    }
+    return { total: bmp.width * bmp.height, particles };
+  }, png.toString('base64'));
+}

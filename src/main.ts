@@ -1,0 +1,3 @@
+// Entry point: registers the systems and starts the lab shell.
+import './sims/index';
+import './ui/lab-app';

@@ -1,0 +1,44 @@
+// Exports (PNG, metrics CSV/JSON, state JSON), state import and "copy link".
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { base } from '../theme';
+
+export type ExportKind = 'png' | 'csv' | 'json' | 'curves' | 'state' | 'link';
+
+@customElement('lab-export-bar')
+export class ExportBar extends LitElement {
+  @property({ type: Boolean }) disabled = false;
+  /** The latest sample has curves (e.g. a convergence table): offer them as CSV. */
+  @property({ type: Boolean }) curves = false;
+
+  static override styles = [base, css`.row { display: flex; flex-wrap: wrap; gap: 6px; } input[type='file'] { display: none; }`];
+
+  private emit(kind: ExportKind): void {
+    this.dispatchEvent(new CustomEvent('export', { detail: kind, bubbles: true, composed: true }));
+  }
+
+  private picked(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) this.dispatchEvent(new CustomEvent('import-state', { detail: file, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const d = this.disabled;
+    return html`<h2>Export / share</h2>
+      <div class="row">
+        <button data-export="png" ?disabled=${d} @click=${() => this.emit('png')} title="Screenshot of the viewport">PNG</button>
+        <button data-export="csv" ?disabled=${d} @click=${() => this.emit('csv')} title="Metric time series as CSV">Metrics CSV</button>
+        <button data-export="json" ?disabled=${d} @click=${() => this.emit('json')} title="All samples (scalars, histograms, curves) as JSON">Metrics JSON</button>
+        ${this.curves
+          ? html`<button data-export="curves" ?disabled=${d} @click=${() => this.emit('curves')} title="The latest curves (e.g. the convergence table) as CSV">Curves CSV</button>`
+          : nothing}
+        <button data-export="state" ?disabled=${d} @click=${() => this.emit('state')} title="Full state (params + GPU buffers) to resume later">State JSON</button>
+        <label><button data-testid="import" ?disabled=${d} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}
+          title="Resume from a state JSON file">Import state…</button>
+          <input type="file" data-testid="import-file" accept="application/json,.json" @change=${this.picked} /></label>
+        <button data-export="link" @click=${() => this.emit('link')} title="Copy a link with the system, preset, seed and params">Copy link</button>
+      </div>`;
+  }
+}

@@ -1,0 +1,371 @@
+// The lab shell: sidebar controls, the viewport, the live plots. Wires the Lit components to the
+// LabRunner (simulation + viewport + loop) and keeps the URL in step with the run.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { NoWebGPUError } from '../gpu/context';
+import { presetParams } from '../sims/config';
+import { withText, type Params } from '../sims/params';
+import { getSystem, listSystems } from '../sims/registry';
+import type { MetricSample } from '../sims/types';
+import { saveBlob, saveText } from './download';
+import { LabRunner, type MessageKind } from './runner';
+import { installTestHook } from './test-hook';
+import { readUrl, writeQuery } from './url-state';
+import { base } from './theme';
+import type { ExportKind } from './components/export-bar';
+import type { Message } from './components/banner';
+import type { ParamInput } from './components/param-field';
+import './components/banner';
+import './components/export-bar';
+import './components/no-webgpu';
+import './components/param-panel';
+import './components/readout';
+import './components/run-controls';
+import './components/sim-actions';
+import './components/system-picker';
+import './plots/lab-plot';
+
+/** The latest curves (e.g. a convergence table) as CSV: plot,curve,x,y,slope. */
+function curvesCSV(s: MetricSample | undefined): string {
+  const rows = ['plot,curve,x,y,slope'];
+  for (const [plot, curves] of Object.entries(s?.curves ?? {})) {
+    for (const c of curves) c.x.forEach((x, i) => rows.push([plot, c.label, x, c.y[i] ?? '', c.slope ?? ''].join(',')));
+  }
+  return rows.join('\n') + '\n';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+@customElement('particle-lab')
+export class ParticleLab extends LitElement {
+  @state() private phase: 'starting' | 'ready' | 'no-webgpu' | 'failed' = 'starting';
+  @state() private failure = '';
+  @state() private params: Params = {};
+  @state() private errors: Record<string, string> = {};
+  @state() private messages: Message[] = [];
+  @state() private plotVersion = 0;
+  @state() private runningAction = '';
+  @state() private tick = 0;
+  @query('#viewport') private viewportHost!: HTMLElement;
+  runner: LabRunner | undefined;
+  private nextMessageId = 1;
+  latest: MetricSample | undefined;
+
+  static override styles = [
+    base,
+    css`
+      :host { display: grid; grid-template-columns: 340px 1fr; grid-template-rows: auto 1fr; height: 100vh; background: #0d1117; }
+      header { grid-column: 1 / -1; display: flex; align-items: baseline; gap: 12px; padding: 8px 14px; border-bottom: 1px solid #21262d; }
+      header h1 { font-size: 16px; margin: 0; }
+      header .adapter { margin-left: auto; font-size: 12px; }
+      aside { overflow-y: auto; padding: 10px 14px 24px; border-right: 1px solid #21262d; }
+      aside section { margin-bottom: 14px; }
+      main { overflow-y: auto; padding: 10px 14px 24px; min-width: 0; }
+      .stage { position: relative; height: min(62vh, 640px); min-height: 320px; border: 1px solid #30363d; border-radius: 8px; overflow: hidden; background: #0d1117; }
+      .stage canvas { display: block; position: absolute; inset: 0; touch-action: none; }
+      .labels { position: absolute; inset: 0; pointer-events: none; overflow: hidden; }
+      .label { position: absolute; left: 0; top: 0; font: 11px system-ui, sans-serif; color: #f0f6fc; text-shadow: 0 0 3px #000, 0 0 2px #000; white-space: nowrap; margin: -16px 0 0 4px; }
+      .hint { position: absolute; right: 8px; bottom: 6px; font-size: 11px; color: #6e7681; pointer-events: none; }
+      .under { display: flex; justify-content: space-between; gap: 10px; margin: 6px 2px 10px; flex-wrap: wrap; }
+      .caption { color: #8b949e; font-size: 12px; }
+      .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 10px; }
+      .starting { position: absolute; inset: 0; display: grid; place-items: center; color: #8b949e; }
+      .failed { padding: 40px; color: #ff7b72; }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKey);
+    installTestHook(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKey);
+    this.runner?.dispose();
+  }
+
+  override async firstUpdated(): Promise<void> {
+    try {
+      this.runner = await LabRunner.create(this.viewportHost, {
+        changed: () => this.tick++,
+        sampled: (s) => {
+          this.latest = s;
+          this.schedulePlots();
+        },
+        message: (kind, text) => this.say(kind, text),
+      });
+    } catch (e) {
+      if (e instanceof NoWebGPUError) {
+        this.failure = e.message;
+        this.phase = 'no-webgpu';
+      } else {
+        this.failure = `Could not start WebGPU: ${errorText(e)}`;
+        this.phase = 'failed';
+      }
+      return;
+    }
+    let choice;
+    try {
+      choice = readUrl(location.search);
+    } catch (e) {
+      this.failure = errorText(e);
+      this.phase = 'failed';
+      return;
+    }
+    for (const err of choice.errors) this.say('error', err);
+    try {
+      await this.runner.load(choice.def, choice.preset, choice.params);
+    } catch (e) {
+      this.say('error', `Could not start ${choice.def.id} with these params: ${errorText(e)}. Using the preset's values.`);
+      await this.runner.load(choice.def, choice.preset, presetParams(choice.def, choice.preset));
+    }
+    this.afterLoad();
+    this.phase = 'ready';
+  }
+
+  /** The newest sample that carries curves (curves come from on-demand actions). */
+  private lastCurves(): MetricSample | undefined {
+    const samples = this.runner?.log.samples ?? [];
+    for (let i = samples.length - 1; i >= 0; i--) {
+      const c = samples[i]!.curves;
+      if (c && Object.keys(c).length > 0) return samples[i];
+    }
+    return undefined;
+  }
+
+  private plotTimer = 0;
+
+  /** Redraws plots at most ~5 times a second (samples can come faster). */
+  private schedulePlots(): void {
+    if (this.plotTimer) return;
+    this.plotTimer = window.setTimeout(() => {
+      this.plotTimer = 0;
+      this.plotVersion++;
+    }, 200);
+  }
+
+  private afterLoad(): void {
+    const r = this.runner!;
+    this.params = { ...r.sim!.params };
+    this.errors = {};
+    this.latest = undefined;
+    this.plotVersion++;
+    this.syncUrl();
+    void r.sampleNow();
+  }
+
+  private syncUrl(): void {
+    const r = this.runner;
+    if (!r?.sim) return;
+    history.replaceState(null, '', writeQuery(r.def, r.preset, r.sim.params) + location.hash);
+  }
+
+  say(kind: MessageKind, text: string): void {
+    const msg = { id: this.nextMessageId++, kind, text };
+    this.messages = [...this.messages.filter((m) => m.text !== text), msg].slice(-6);
+    if (kind === 'info') setTimeout(() => this.dismiss(msg.id), 8000);
+  }
+
+  private dismiss(id: number): void {
+    this.messages = this.messages.filter((m) => m.id !== id);
+  }
+
+  private readonly onKey = (e: KeyboardEvent): void => {
+    if (e.code !== 'Space' || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.composedPath()[0] as HTMLElement | undefined;
+    const tag = t?.tagName?.toLowerCase();
+    if (tag === 'input' || tag === 'select' || tag === 'textarea' || t?.isContentEditable) return;
+    e.preventDefault();
+    if (e.repeat) return;
+    // A focused button would also "click" on key-up: take the focus away so space only plays/pauses.
+    if (tag === 'button') t!.blur();
+    this.togglePlay();
+  };
+
+  togglePlay(): void {
+    const r = this.runner;
+    if (!r?.sim) return;
+    r.setPlaying(!r.playing);
+  }
+
+  private async guarded(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.say('error', `${what}: ${errorText(e)}`);
+    }
+  }
+
+  private async changeSystem(id: string): Promise<void> {
+    await this.guarded('Could not switch system', async () => {
+      const def = getSystem(id);
+      this.runner!.playing = false;
+      await this.runner!.load(def, def.defaultPreset, presetParams(def));
+      this.afterLoad();
+    });
+  }
+
+  private async changePreset(name: string): Promise<void> {
+    await this.guarded('Could not load the preset', async () => {
+      const def = this.runner!.def;
+      await this.runner!.load(def, name, presetParams(def, name));
+      this.afterLoad();
+    });
+  }
+
+  /** A value typed in the panel: validated by the schema; rejected values show inline and change nothing. */
+  async changeParam({ name, text }: ParamInput): Promise<void> {
+    const r = this.runner;
+    if (!r?.sim) return;
+    let next: Params;
+    try {
+      next = withText(r.def.schema, r.sim.params, { [name]: text });
+    } catch (e) {
+      this.errors = { ...this.errors, [name]: errorText(e) };
+      return;
+    }
+    const { [name]: _, ...rest } = this.errors;
+    this.errors = rest;
+    await this.guarded(`Could not apply ${name}`, async () => {
+      await r.setParams(next);
+      this.params = { ...r.sim!.params };
+      this.syncUrl();
+      void r.sampleNow();
+    });
+  }
+
+  private async runAction(name: string): Promise<void> {
+    this.runningAction = name;
+    await this.guarded('The action failed', () => this.runner!.runAction(name));
+    this.runningAction = '';
+  }
+
+  private fileName(ext: string): string {
+    const r = this.runner!;
+    return `${r.def.id}-${r.preset}-step${r.stepCount}.${ext}`;
+  }
+
+  private async doExport(kind: ExportKind): Promise<void> {
+    const r = this.runner;
+    if (!r?.sim) return;
+    await this.guarded('Export failed', async () => {
+      switch (kind) {
+        case 'png':
+          saveBlob(await r.viewport.capture(), this.fileName('png'));
+          break;
+        case 'csv':
+          saveText(r.log.toCSV(), this.fileName('metrics.csv'), 'text/csv');
+          break;
+        case 'json':
+          saveText(r.log.toJSON({ preset: r.preset, params: r.sim!.params, url: location.href }), this.fileName('metrics.json'), 'application/json');
+          break;
+        case 'curves':
+          saveText(curvesCSV(this.lastCurves()), this.fileName('curves.csv'), 'text/csv');
+          break;
+        case 'state':
+          saveText(JSON.stringify(await r.exportState()), this.fileName('state.json'), 'application/json');
+          break;
+        case 'link': {
+          this.syncUrl();
+          try {
+            await navigator.clipboard.writeText(location.href);
+            this.say('info', `Link copied: ${location.href}`);
+          } catch {
+            this.say('info', `Copy this link: ${location.href}`);
+          }
+          break;
+        }
+      }
+    });
+  }
+
+  async importFile(file: File): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await file.text());
+    } catch (e) {
+      this.say('error', `Could not import "${file.name}": it is not valid JSON (${errorText(e)}). The current run continues.`);
+      return;
+    }
+    try {
+      await this.runner!.importState(raw);
+      this.afterLoad();
+      this.say('info', `Imported "${file.name}": resumed at step ${this.runner!.stepCount}.`);
+    } catch (e) {
+      this.say('error', `Could not import "${file.name}": ${errorText(e)}. The current run continues.`);
+    }
+  }
+
+  override render() {
+    if (this.phase === 'no-webgpu') return html`<lab-no-webgpu reason=${this.failure} style="grid-column:1/-1;grid-row:1/-1"></lab-no-webgpu>`;
+    const r = this.runner;
+    const sim = r?.sim;
+    const def = sim ? r!.def : undefined;
+    const ready = this.phase === 'ready' && !!sim && !r!.busy;
+    return html`
+      <header>
+        <h1>Particle Lab</h1>
+        <span class="muted">${def?.title ?? ''}</span>
+        <span class="adapter muted" data-testid="adapter">${r ? `WebGPU · ${r.ctx.adapterName}${r.ctx.software ? ' (software)' : ''}` : ''}</span>
+      </header>
+      <aside>
+        ${def
+          ? html`
+              <section>
+                <lab-system-picker .systems=${listSystems()} system=${def.id} preset=${r!.preset}
+                  @system-change=${(e: CustomEvent<string>) => this.changeSystem(e.detail)}
+                  @preset-change=${(e: CustomEvent<string>) => this.changePreset(e.detail)}></lab-system-picker>
+              </section>
+              <section>
+                <lab-run-controls ?playing=${r!.playing} ?disabled=${!ready} stepsPerFrame=${r!.stepsPerFrame}
+                  @play-toggle=${() => this.togglePlay()}
+                  @reset=${() => this.guarded('Reset failed', async () => { await r!.reset(); void r!.sampleNow(); })}
+                  @step=${(e: CustomEvent<number>) => { r!.stepN(e.detail); void r!.sampleNow(); }}
+                  @speed=${(e: CustomEvent<number>) => { r!.stepsPerFrame = e.detail; this.tick++; }}></lab-run-controls>
+              </section>
+              <section>
+                <lab-sim-actions .actions=${sim!.actions ?? []} running=${this.runningAction}
+                  @action=${(e: CustomEvent<string>) => this.runAction(e.detail)}></lab-sim-actions>
+              </section>
+              <section>
+                <lab-param-panel .schema=${def.schema} .params=${this.params} .errors=${this.errors}
+                  @param-input=${(e: CustomEvent<ParamInput>) => this.changeParam(e.detail)}></lab-param-panel>
+              </section>
+              <section>
+                <lab-export-bar ?disabled=${!ready} ?curves=${!!this.lastCurves()}
+                  @export=${(e: CustomEvent<ExportKind>) => this.doExport(e.detail)}
+                  @import-state=${(e: CustomEvent<File>) => this.importFile(e.detail)}></lab-export-bar>
+              </section>
+            `
+          : nothing}
+      </aside>
+      <main>
+        <lab-banner .messages=${this.messages} @dismiss=${(e: CustomEvent<number>) => this.dismiss(e.detail)}></lab-banner>
+        <div class="stage" id="viewport" data-testid="viewport">
+          ${this.phase === 'starting' ? html`<div class="starting">Starting WebGPU…</div>` : nothing}
+          ${this.phase === 'failed' ? html`<div class="failed" role="alert">${this.failure}</div>` : nothing}
+          ${sim ? html`<div class="hint">${sim.render.dims === 2 ? 'drag: pan · wheel: zoom' : 'drag: orbit · right-drag: pan · wheel: zoom'}</div>` : nothing}
+        </div>
+        <div class="under">
+          <span class="caption" data-testid="caption">${sim?.render.caption ?? ''}</span>
+          ${sim ? html`<lab-readout .stats=${{ ...r!.stats }} step=${sim.stepCount} time=${sim.time} count=${sim.render.count}></lab-readout>` : nothing}
+        </div>
+        <section class="plots">
+          ${def?.plots.map(
+            (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} version=${this.plotVersion}></lab-plot>`,
+          )}
+        </section>
+      </main>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'particle-lab': ParticleLab;
+  }
+}

@@ -1,0 +1,217 @@
+// Draws one PlotSpec from a metric history with d3 (no Lit here): series, histogram,
+// histogram-time (heatmap) and curves (log–log with fitted slopes in the legend).
+import * as d3 from 'd3';
+import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
+
+const M = { top: 10, right: 12, bottom: 34, left: 52 };
+const PALETTE = ['#58a6ff', '#f78166', '#3fb950', '#d2a8ff', '#e3b341', '#79c0ff', '#ff7b72', '#56d364'];
+const MAX_POINTS = 1500;
+const MAX_COLUMNS = 300;
+
+type Scale = d3.ScaleLinear<number, number> | d3.ScaleLogarithmic<number, number>;
+
+export interface PlotContext {
+  svg: SVGSVGElement;
+  width: number;
+  height: number;
+  metrics: readonly MetricInfo[];
+}
+
+export interface LegendItem {
+  label: string;
+  color: string;
+}
+
+function labelOf(metrics: readonly MetricInfo[], name: string): string {
+  const m = metrics.find((x) => x.name === name);
+  if (!m) return name;
+  return m.unit ? `${m.label} (${m.unit})` : m.label;
+}
+
+function finitePositive(v: number, log: boolean): boolean {
+  return Number.isFinite(v) && (!log || v > 0);
+}
+
+function scale(log: boolean, domain: [number, number], range: [number, number]): Scale {
+  let [a, b] = domain;
+  if (!(Number.isFinite(a) && Number.isFinite(b))) [a, b] = log ? [1, 10] : [0, 1];
+  if (a === b) {
+    if (log) [a, b] = [a / 2, b * 2];
+    else [a, b] = [a - (Math.abs(a) || 1) * 0.5, b + (Math.abs(b) || 1) * 0.5];
+  }
+  return log ? d3.scaleLog().domain([a, b]).range(range).nice() : d3.scaleLinear().domain([a, b]).range(range).nice();
+}
+
+function frame(ctx: PlotContext, x: Scale, y: Scale, xLabel: string, yLabel: string) {
+  const svg = d3.select(ctx.svg);
+  svg.selectAll('*').remove();
+  svg.attr('viewBox', `0 0 ${ctx.width} ${ctx.height}`).attr('width', ctx.width).attr('height', ctx.height);
+  const g = svg.append('g');
+  const ticksX = Math.max(2, Math.floor((ctx.width - M.left - M.right) / 70));
+  const fmt = (s: Scale) => (s.domain()[1]! > 1e4 || Math.abs(s.domain()[0]!) > 1e4 || Math.abs(s.domain()[1]!) < 1e-2 ? '.1e' : '~g');
+  g.append('g')
+    .attr('class', 'axis')
+    .attr('transform', `translate(0,${ctx.height - M.bottom})`)
+    .call(d3.axisBottom(x).ticks(ticksX, fmt(x)));
+  g.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(y).ticks(5, fmt(y)));
+  g.append('text')
+    .attr('class', 'axis-label')
+    .attr('x', (M.left + ctx.width - M.right) / 2)
+    .attr('y', ctx.height - 4)
+    .attr('text-anchor', 'middle')
+    .text(xLabel);
+  g.append('text')
+    .attr('class', 'axis-label')
+    .attr('transform', `translate(12,${(M.top + ctx.height - M.bottom) / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle')
+    .text(yLabel);
+  return g;
+}
+
+function thin<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const stride = items.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(items[Math.floor(i * stride)]!);
+  out.push(items[items.length - 1]!);
+  return out;
+}
+
+/** Draws the plot and returns its legend (rendered by the Lit component). */
+export function drawPlot(ctx: PlotContext, spec: PlotSpec, samples: readonly MetricSample[]): LegendItem[] {
+  switch (spec.kind) {
+    case 'series':
+      return drawSeries(ctx, spec, samples);
+    case 'histogram':
+      return drawHistogram(ctx, spec, samples);
+    case 'histogram-time':
+      return drawHeatmap(ctx, spec, samples);
+    case 'curves':
+      return drawCurves(ctx, spec, samples);
+  }
+}
+
+function empty(ctx: PlotContext, text: string): LegendItem[] {
+  const svg = d3.select(ctx.svg);
+  svg.selectAll('*').remove();
+  svg.attr('viewBox', `0 0 ${ctx.width} ${ctx.height}`).attr('width', ctx.width).attr('height', ctx.height);
+  svg.append('text').attr('class', 'empty').attr('x', ctx.width / 2).attr('y', ctx.height / 2).attr('text-anchor', 'middle').text(text);
+  return [];
+}
+
+function drawSeries(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'series' }>, samples: readonly MetricSample[]): LegendItem[] {
+  const logX = !!spec.logX;
+  const logY = !!spec.logY;
+  const xOf = (s: MetricSample) => (spec.x ? (s.scalars[spec.x] ?? NaN) : s.time);
+  const series = spec.y.map((name) =>
+    thin(
+      samples.map((s) => [xOf(s), s.scalars[name] ?? NaN] as [number, number]).filter(([x, y]) => finitePositive(x, logX) && finitePositive(y, logY)),
+      MAX_POINTS,
+    ),
+  );
+  const all = series.flat();
+  if (all.length === 0) return empty(ctx, 'waiting for samples…');
+  const x = scale(logX, d3.extent(all, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
+  const yExt = d3.extent(all, (p) => p[1]) as [number, number];
+  const y = scale(logY, logY ? yExt : [Math.min(0, yExt[0]), yExt[1]], [ctx.height - M.bottom, M.top]);
+  const xLabel = spec.x ? labelOf(ctx.metrics, spec.x) : 'time';
+  const yLabel = spec.yLabel ?? (spec.y.length === 1 ? labelOf(ctx.metrics, spec.y[0]!) : '');
+  const g = frame(ctx, x, y, xLabel, yLabel);
+  const line = d3
+    .line<[number, number]>()
+    .x((p) => x(p[0]))
+    .y((p) => y(p[1]));
+  series.forEach((pts, i) => {
+    g.append('path').attr('class', 'series').attr('fill', 'none').attr('stroke', PALETTE[i % PALETTE.length]!).attr('stroke-width', 1.6).attr('d', line(pts));
+  });
+  return spec.y.map((name, i) => ({ label: labelOf(ctx.metrics, name), color: PALETTE[i % PALETTE.length]! }));
+}
+
+function drawHistogram(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogram' }>, samples: readonly MetricSample[]): LegendItem[] {
+  const latest = [...samples].reverse().find((s) => s.histograms?.[spec.histogram]);
+  const h = latest?.histograms?.[spec.histogram];
+  if (!h || h.counts.length === 0) return empty(ctx, 'waiting for samples…');
+  const total = d3.sum(h.counts) || 1;
+  const x = scale(false, [h.edges[0]!, h.edges[h.edges.length - 1]!], [M.left, ctx.width - M.right]);
+  const y = scale(false, [0, (d3.max(h.counts) ?? 1) / total], [ctx.height - M.bottom, M.top]);
+  const g = frame(ctx, x, y, spec.xLabel ?? h.label, 'fraction');
+  g.append('g')
+    .selectAll('rect')
+    .data(h.counts)
+    .join('rect')
+    .attr('class', 'bar')
+    .attr('x', (_, i) => x(h.edges[i]!))
+    .attr('width', (_, i) => Math.max(0.5, x(h.edges[i + 1]!) - x(h.edges[i]!) - 1))
+    .attr('y', (c) => y(c / total))
+    .attr('height', (c) => Math.max(0, y(0) - y(c / total)))
+    .attr('fill', PALETTE[0]!);
+  return [{ label: `${h.label} at step ${latest!.step}`, color: PALETTE[0]! }];
+}
+
+function drawHeatmap(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogram-time' }>, samples: readonly MetricSample[]): LegendItem[] {
+  const cols = thin(
+    samples.filter((s) => s.histograms?.[spec.histogram]),
+    MAX_COLUMNS,
+  );
+  if (cols.length === 0) return empty(ctx, 'waiting for samples…');
+  const edges = cols[cols.length - 1]!.histograms![spec.histogram]!.edges;
+  const t0 = cols[0]!.time;
+  const t1 = cols[cols.length - 1]!.time;
+  const x = scale(false, [t0, t1 > t0 ? t1 : t0 + 1], [M.left, ctx.width - M.right]);
+  const y = scale(false, [edges[0]!, edges[edges.length - 1]!], [ctx.height - M.bottom, M.top]);
+  const g = frame(ctx, x, y, 'time', spec.yLabel ?? cols[0]!.histograms![spec.histogram]!.label);
+  const color = d3.scaleSequential(d3.interpolateInferno).domain([0, 1]);
+  const cells: { x0: number; x1: number; y0: number; y1: number; v: number }[] = [];
+  cols.forEach((s, c) => {
+    const h = s.histograms![spec.histogram]!;
+    const max = d3.max(h.counts) || 1;
+    const xa = x(s.time);
+    const xb = c + 1 < cols.length ? x(cols[c + 1]!.time) : Math.max(xa + 2, x.range()[1]!);
+    h.counts.forEach((n, b) => {
+      if (n > 0) cells.push({ x0: xa, x1: xb, y0: y(h.edges[b + 1] ?? h.edges[b]!), y1: y(h.edges[b]!), v: n / max });
+    });
+  });
+  g.append('g')
+    .selectAll('rect')
+    .data(cells)
+    .join('rect')
+    .attr('x', (d) => d.x0)
+    .attr('width', (d) => Math.max(1, d.x1 - d.x0))
+    .attr('y', (d) => d.y0)
+    .attr('height', (d) => Math.max(1, d.y1 - d.y0))
+    .attr('fill', (d) => color(d.v));
+  return [{ label: 'count per column (normalised)', color: color(0.8) }];
+}
+
+function drawCurves(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'curves' }>, samples: readonly MetricSample[]): LegendItem[] {
+  const latest = [...samples].reverse().find((s) => s.curves?.[spec.curves]);
+  const curves = latest?.curves?.[spec.curves] ?? [];
+  const logX = !!spec.logX;
+  const logY = !!spec.logY;
+  const pts = curves.map((c) => c.x.map((xv, i) => [xv, c.y[i] ?? NaN] as [number, number]).filter(([a, b]) => finitePositive(a, logX) && finitePositive(b, logY)));
+  const all = pts.flat();
+  if (all.length === 0) return empty(ctx, 'no curve yet (run the action)');
+  const x = scale(logX, d3.extent(all, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
+  const y = scale(logY, d3.extent(all, (p) => p[1]) as [number, number], [ctx.height - M.bottom, M.top]);
+  const g = frame(ctx, x, y, spec.xLabel ?? 'x', spec.yLabel ?? 'y');
+  const line = d3
+    .line<[number, number]>()
+    .x((p) => x(p[0]))
+    .y((p) => y(p[1]));
+  pts.forEach((p, i) => {
+    const color = PALETTE[i % PALETTE.length]!;
+    g.append('path').attr('class', 'curve').attr('fill', 'none').attr('stroke', color).attr('stroke-width', 1.6).attr('d', line(p));
+    g.append('g')
+      .selectAll('circle')
+      .data(p)
+      .join('circle')
+      .attr('cx', (d) => x(d[0]))
+      .attr('cy', (d) => y(d[1]))
+      .attr('r', 2.5)
+      .attr('fill', color);
+  });
+  return curves.map((c, i) => ({
+    label: c.slope !== undefined && Number.isFinite(c.slope) ? `${c.label} (slope ${c.slope.toFixed(2)})` : c.label,
+    color: PALETTE[i % PALETTE.length]!,
+  }));
+}

@@ -1,0 +1,71 @@
+// One live plot, generic over PlotSpec: Lit draws the card and legend, d3 draws the chart.
+import { LitElement, css, html } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
+import { drawPlot, type LegendItem } from './draw';
+
+@customElement('lab-plot')
+export class LabPlot extends LitElement {
+  @property({ attribute: false }) spec!: PlotSpec;
+  @property({ attribute: false }) samples: readonly MetricSample[] = [];
+  @property({ attribute: false }) metrics: readonly MetricInfo[] = [];
+  /** Bumped by the owner when new samples arrived (the array is mutated in place). */
+  @property({ type: Number }) version = 0;
+  @state() private legend: LegendItem[] = [];
+  @query('svg') private svg!: SVGSVGElement;
+  private width = 360;
+  private observer?: ResizeObserver;
+
+  static override styles = css`
+    :host { display: block; background: #161b22; border: 1px solid #30363d; border-radius: 8px; padding: 8px 10px 6px; min-width: 0; }
+    h3 { margin: 0 0 4px; font: 600 13px system-ui, sans-serif; color: #e6edf3; }
+    .kind { color: #8b949e; font-weight: 400; font-size: 11px; margin-left: 6px; }
+    svg { display: block; width: 100%; height: 200px; }
+    .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font: 11px system-ui, sans-serif; color: #c9d1d9; min-height: 14px; }
+    .swatch { display: inline-block; width: 10px; height: 3px; margin-right: 4px; vertical-align: middle; }
+    svg .axis text { fill: #8b949e; font-size: 10px; }
+    svg .axis path, svg .axis line { stroke: #484f58; }
+    svg .axis-label { fill: #8b949e; font: 11px system-ui, sans-serif; }
+    svg .empty { fill: #6e7681; font: 12px system-ui, sans-serif; }
+  `;
+
+  override firstUpdated(): void {
+    this.observer = new ResizeObserver(() => {
+      const w = Math.floor(this.svg.getBoundingClientRect().width);
+      if (w > 0 && w !== this.width) {
+        this.width = w;
+        this.redraw();
+      }
+    });
+    this.observer.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer?.disconnect();
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('version') || changed.has('spec') || changed.has('samples')) this.redraw();
+  }
+
+  private redraw(): void {
+    if (!this.svg || !this.spec) return;
+    this.legend = drawPlot({ svg: this.svg, width: this.width, height: 200, metrics: this.metrics }, this.spec, this.samples);
+  }
+
+  override render() {
+    const scales = 'logX' in this.spec && (this.spec.logX || this.spec.logY) ? 'log–log' : '';
+    return html`<h3>${this.spec.title}<span class="kind">${scales}</span></h3>
+      <svg data-plot=${this.spec.id}></svg>
+      <div class="legend" data-testid="legend-${this.spec.id}">
+        ${this.legend.map((l) => html`<span><span class="swatch" style="background:${l.color}"></span>${l.label}</span>`)}
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lab-plot': LabPlot;
+  }
+}

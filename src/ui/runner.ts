@@ -1,0 +1,348 @@
+// The lab's engine room, separate from the Lit shell: owns the GPU context, the simulation, the
+// viewport and the metric log, and runs the frame loop. Per frame it only encodes steps and a
+// GPU→GPU copy for the viewport; readbacks (sample(), labels) happen at metric cadence.
+import { createContext, type GpuContext } from '../gpu/context';
+import { MetricLog } from '../sims/metrics';
+import { checkState, type SimState } from '../sims/state';
+import { getSystem } from '../sims/registry';
+import type { Params } from '../sims/params';
+import type { MetricSample, SimDefinition, Simulation } from '../sims/types';
+import { Viewport } from './viewport/viewport';
+
+export type MessageKind = 'error' | 'warning' | 'info';
+
+export interface RunnerHooks {
+  /** Anything the shell shows changed (step, stats, params, playing). */
+  changed(): void;
+  /** A new metric sample was logged. */
+  sampled(sample: MetricSample): void;
+  message(kind: MessageKind, text: string): void;
+}
+
+export interface Stats {
+  fps: number;
+  stepsPerSecond: number;
+  /** GPU time per step (ms) from sim.timings(); undefined before the first report. */
+  gpuMsPerStep?: number;
+  timingMethod?: 'timestamp' | 'queue';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class LabRunner {
+  sim: Simulation | undefined;
+  def!: SimDefinition;
+  preset = '';
+  log = new MetricLog('none');
+  playing = false;
+  stepsPerFrame = 1;
+  /** Frames between metric samples; 0 turns sampling (and snapshots) off. */
+  sampleEvery = 6;
+  snapshotEverySeconds = 20;
+  readonly stats: Stats = { fps: 0, stepsPerSecond: 0 };
+  /** Counters for tests and the readout. */
+  frames = 0;
+  samples = 0;
+  recoveries = 0;
+
+  private queue: Promise<unknown> = Promise.resolve();
+  private opDepth = 0;
+  private sampling: Promise<void> | undefined;
+  private lastSampledStep = -1;
+  private rafId = 0;
+  private statWindow = { t: performance.now(), frames: 0, steps: 0, gpuMs: 0 };
+  private snapshot: SimState | undefined;
+  private lastSnapshotAt = performance.now();
+  private disposed = false;
+
+  private constructor(
+    private readonly host: HTMLElement,
+    public ctx: GpuContext,
+    public viewport: Viewport,
+    private readonly hooks: RunnerHooks,
+  ) {
+    this.watchDevice(ctx);
+  }
+
+  static async create(host: HTMLElement, hooks: RunnerHooks): Promise<LabRunner> {
+    const ctx = await createContext(navigator.gpu, 'particle-lab');
+    const viewport = await Viewport.create(host, ctx.device);
+    const runner = new LabRunner(host, ctx, viewport, hooks);
+    runner.rafId = requestAnimationFrame(runner.tick);
+    return runner;
+  }
+
+  get stepCount(): number {
+    return this.sim?.stepCount ?? 0;
+  }
+
+  /** Step of the last state snapshot kept for device-loss recovery (-1: none). */
+  get snapshotStep(): number {
+    return this.snapshot?.step ?? -1;
+  }
+
+  get busy(): boolean {
+    return this.opDepth > 0;
+  }
+
+  /** Runs an operation that may rebuild buffers, never concurrently with a sample or another operation. */
+  /** `quiet` operations (reads such as snapshots) are serialised too but leave the controls enabled. */
+  private exclusive<T>(fn: () => Promise<T>, quiet = false): Promise<T> {
+    const job = this.queue.then(async () => {
+      if (!quiet) this.opDepth++;
+      try {
+        await this.sampling;
+        return await fn();
+      } finally {
+        if (!quiet) {
+          this.opDepth--;
+          this.hooks.changed();
+        }
+      }
+    });
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  /** Creates (or replaces) the simulation. */
+  load(def: SimDefinition, preset: string, params: Params): Promise<void> {
+    return this.exclusive(async () => {
+      const sim = await def.create(this.ctx, params);
+      this.sim?.dispose();
+      this.sim = sim;
+      this.def = def;
+      this.preset = preset;
+      this.log = new MetricLog(def.id);
+      this.snapshot = undefined;
+      this.lastSampledStep = -1;
+      this.viewport.setView(sim.render);
+      this.viewport.resetCamera();
+    });
+  }
+
+  /** Applies a validated full parameter set (live or with a rebuild, as the system decides). */
+  setParams(params: Params): Promise<void> {
+    return this.exclusive(async () => {
+      const sim = this.need();
+      await sim.setParams(params);
+      this.viewport.setView(sim.render);
+      this.lastSampledStep = -1;
+    });
+  }
+
+  reset(): Promise<void> {
+    return this.exclusive(async () => {
+      const sim = this.need();
+      await sim.reset();
+      this.log.clear();
+      this.lastSampledStep = -1;
+      this.viewport.setView(sim.render);
+    });
+  }
+
+  stepN(n: number): void {
+    if (!this.sim || this.busy) return;
+    this.sim.step(n);
+    this.hooks.changed();
+  }
+
+  setPlaying(on: boolean): void {
+    this.playing = on;
+    if (!on) void this.takeSnapshot();
+    this.hooks.changed();
+  }
+
+  runAction(name: string): Promise<void> {
+    return this.exclusive(async () => {
+      const action = this.need().actions?.find((a) => a.name === name);
+      if (!action) throw new Error(`no action "${name}"`);
+      await action.run();
+      this.viewport.setView(this.need().render);
+      this.lastSampledStep = -1;
+    }).then(() => this.sampleNow());
+  }
+
+  exportState(): Promise<SimState> {
+    return this.exclusive(() => this.need().exportState());
+  }
+
+  /** Imports a state object (already parsed JSON); switches system when the file is for another one. */
+  importState(raw: unknown): Promise<void> {
+    return this.exclusive(async () => {
+      const sys = (raw as { system?: unknown } | null)?.system;
+      let def = this.def;
+      if (typeof sys === 'string' && sys !== this.def.id) def = getSystem(sys);
+      const state = checkState(def.id, def.schema, this.need().params, raw);
+      if (def !== this.def) {
+        const sim = await def.create(this.ctx, state.params);
+        await sim.importState(state);
+        this.sim?.dispose();
+        this.sim = sim;
+        this.def = def;
+        this.preset = def.defaultPreset;
+        this.viewport.resetCamera();
+      } else {
+        await this.need().importState(state);
+      }
+      this.log = new MetricLog(def.id);
+      this.lastSampledStep = -1;
+      this.snapshot = state;
+      this.viewport.setView(this.need().render);
+    }).then(() => this.sampleNow());
+  }
+
+  /** Takes a metric sample now (e.g. after step-N or an action). */
+  sampleNow(): Promise<void> {
+    if (this.sampling) return this.sampling;
+    const sim = this.sim;
+    if (!sim || this.busy) return Promise.resolve();
+    const job = (async () => {
+      try {
+        const s = await sim.sample();
+        if (sim !== this.sim) return;
+        this.lastSampledStep = s.step;
+        this.log.push(s);
+        this.samples++;
+        if (s.problem) {
+          this.playing = false;
+          this.hooks.message('error', `Paused at step ${s.step}: ${s.problem}`);
+        }
+        const labels = sim.render.labels;
+        if (labels) this.viewport.setLabelPositions(await labels.read());
+        this.hooks.sampled(s);
+      } catch (e) {
+        if (!this.disposed) this.hooks.message('error', `Sampling failed: ${errorText(e)}`);
+        this.playing = false;
+      } finally {
+        this.sampling = undefined;
+        this.hooks.changed();
+      }
+    })();
+    this.sampling = job;
+    return job;
+  }
+
+  private async takeSnapshot(): Promise<void> {
+    if (!this.sim || this.busy || this.sampleEvery === 0) return;
+    this.lastSnapshotAt = performance.now();
+    try {
+      const sim = this.sim;
+      const snap = await this.exclusive(() => sim.exportState(), true);
+      if (sim === this.sim) this.snapshot = snap;
+    } catch {
+      /* a failed snapshot only means recovery restarts from the params */
+    }
+  }
+
+  private readonly tick = (now: number): void => {
+    if (this.disposed) return;
+    this.rafId = requestAnimationFrame(this.tick);
+    const sim = this.sim;
+    if (!sim || this.busy) return;
+    if (this.playing) sim.step(this.stepsPerFrame);
+    this.viewport.frame();
+    this.frames++;
+    const w = this.statWindow;
+    const dt = now - w.t;
+    if (dt >= 1000) {
+      const steps = sim.stepCount - w.steps;
+      this.stats.fps = ((this.frames - w.frames) * 1000) / dt;
+      this.stats.stepsPerSecond = (steps * 1000) / dt;
+      const report = sim.timings();
+      this.stats.timingMethod = report.method;
+      if (steps > 0 && report.totalMs > w.gpuMs) this.stats.gpuMsPerStep = (report.totalMs - w.gpuMs) / steps;
+      this.statWindow = { t: now, frames: this.frames, steps: sim.stepCount, gpuMs: report.totalMs };
+      this.hooks.changed();
+    }
+    if (this.sampleEvery > 0 && this.frames % this.sampleEvery === 0 && sim.stepCount !== this.lastSampledStep) {
+      void this.sampleNow();
+    }
+    if (this.playing && this.sampleEvery > 0 && now - this.lastSnapshotAt > this.snapshotEverySeconds * 1000) {
+      void this.takeSnapshot();
+    }
+  };
+
+  private need(): Simulation {
+    if (!this.sim) throw new Error('no simulation is loaded');
+    return this.sim;
+  }
+
+  // Device loss: a message, then a fresh device, viewport and simulation with the same params and
+  // the last state snapshot when there is one. Never a dead page.
+  private watchDevice(ctx: GpuContext): void {
+    void ctx.lost.then((info) => {
+      if (this.disposed || ctx !== this.ctx) return;
+      void this.recover(info);
+    });
+  }
+
+  /** Destroys the device on purpose (tests exercise the recovery path with it). */
+  loseDevice(): void {
+    this.ctx.device.destroy();
+  }
+
+  private async recover(info: GPUDeviceLostInfo): Promise<void> {
+    const wasPlaying = this.playing;
+    this.playing = false;
+    this.hooks.message('error', `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}). Re-initialising…`);
+    const params = this.sim?.params;
+    const snapshot = this.snapshot;
+    const def = this.def;
+    this.opDepth++;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          try {
+            this.sim?.dispose();
+          } catch {
+            /* the old device is gone */
+          }
+          this.sim = undefined;
+          try {
+            this.viewport.dispose();
+          } catch {
+            /* the old device is gone */
+          }
+          this.ctx = await createContext(navigator.gpu, 'particle-lab');
+          this.watchDevice(this.ctx);
+          this.viewport = await Viewport.create(this.host, this.ctx.device);
+          const sim = await def.create(this.ctx, params ?? this.def.schema.specs.reduce((a, s) => ({ ...a, [s.name]: s.default }), {}));
+          let restored = '';
+          if (snapshot) {
+            try {
+              await sim.importState(snapshot);
+              restored = ` and restored the snapshot from step ${snapshot.step}`;
+            } catch (e) {
+              restored = ` (the snapshot could not be restored: ${errorText(e)})`;
+            }
+          }
+          this.sim = sim;
+          this.viewport.setView(sim.render);
+          this.viewport.resetCamera();
+          this.recoveries++;
+          this.hooks.message('info', `Recovered from the device loss: new device on ${this.ctx.adapterName}, same params${restored}.`);
+          this.playing = wasPlaying;
+          return;
+        } catch (e) {
+          if (attempt >= 3) {
+            this.hooks.message('error', `Could not re-initialise WebGPU after the device loss: ${errorText(e)}. Reload the page to try again.`);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+      }
+    } finally {
+      this.opDepth--;
+      this.hooks.changed();
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    cancelAnimationFrame(this.rafId);
+    this.sim?.dispose();
+    this.viewport.dispose();
+  }
+}

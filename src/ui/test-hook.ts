@@ -1,0 +1,96 @@
+// window.__lab: a small read-mostly hook for e2e tests (assert on metrics, not pixels).
+import type { MetricSample } from '../sims/types';
+import type { Params } from '../sims/params';
+import type { ParticleLab } from './lab-app';
+
+export interface LabHook {
+  readonly ready: boolean;
+  readonly system: string | undefined;
+  readonly preset: string | undefined;
+  readonly params: Params | undefined;
+  readonly step: number;
+  readonly time: number;
+  readonly playing: boolean;
+  /** Frames drawn by the render loop. */
+  readonly frames: number;
+  /** Metric samples taken (each is one small readback). */
+  readonly samples: number;
+  readonly latest: MetricSample | undefined;
+  readonly recoveries: number;
+  /** Step of the last state snapshot kept for device-loss recovery (-1: none). */
+  readonly snapshotStep: number;
+  readonly count: number;
+  /** Every MetricSample of the run so far. */
+  history(): MetricSample[];
+  play(on: boolean): void;
+  /** Frames between samples; 0 stops sampling (and state snapshots). */
+  setSampleEvery(frames: number): void;
+  setStepsPerFrame(n: number): void;
+  sampleNow(): Promise<MetricSample | undefined>;
+  /** Destroys the GPUDevice to exercise device-loss recovery. */
+  loseDevice(): void;
+}
+
+declare global {
+  interface Window {
+    __lab?: LabHook;
+  }
+}
+
+export function installTestHook(app: ParticleLab): void {
+  const r = () => app.runner;
+  window.__lab = {
+    get ready() {
+      return !!r()?.sim && !r()!.busy;
+    },
+    get system() {
+      return r()?.sim ? r()!.def.id : undefined;
+    },
+    get preset() {
+      return r()?.preset;
+    },
+    get params() {
+      return r()?.sim ? { ...r()!.sim!.params } : undefined;
+    },
+    get step() {
+      return r()?.stepCount ?? 0;
+    },
+    get time() {
+      return r()?.sim?.time ?? 0;
+    },
+    get playing() {
+      return r()?.playing ?? false;
+    },
+    get frames() {
+      return r()?.frames ?? 0;
+    },
+    get samples() {
+      return r()?.samples ?? 0;
+    },
+    get latest() {
+      return r()?.log.latest;
+    },
+    get recoveries() {
+      return r()?.recoveries ?? 0;
+    },
+    get snapshotStep() {
+      return r()?.snapshotStep ?? -1;
+    },
+    get count() {
+      return r()?.sim?.render.count ?? 0;
+    },
+    history: () => [...(r()?.log.samples ?? [])],
+    play: (on) => r()?.setPlaying(on),
+    setSampleEvery: (n) => {
+      if (r()) r()!.sampleEvery = n;
+    },
+    setStepsPerFrame: (n) => {
+      if (r()) r()!.stepsPerFrame = n;
+    },
+    sampleNow: async () => {
+      await r()?.sampleNow();
+      return r()?.log.latest;
+    },
+    loseDevice: () => r()?.loseDevice(),
+  };
+}

@@ -1,0 +1,123 @@
+// Weights file (versioned binary, little-endian):
+//   bytes 0..3   magic "PLNN"
+//   bytes 4..7   u32 format version (WEIGHTS_VERSION)
+//   bytes 8..11  u32 header length H (bytes of UTF-8 JSON)
+//   bytes 12..   header JSON: { layoutHash, size, entries: [{ name, shape, offset }], tensors, meta }
+//   then zero padding to a multiple of 4, then `tensors.length` blocks of `size` f32:
+//   "theta" (the weights) and optionally "ema".
+// Loading checks magic, version, header, the layout table entry by entry, and the byte count,
+// and names what differs.
+import type { ParamLayout } from './layout';
+import type { ParamSet } from './params';
+
+export const WEIGHTS_MAGIC = 'PLNN';
+export const WEIGHTS_VERSION = 1;
+
+export class WeightsFormatError extends Error {
+  constructor(message: string) {
+    super(`weights file: ${message}`);
+    this.name = 'WeightsFormatError';
+  }
+}
+
+interface Header {
+  layoutHash: number;
+  size: number;
+  entries: Array<{ name: string; shape: number[]; offset: number }>;
+  tensors: string[];
+  meta: Record<string, unknown>;
+}
+
+export interface Weights {
+  theta: Float32Array<ArrayBuffer>;
+  ema?: Float32Array<ArrayBuffer>;
+  meta: Record<string, unknown>;
+}
+
+export function encodeWeights(layout: ParamLayout, w: Weights): Uint8Array<ArrayBuffer> {
+  const tensors = w.ema ? ['theta', 'ema'] : ['theta'];
+  const header: Header = {
+    layoutHash: layout.hash(),
+    size: layout.size,
+    entries: layout.entries.map((e) => ({ name: e.name, shape: e.shape, offset: e.offset })),
+    tensors,
+    meta: w.meta,
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const dataStart = Math.ceil((12 + json.length) / 4) * 4;
+  const out = new Uint8Array(dataStart + tensors.length * layout.size * 4);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode(WEIGHTS_MAGIC), 0);
+  view.setUint32(4, WEIGHTS_VERSION, true);
+  view.setUint32(8, json.length, true);
+  out.set(json, 12);
+  [w.theta, w.ema].forEach((t, i) => {
+    if (!t) return;
+    if (t.length < layout.size) throw new Error(`encodeWeights: ${tensors[i]} has ${t.length} floats, layout needs ${layout.size}`);
+    const block = new Float32Array(out.buffer, dataStart + i * layout.size * 4, layout.size);
+    block.set(t.subarray(0, layout.size));
+  });
+  return out;
+}
+
+export function decodeWeights(bytes: Uint8Array, layout: ParamLayout): Weights {
+  if (bytes.length < 12) throw new WeightsFormatError(`only ${bytes.length} bytes, too short for a header`);
+  const magic = new TextDecoder().decode(bytes.subarray(0, 4));
+  if (magic !== WEIGHTS_MAGIC) throw new WeightsFormatError(`bad magic "${magic.replace(/[^\x20-\x7e]/g, '?')}", expected "${WEIGHTS_MAGIC}" (not a Particle Lab weights file)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(4, true);
+  if (version !== WEIGHTS_VERSION) throw new WeightsFormatError(`format version ${version}, this build reads version ${WEIGHTS_VERSION}`);
+  const hlen = view.getUint32(8, true);
+  if (12 + hlen > bytes.length) throw new WeightsFormatError(`header of ${hlen} bytes runs past the end of the file (${bytes.length} bytes)`);
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen))) as Header;
+  } catch (e) {
+    throw new WeightsFormatError(`header is not valid JSON (${(e as Error).message})`);
+  }
+  const want = layout.entries;
+  if (header.entries.length !== want.length) {
+    throw new WeightsFormatError(`${header.entries.length} tensors in the file, the network has ${want.length} (a different architecture?)`);
+  }
+  want.forEach((e, i) => {
+    const f = header.entries[i]!;
+    if (f.name !== e.name) throw new WeightsFormatError(`tensor ${i} is "${f.name}" in the file but "${e.name}" in the network`);
+    if (f.shape.join('x') !== e.shape.join('x')) {
+      throw new WeightsFormatError(`"${e.name}" has shape [${f.shape.join(', ')}] in the file but [${e.shape.join(', ')}] in the network`);
+    }
+    if (f.offset !== e.offset) throw new WeightsFormatError(`"${e.name}" at offset ${f.offset} in the file but ${e.offset} in the network`);
+  });
+  if (header.size !== layout.size || header.layoutHash !== layout.hash()) {
+    throw new WeightsFormatError(`layout size/hash ${header.size}/${header.layoutHash} differ from the network's ${layout.size}/${layout.hash()}`);
+  }
+  const dataStart = Math.ceil((12 + hlen) / 4) * 4;
+  const expected = dataStart + header.tensors.length * layout.size * 4;
+  if (bytes.length !== expected) {
+    throw new WeightsFormatError(`${bytes.length} bytes, expected ${expected} for ${header.tensors.length} tensor block(s) of ${layout.size} floats (truncated or padded file)`);
+  }
+  const copy = new Uint8Array(bytes.subarray(dataStart)); // aligned copy
+  const block = (i: number) => new Float32Array(copy.buffer, i * layout.size * 4, layout.size).slice();
+  const ti = header.tensors.indexOf('theta');
+  if (ti < 0) throw new WeightsFormatError('no "theta" tensor block');
+  const ei = header.tensors.indexOf('ema');
+  return { theta: block(ti), ema: ei >= 0 ? block(ei) : undefined, meta: header.meta ?? {} };
+}
+
+/** Reads the weights (and EMA) of a ParamSet into a file image. */
+export async function saveParams(params: ParamSet, meta: Record<string, unknown> = {}, withEma = true): Promise<Uint8Array<ArrayBuffer>> {
+  const theta = await params.weights();
+  const ema = withEma ? await params.emaWeights() : undefined;
+  return encodeWeights(params.layout, { theta, ema, meta });
+}
+
+/**
+ * Loads a file image into a ParamSet (validating it first; nothing is written on error).
+ * `use: 'ema'` loads the EMA block as the weights when the file has one.
+ */
+export function loadParams(params: ParamSet, bytes: Uint8Array, use: 'theta' | 'ema' = 'theta'): Weights {
+  const w = decodeWeights(bytes, params.layout);
+  const src = use === 'ema' && w.ema ? w.ema : w.theta;
+  params.setWeights(src);
+  if (w.ema) params.device.queue.writeBuffer(params.ema.buffer, 0, w.ema);
+  return w;
+}

@@ -1,0 +1,149 @@
+// Float64 CPU forward passes mirroring the WGSL kernels: the independent reference for
+// gradient checks (central finite differences) and for small CPU-side evaluations.
+import type { ParamLayout } from './layout';
+import { localTransformerLayout, type LocalTransformerConfig } from './local-transformer';
+
+export type F64 = Float64Array;
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+export function gelu(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
+}
+
+/** y[r, o] = sum_i x[r, i] w[i, o] + b[o]; w and b read from theta at their offsets. */
+export function linear(x: F64, rows: number, inDim: number, outDim: number, theta: F64, wOff: number, bOff: number): F64 {
+  const y = new Float64Array(rows * outDim);
+  for (let r = 0; r < rows; r++) {
+    for (let o = 0; o < outDim; o++) {
+      let s = theta[bOff + o]!;
+      for (let i = 0; i < inDim; i++) s += x[r * inDim + i]! * theta[wOff + i * outDim + o]!;
+      y[r * outDim + o] = s;
+    }
+  }
+  return y;
+}
+
+export function geluAll(x: F64): F64 {
+  return x.map(gelu);
+}
+
+export function layerNorm(x: F64, rows: number, cols: number, theta: F64, gOff: number, bOff: number, eps = 1e-5): F64 {
+  const y = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let mean = 0;
+    for (let c = 0; c < cols; c++) mean += x[r * cols + c]!;
+    mean /= cols;
+    let v = 0;
+    for (let c = 0; c < cols; c++) v += (x[r * cols + c]! - mean) ** 2;
+    const rstd = 1 / Math.sqrt(v / cols + eps);
+    for (let c = 0; c < cols; c++) y[r * cols + c] = (x[r * cols + c]! - mean) * rstd * theta[gOff + c]! + theta[bOff + c]!;
+  }
+  return y;
+}
+
+/** Attention within sets; qkv rows [q | k | v]; tok as in nn-attention.wgsl. Returns [rows, C]. */
+export function attention(qkv: F64, sets: number, k: number, heads: number, c: number, tok?: F64, window = Infinity): F64 {
+  const dh = c / heads;
+  const scale = 1 / Math.sqrt(dh);
+  const out = new Float64Array(sets * k * c);
+  const t = (p: number, i: number) => tok?.[p * k + i] ?? 0;
+  for (let p = 0; p < sets; p++) {
+    for (let h = 0; h < heads; h++) {
+      for (let i = 0; i < k; i++) {
+        const qi = (p * k + i) * 3 * c + h * dh;
+        const s: number[] = [];
+        const js: number[] = [];
+        for (let j = 0; j < k; j++) {
+          if (!(t(p, j) >= 0 && Math.abs(t(p, i) - t(p, j)) <= window)) continue;
+          const kj = (p * k + j) * 3 * c + c + h * dh;
+          let d = 0;
+          for (let e = 0; e < dh; e++) d += qkv[qi + e]! * qkv[kj + e]!;
+          s.push(d * scale);
+          js.push(j);
+        }
+        if (js.length === 0) continue;
+        const m = Math.max(...s);
+        const w = s.map((x) => Math.exp(x - m));
+        const z = w.reduce((a, b) => a + b, 0);
+        const oi = (p * k + i) * c + h * dh;
+        js.forEach((j, n) => {
+          const vj = (p * k + j) * 3 * c + 2 * c + h * dh;
+          for (let e = 0; e < dh; e++) out[oi + e]! += (w[n]! / z) * qkv[vj + e]!;
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function add(a: F64, b: F64): F64 {
+  return a.map((x, i) => x + b[i]!);
+}
+
+/** Columns [start, start + count) of a [rows, cols] matrix. */
+function sliceCols(x: F64, rows: number, cols: number, start: number, count: number): F64 {
+  const y = new Float64Array(rows * count);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < count; c++) y[r * count + c] = x[r * cols + start + c]!;
+  return y;
+}
+
+/** Forward of LocalTransformer: input [sets * tokens, inputs] -> output [sets, outputs]. */
+export function localTransformerForward(
+  cfg: LocalTransformerConfig,
+  theta: F64,
+  input: F64,
+  sets: number,
+  tok?: F64,
+  layout: ParamLayout = localTransformerLayout(cfg),
+): F64 {
+  const K = cfg.tokens;
+  const R = sets * K;
+  const C = cfg.width;
+  const off = (n: string) => layout.get(n).offset;
+  const lin = (x: F64, rows: number, name: string, i: number, o: number) => linear(x, rows, i, o, theta, off(`${name}.w`), off(`${name}.b`));
+  const we = C / cfg.embed.length;
+  let h: F64 = new Float64Array(R * C);
+  cfg.embed.forEach(([start, count], g) => {
+    const e = lin(geluAll(lin(sliceCols(input, R, cfg.inputs, start, count), R, `embed${g}.l1`, count, cfg.embedHidden)), R, `embed${g}.l2`, cfg.embedHidden, we);
+    for (let r = 0; r < R; r++) for (let c = 0; c < we; c++) h[r * C + g * we + c] = e[r * we + c]!;
+  });
+  for (let b = 0; b < cfg.depth; b++) {
+    const n = `block${b}`;
+    const att = attention(lin(h, R, `${n}.qkv`, C, 3 * C), sets, K, cfg.heads, C, tok, cfg.window ?? Infinity);
+    const h1 = layerNorm(add(h, lin(att, R, `${n}.proj`, C, C)), R, C, theta, off(`${n}.ln1.gamma`), off(`${n}.ln1.beta`));
+    const m = lin(geluAll(lin(h1, R, `${n}.mlp1`, C, cfg.mlp)), R, `${n}.mlp2`, cfg.mlp, C);
+    h = layerNorm(add(h1, m), R, C, theta, off(`${n}.ln2.gamma`), off(`${n}.ln2.beta`));
+  }
+  const t0 = new Float64Array(sets * C);
+  for (let p = 0; p < sets; p++) for (let c = 0; c < C; c++) t0[p * C + c] = h[p * K * C + c]!;
+  return lin(geluAll(lin(t0, sets, 'head.l1', C, cfg.headHidden)), sets, 'head.l2', cfg.headHidden, cfg.outputs);
+}
+
+/** Antithetic DSM loss (see losses.ts): s [2n, d], zeta [n, d]. */
+export function dsmLoss(s: F64, zeta: F64, n: number, d: number, sigma: number): number {
+  let l = 0;
+  for (let p = 0; p < n; p++) {
+    for (let a = 0; a < d; a++) {
+      const z = zeta[p * d + a]! / sigma;
+      const sp = s[p * d + a]!;
+      const sm = s[(n + p) * d + a]!;
+      l += sp * sp + 2 * sp * z + sm * sm - 2 * sm * z;
+    }
+  }
+  return l / n;
+}
+
+export function maskedMse(pred: F64, target: F64, mask: F64, rows: number, cols: number, norm: number): number {
+  let l = 0;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) l += mask[r]! * (pred[r * cols + c]! - target[r * cols + c]!) ** 2;
+  return l * norm;
+}
+
+/** Central finite difference of f at x along coordinate i. */
+export function centralDiff(f: (x: F64) => number, x: F64, i: number, h = 1e-5): number {
+  const xp = Float64Array.from(x);
+  const xm = Float64Array.from(x);
+  xp[i]! += h;
+  xm[i]! -= h;
+  return (f(xp) - f(xm)) / (2 * h);
+}

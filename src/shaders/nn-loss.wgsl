@@ -1,0 +1,45 @@
+// Losses: per-row loss (scaled by `norm`) into `lrow` (nn-reduce sums it) and d(loss)/d(pred).
+//
+// dsm: denoising score matching with antithetic noise. Rows 0..n-1 of s are s(y + sigma zeta),
+//   rows n..2n-1 are s(y - sigma zeta); zeta is [n, d]. Per pair:
+//   |s+|^2 + 2 s+ . zeta / sigma + |s-|^2 - 2 s- . zeta / sigma   (zeta_- = -zeta).
+// mse: masked mean squared error, mask[r] in {0, 1} per row: mask_r |pred_r - target_r|^2.
+
+struct Params { n: u32, d: u32, inv_sigma: f32, norm: f32 }
+
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> pred: array<f32>;
+@group(0) @binding(2) var<storage, read> tgt: array<f32>;  // dsm: zeta
+@group(0) @binding(3) var<storage, read> mask: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dpred: array<f32>;
+@group(0) @binding(5) var<storage, read_write> lrow: array<f32>;
+
+@compute @workgroup_size(64)
+fn dsm(@builtin(global_invocation_id) id: vec3u) {
+  let p = id.x + id.y * 65535u * 64u;
+  if (p >= u.n) { return; }
+  var l = 0.0;
+  for (var a = 0u; a < u.d; a++) {
+    let z = tgt[p * u.d + a] * u.inv_sigma;
+    let sp = pred[p * u.d + a];
+    let sm = pred[(u.n + p) * u.d + a];
+    l += sp * sp + 2.0 * sp * z + sm * sm - 2.0 * sm * z;
+    dpred[p * u.d + a] = u.norm * 2.0 * (sp + z);
+    dpred[(u.n + p) * u.d + a] = u.norm * 2.0 * (sm - z);
+  }
+  lrow[p] = u.norm * l;
+}
+
+@compute @workgroup_size(64)
+fn mse(@builtin(global_invocation_id) id: vec3u) {
+  let r = id.x + id.y * 65535u * 64u;
+  if (r >= u.n) { return; }
+  let m = mask[r];
+  var l = 0.0;
+  for (var c = 0u; c < u.d; c++) {
+    let e = pred[r * u.d + c] - tgt[r * u.d + c];
+    l += e * e;
+    dpred[r * u.d + c] = u.norm * 2.0 * m * e;
+  }
+  lrow[r] = u.norm * m * l;
+}

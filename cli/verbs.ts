@@ -10,8 +10,16 @@ function unsupported(verb: string, def: SimDefinition): never {
   throw new UsageError(`${verb} is not available for system "${def.id}"`);
 }
 
+const BENCH: Record<string, () => Promise<Verb>> = {
+  mips: async () => (await import('./bench-mips')).benchMipsVerb,
+};
+
 export const VERBS_EXTRA: Record<string, Verb> = {
-  bench: async (_ctx, def) => unsupported('bench', def),
+  bench: async (ctx, def, params, args) => {
+    const load = BENCH[def.id];
+    if (!load) unsupported('bench', def);
+    return (await load())(ctx, def, params, args);
+  },
   convergence: async (_ctx, def) => unsupported('convergence', def),
   train: async (_ctx, def) => unsupported('train', def),
 };

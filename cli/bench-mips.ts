@@ -1,0 +1,20 @@
+// `lab bench mips`: particle-steps per second and the per-kernel split, as one JSON object.
+import { benchMips } from '../src/sims/mips/bench';
+import type { Verb } from './verbs';
+
+/** Enough particle-steps (~4M) for a stable rate, at least 20 steps. */
+export function defaultBenchSteps(n: number): number {
+  return Math.min(2000, Math.max(20, Math.ceil(4e6 / n)));
+}
+
+export const benchMipsVerb: Verb = async (ctx, _def, params, args) => {
+  const n = params.n as number;
+  const result = await benchMips(ctx, params, { steps: args.steps ?? defaultBenchSteps(n) });
+  const out = { system: 'mips', force: params.force, phi: params.phi, model: params.model, ...result };
+  if (args.json) console.log(JSON.stringify(out));
+  else {
+    console.log(`mips n=${n}: ${result.particleStepsPerSecond.toExponential(3)} particle-steps/s (${result.steps} steps in ${result.seconds.toFixed(2)} s)`);
+    for (const [k, ms] of Object.entries(result.kernelMs)) console.log(`  ${k.padEnd(20)} ${ms.toFixed(3)} ms/step`);
+  }
+  return 0;
+};

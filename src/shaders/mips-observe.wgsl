@@ -1,0 +1,93 @@
+// Per-particle observables on the cell-sorted copy of the state, written back in main-state
+// order (for colouring), plus per-workgroup partial sums for sample():
+//   partial[2w]   = (sum epr_i, sum |disp_i|^2, sum heading.x, sum heading.y)
+//   partial[2w+1] = (non-finite particles, sum local density, 0, 0)
+// epr_i = -div_{x_i} b_{x_i} = -k sum_j [f(r)/r + f'(r)] + 2 A   (2-D)
+struct ObserveParams {
+  n: u32,
+  model: u32,
+  cellsPerSide: u32,
+  stencil: i32,
+  boxL: f32,
+  invCellW: f32,
+  rc2: f32,
+  k: f32,
+  forceParams: vec4f,
+  trapA: f32,
+  cellsPerBin: u32,
+  binsPerSide: u32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> u: ObserveParams;
+@group(0) @binding(1) var<storage, read> sortedPos: array<vec4f>;
+@group(0) @binding(2) var<storage, read> sortedBody: array<vec4f>;
+@group(0) @binding(3) var<storage, read> perm: array<u32>;
+@group(0) @binding(4) var<storage, read> binDensity: array<f32>;
+@group(0) @binding(5) var<storage, read_write> fields: array<vec2f>;   // (density, epr) by main slot
+@group(0) @binding(6) var<storage, read_write> partial: array<vec4f>;
+
+var<workgroup> sumA: array<vec4f, WG>;
+var<workgroup> sumB: array<vec4f, WG>;
+
+fn divergence(s: u32, x: vec2f) -> f32 {
+  var div = 0.0;
+  let home = cellCoord(x, u.cellsPerSide, u.invCellW);
+  for (var dy = -u.stencil; dy <= u.stencil; dy++) {
+    for (var dx = -u.stencil; dx <= u.stencil; dx++) {
+      let c = cellIndex(home + vec2i(dx, dy), u.cellsPerSide);
+      let end = cellStart(c + 1u);
+      for (var j = cellStart(c); j < end; j++) {
+        let d = minImage(x - sortedPos[j].xy, u.boxL);
+        let r2 = dot(d, d);
+        if (r2 < u.rc2 && j != s) { div += pairDivergence(r2, u.forceParams); }
+      }
+    }
+  }
+  return div;
+}
+
+fn isFinite4(v: vec4f) -> bool {
+  // NaN fails every comparison; Inf exceeds the largest f32.
+  return all(abs(v) <= vec4f(3.4e38));
+}
+
+@compute @workgroup_size(WG)
+fn observe(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+           @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let s = threadIndex(gid, nwg);
+  var a = vec4f(0.0);
+  var b = vec4f(0.0);
+  if (s < u.n) {
+    let pi = sortedPos[s];
+    let bi = sortedBody[s];
+    if (isFinite4(pi) && isFinite4(bi)) {
+      var epr = 2.0 * u.trapA;
+      if (FORCE_KIND != 0u) { epr -= u.k * divergence(s, pi.xy); }
+      let cell = cellCoord(pi.xy, u.cellsPerSide, u.invCellW);
+      let bin = vec2u(cell) / u.cellsPerBin;
+      let density = binDensity[bin.y * u.binsPerSide + bin.x];
+      fields[perm[s]] = vec2f(density, epr);
+      a = vec4f(epr, dot(bi.zw, bi.zw), heading(u.model, bi.xy));
+      b = vec4f(0.0, density, 0.0, 0.0);
+    } else {
+      fields[perm[s]] = vec2f(0.0);
+      b = vec4f(1.0, 0.0, 0.0, 0.0);
+    }
+  }
+  sumA[lid.x] = a;
+  sumB[lid.x] = b;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half = half >> 1u) {
+    if (lid.x < half) {
+      sumA[lid.x] += sumA[lid.x + half];
+      sumB[lid.x] += sumB[lid.x + half];
+    }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) {
+    let w = wid.x + wid.y * nwg.x;
+    partial[2u * w] = sumA[0];
+    partial[2u * w + 1u] = sumB[0];
+  }
+}

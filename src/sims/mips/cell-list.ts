@@ -1,0 +1,120 @@
+// A GPU cell list for 2-D periodic boxes, rebuilt every step in O(N), without workgroup barriers:
+//   count (bin + rank by atomics) -> scan (chunk sums, one serial scan of the chunk totals,
+//   chunk-local scans) -> scatter.
+// After encode(), `perm[slot]` is the particle at a cell-sorted slot, and the particles of cell c
+// fill slots [cellStart(c), cellStart(c+1)) (WGSL: mips-cell-access.wgsl, binding 10).
+// Consumers (the force kernel, observables, a later k-nearest-neighbour gather) include
+// `CellList.accessWgsl` and bind `cells.accessBindings()`.
+import { storageBuffer, UniformStruct } from '../../gpu/buffers';
+import { dispatch, kernel, wgsl, type Kernel } from '../../gpu/pipelines';
+import common from '../../shaders/mips-common.wgsl?raw';
+import access from '../../shaders/mips-cell-access.wgsl?raw';
+import countCode from '../../shaders/mips-cell-count.wgsl?raw';
+import scanCode from '../../shaders/mips-cell-scan.wgsl?raw';
+import scatterCode from '../../shaders/mips-cell-scatter.wgsl?raw';
+import { dispatchThreads } from './grid';
+
+/** Cells per scan chunk (SCAN_CHUNK in mips-cell-scan.wgsl). */
+export const SCAN_CHUNK = 64;
+
+export interface CellGrid {
+  cellsPerSide: number;
+  cellWidth: number;
+  /** 1: search the 3x3 neighbour cells; 0: one cell holds everything (box < 3 cutoffs). */
+  stencil: number;
+}
+
+/** Cells of width ≥ cutoff; fewer than 3 per side would alias neighbours, so use one cell then. */
+export function cellGrid(boxL: number, cutoff: number): CellGrid {
+  let m = Math.floor(boxL / (cutoff * 1.0001));
+  if (m < 3) m = 1;
+  return { cellsPerSide: m, cellWidth: boxL / m, stencil: m === 1 ? 0 : 1 };
+}
+
+export class CellList {
+  static readonly accessWgsl = access;
+  readonly grid: CellGrid;
+  readonly cells: number;
+  readonly perm: GPUBuffer;
+  readonly cellStart: GPUBuffer;
+  private readonly chunkTotal: GPUBuffer;
+  private readonly cellCount: GPUBuffer;
+  private readonly cellOf: GPUBuffer;
+  private readonly rank: GPUBuffer;
+  private readonly chunks: number;
+  private readonly uniforms: UniformStruct<Record<string, 'u32' | 'f32'>>[] = [];
+  private readonly count: Kernel;
+  private readonly sumChunks: Kernel;
+  private readonly scanChunks: Kernel;
+  private readonly startCells: Kernel;
+  private readonly scatter: Kernel;
+
+  /** `positions`: vec4f per particle, xy used. */
+  constructor(
+    private readonly device: GPUDevice,
+    readonly n: number,
+    boxL: number,
+    cutoff: number,
+    positions: GPUBuffer,
+  ) {
+    this.grid = cellGrid(boxL, cutoff);
+    this.cells = this.grid.cellsPerSide ** 2;
+    const entries = this.cells + 1; // one extra, always empty: cellStart(cells) = n
+    this.chunks = Math.ceil(entries / SCAN_CHUNK);
+    this.cellCount = storageBuffer(device, 'cells: count', entries * 4);
+    this.cellStart = storageBuffer(device, 'cells: start', entries * 4);
+    this.chunkTotal = storageBuffer(device, 'cells: chunk totals', this.chunks * 4);
+    this.cellOf = storageBuffer(device, 'cells: cell of particle', n * 4);
+    this.rank = storageBuffer(device, 'cells: rank in cell', n * 4);
+    this.perm = storageBuffer(device, 'cells: sorted slot -> particle', n * 4);
+
+    const countU = this.uniform('count params', { n: 'u32', cellsPerSide: 'u32', invCellW: 'f32', _pad: 'u32' });
+    countU.set({ n, cellsPerSide: this.grid.cellsPerSide, invCellW: 1 / this.grid.cellWidth }).upload();
+    const scanU = this.uniform('scan params', { entries: 'u32', chunks: 'u32', _a: 'u32', _b: 'u32' });
+    scanU.set({ entries, chunks: this.chunks }).upload();
+    const scatterU = this.uniform('scatter params', { n: 'u32', _a: 'u32', _b: 'u32', _c: 'u32' });
+    scatterU.set({ n }).upload();
+
+    this.count = kernel(device, wgsl(common, countCode), 'countCells', {
+      0: countU.buffer, 1: positions, 2: this.cellCount, 3: this.cellOf, 4: this.rank,
+    });
+    const scan = wgsl(common, scanCode);
+    this.sumChunks = kernel(device, scan, 'sumChunks', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal });
+    this.scanChunks = kernel(device, scan, 'scanChunks', { 0: scanU.buffer, 2: this.chunkTotal });
+    this.startCells = kernel(device, scan, 'startCells', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal, 3: this.cellStart });
+    this.scatter = kernel(device, wgsl(common, access, scatterCode), 'scatterCells', {
+      0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 3: this.perm, ...this.accessBindings(),
+    });
+  }
+
+  /** The binding (10) of a consumer that includes `CellList.accessWgsl`. */
+  accessBindings(): Record<number, GPUBuffer> {
+    return { 10: this.cellStart };
+  }
+
+  /** Records the build; `passFor(label)` gives the pass for each kernel (one shared pass, or one timed pass each). */
+  encode(passFor: (label: string) => GPUComputePassEncoder, done: (pass: GPUComputePassEncoder) => void): void {
+    let pass = passFor('cells: count');
+    dispatchThreads(pass, this.count, this.n);
+    done(pass);
+    pass = passFor('cells: scan');
+    dispatchThreads(pass, this.sumChunks, this.chunks);
+    dispatch(pass, this.scanChunks, 1);
+    dispatchThreads(pass, this.startCells, this.chunks);
+    done(pass);
+    pass = passFor('cells: scatter');
+    dispatchThreads(pass, this.scatter, this.n);
+    done(pass);
+  }
+
+  destroy(): void {
+    for (const b of [this.cellCount, this.cellStart, this.chunkTotal, this.cellOf, this.rank, this.perm]) b.destroy();
+    for (const u of this.uniforms) u.destroy();
+  }
+
+  private uniform<F extends Record<string, 'u32' | 'f32'>>(label: string, fields: F): UniformStruct<F> {
+    const u = new UniformStruct(this.device, label, fields);
+    this.uniforms.push(u as unknown as UniformStruct<Record<string, 'u32' | 'f32'>>);
+    return u;
+  }
+}

@@ -1,0 +1,206 @@
+// Every mips kernel for one configuration (params + geometry + buffers): uniforms set from the
+// params, bind groups built once. Rebuilt only when the cell grid changes (n, phi, force, σ, b).
+import { storageBuffer, UniformStruct, type UniformType } from '../../gpu/buffers';
+import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
+import type { Params } from '../params';
+import rng from '../../shaders/rng.wgsl?raw';
+import common from '../../shaders/mips-common.wgsl?raw';
+import flows from '../../shaders/mips-flows.wgsl?raw';
+import gatherCode from '../../shaders/mips-gather.wgsl?raw';
+import halfFlowCode from '../../shaders/mips-half-flow.wgsl?raw';
+import forceStepCode from '../../shaders/mips-force-step.wgsl?raw';
+import tickCode from '../../shaders/mips-tick.wgsl?raw';
+import densityCode from '../../shaders/mips-density.wgsl?raw';
+import observeCode from '../../shaders/mips-observe.wgsl?raw';
+import reduceCode from '../../shaders/mips-reduce.wgsl?raw';
+import clustersCode from '../../shaders/mips-clusters.wgsl?raw';
+import colorCode from '../../shaders/mips-color.wgsl?raw';
+import initCode from '../../shaders/mips-init.wgsl?raw';
+import { CellList } from './cell-list';
+import { geometry, type Geometry } from './params';
+import type { ParticleBuffers } from './particles';
+
+export const HISTOGRAM_BINS = 30;
+export const HISTOGRAM_MAX = 1.5;
+/** Side of a density bin, in particle diameters (≈ 20 particles per bin at φ = 0.5). */
+const DENSITY_PROBE_DIAMETERS = 5;
+const FORCE_KIND: Record<string, number> = { none: 0, softdisk: 1, wca: 2 };
+const COLOR_MODE: Record<string, number> = { orientation: 0, density: 1, epr: 2 };
+
+type Fields = Record<string, UniformType>;
+
+/** Sub-flow coefficients over a time h (computed in float64: 1 − e^{−2γh} loses digits in f32). */
+export function flowCoefficients(p: Params, h: number) {
+  return {
+    propulsionStep: (p.v0 as number) * h,
+    ouDecay: Math.exp(-(p.gamma as number) * h),
+    ouKick: Math.sqrt(-Math.expm1(-2 * (p.gamma as number) * h)),
+    rotationKick: Math.sqrt(2 * (p.Dr as number) * h),
+    noiseKick: Math.sqrt(2 * (p.Dt as number) * h),
+  };
+}
+
+export class MipsKernels {
+  readonly geometry: Geometry;
+  readonly cells: CellList;
+  readonly binsPerSide: number;
+  readonly cellsPerBin: number;
+  readonly binDensity: GPUBuffer;
+  private readonly uniforms: UniformStruct<Fields>[] = [];
+  private readonly u: {
+    halfFlow: UniformStruct<Fields>;
+    gather: UniformStruct<Fields>;
+    forceStep: UniformStruct<Fields>;
+    density: UniformStruct<Fields>;
+    observe: UniformStruct<Fields>;
+    reduce: UniformStruct<Fields>;
+    clusters: UniformStruct<Fields>;
+    color: UniformStruct<Fields>;
+    init: UniformStruct<Fields>;
+  };
+  readonly halfFlow: Kernel;
+  readonly gather: Kernel;
+  readonly forceStep: Kernel;
+  readonly tick: Kernel;
+  readonly density: Kernel;
+  readonly observe: Kernel;
+  readonly reduce: Kernel;
+  readonly clusterInit: Kernel;
+  readonly clusterHook: Kernel;
+  readonly clusterCount: Kernel;
+  readonly clusterLargest: Kernel;
+  readonly color: Kernel;
+  readonly init: Kernel;
+
+  constructor(
+    private readonly device: GPUDevice,
+    params: Params,
+    readonly buf: ParticleBuffers,
+  ) {
+    const n = buf.n;
+    this.geometry = geometry(params);
+    const g = this.geometry;
+    this.cells = new CellList(device, n, g.boxL, g.rc, buf.posA);
+    const grid = this.cells.grid;
+    this.cellsPerBin = Math.max(1, Math.round((DENSITY_PROBE_DIAMETERS * 2 * g.radius) / grid.cellWidth));
+    this.binsPerSide = Math.ceil(grid.cellsPerSide / this.cellsPerBin);
+    this.binDensity = storageBuffer(device, 'mips: bin density', this.binsPerSide ** 2 * 4);
+
+    const forceKind = { FORCE_KIND: FORCE_KIND[params.force as string] ?? 0 };
+    const access = CellList.accessWgsl;
+    const cellBindings = this.cells.accessBindings();
+    this.u = {
+      halfFlow: this.uniform('half flow params', {
+        n: 'u32', seed: 'u32', model: 'u32', _pad: 'u32', boxL: 'f32',
+        propulsionStep: 'f32', ouDecay: 'f32', ouKick: 'f32', rotationKick: 'f32', noiseKick: 'f32',
+      }),
+      gather: this.uniform('gather params', { cells: 'u32', _a: 'u32', _b: 'u32', _c: 'u32' }),
+      forceStep: this.uniform('force step params', {
+        n: 'u32', seed: 'u32', model: 'u32', strang: 'u32', cellsPerSide: 'u32', stencil: 'i32', boxL: 'f32', invCellW: 'f32',
+        forceParams: 'vec4f', rc2: 'f32', dt: 'f32', k: 'f32', trapA: 'f32',
+        propulsionStep: 'f32', ouDecay: 'f32', ouKick: 'f32', rotationKick: 'f32', noiseKick: 'f32',
+      }),
+      density: this.uniform('density params', {
+        cellsPerSide: 'u32', cellsPerBin: 'u32', binsPerSide: 'u32', histogramBins: 'u32',
+        cellArea: 'f32', particleArea: 'f32', histogramMax: 'f32', _pad: 'f32',
+      }),
+      observe: this.uniform('observe params', {
+        n: 'u32', model: 'u32', cellsPerSide: 'u32', stencil: 'i32', boxL: 'f32', invCellW: 'f32', rc2: 'f32', k: 'f32',
+        forceParams: 'vec4f', trapA: 'f32', cellsPerBin: 'u32', binsPerSide: 'u32', _pad: 'u32',
+      }),
+      reduce: this.uniform('reduce params', { groups: 'u32', _a: 'u32', _b: 'u32', _c: 'u32' }),
+      clusters: this.uniform('cluster params', {
+        n: 'u32', cellsPerSide: 'u32', stencil: 'i32', _pad: 'u32', boxL: 'f32', invCellW: 'f32', contact2: 'f32', _pad2: 'f32',
+      }),
+      color: this.uniform('color params', {
+        n: 'u32', model: 'u32', mode: 'u32', _pad: 'u32', densityMax: 'f32', eprScale: 'f32', _pad2: 'vec2f',
+      }),
+      init: this.uniform('init params', { n: 'u32', seed: 'u32', model: 'u32', _pad: 'u32' }),
+    };
+    const u = this.u;
+    const { device: d } = this;
+    this.halfFlow = kernel(d, wgsl(rng, common, flows, halfFlowCode), 'halfFlow', {
+      0: u.halfFlow.buffer, 1: buf.posA, 2: buf.bodyA, 3: buf.clock,
+    });
+    this.gather = kernel(d, wgsl(common, access, gatherCode), 'gatherByCell', {
+      0: u.gather.buffer, 1: this.cells.perm, 2: buf.posA, 3: buf.bodyA, 4: buf.posB, 5: buf.bodyB, ...cellBindings,
+    });
+    this.forceStep = kernel(d, wgsl(rng, common, flows, access, forceStepCode), 'forceStep', {
+      0: u.forceStep.buffer, 1: buf.posB, 2: buf.bodyB, 3: buf.posA, 4: buf.bodyA, 5: buf.clock, ...cellBindings,
+    }, forceKind);
+    this.tick = kernel(d, tickCode, 'tick', { 0: buf.clock });
+    this.density = kernel(d, wgsl(common, access, densityCode), 'densityField', {
+      0: u.density.buffer, 1: this.binDensity, 2: buf.histogram, ...cellBindings,
+    });
+    this.observe = kernel(d, wgsl(common, access, observeCode), 'observe', {
+      0: u.observe.buffer, 1: buf.posB, 2: buf.bodyB, 3: this.cells.perm, 4: this.binDensity, 5: buf.fields, 6: buf.partial,
+      ...cellBindings,
+    }, forceKind);
+    this.reduce = kernel(d, wgsl(common, reduceCode), 'reducePartials', { 0: u.reduce.buffer, 1: buf.partial, 2: buf.total });
+    const clusters = wgsl(common, access, clustersCode);
+    const clusterBuffers = { 0: u.clusters.buffer, 2: buf.parent, 3: buf.clusterSize, 4: buf.largest };
+    this.clusterInit = kernel(d, clusters, 'clusterInit', clusterBuffers);
+    this.clusterHook = kernel(d, clusters, 'clusterHook', { 0: u.clusters.buffer, 1: buf.posB, 2: buf.parent, ...cellBindings });
+    this.clusterCount = kernel(d, clusters, 'clusterCount', { 0: u.clusters.buffer, 2: buf.parent, 3: buf.clusterSize });
+    this.clusterLargest = kernel(d, clusters, 'clusterLargest', { 0: u.clusters.buffer, 3: buf.clusterSize, 4: buf.largest });
+    this.color = kernel(d, wgsl(common, colorCode), 'colorParticles', {
+      0: u.color.buffer, 1: buf.bodyA, 2: buf.fields, 3: buf.total, 4: buf.colors,
+    });
+    this.init = kernel(d, wgsl(rng, common, initCode), 'initPropulsion', { 0: u.init.buffer, 1: buf.posA, 2: buf.bodyA });
+    this.setParams(params);
+  }
+
+  /** Does this configuration serve `p` (same buffers and cell grid)? Otherwise build a new one. */
+  fits(p: Params): boolean {
+    const g = geometry(p);
+    return g.boxL === this.geometry.boxL && g.rc === this.geometry.rc && (p.force as string) === this.force && (p.n as number) === this.buf.n;
+  }
+
+  private force = '';
+
+  /** Writes every kernel's uniforms for live params (dt, v0, splitting, colours, ...). */
+  setParams(p: Params): void {
+    this.force = p.force as string;
+    const n = this.buf.n;
+    const g = this.geometry;
+    const grid = this.cells.grid;
+    const model = p.model === 'abp' ? 1 : 0;
+    const strang = p.splitting === 'strang';
+    const dt = p.dt as number;
+    const seed = p.seed as number;
+    const sigma = p.sigma as number;
+    const forceParams = [p.b as number, 2, sigma * sigma, 24 * (p.epsilon as number)];
+    const cellGeom = { cellsPerSide: grid.cellsPerSide, stencil: grid.stencil, boxL: g.boxL, invCellW: 1 / grid.cellWidth };
+    const u = this.u;
+    u.halfFlow.set({ n, seed, model, boxL: g.boxL, ...flowCoefficients(p, dt / 2) }).upload();
+    u.gather.set({ cells: this.cells.cells }).upload();
+    u.forceStep.set({
+      n, seed, model, strang: strang ? 1 : 0, ...cellGeom, forceParams, rc2: g.rc * g.rc, dt,
+      k: p.k as number, trapA: p.A as number, ...flowCoefficients(p, strang ? dt / 2 : dt),
+    }).upload();
+    u.density.set({
+      cellsPerSide: grid.cellsPerSide, cellsPerBin: this.cellsPerBin, binsPerSide: this.binsPerSide,
+      histogramBins: HISTOGRAM_BINS, cellArea: grid.cellWidth ** 2, particleArea: Math.PI * g.radius ** 2, histogramMax: HISTOGRAM_MAX,
+    }).upload();
+    u.observe.set({
+      n, model, ...cellGeom, rc2: g.rc * g.rc, k: p.k as number, forceParams, trapA: p.A as number,
+      cellsPerBin: this.cellsPerBin, binsPerSide: this.binsPerSide,
+    }).upload();
+    u.reduce.set({ groups: Math.ceil(n / 64) }).upload();
+    u.clusters.set({ n, ...cellGeom, contact2: g.contact * g.contact }).upload();
+    u.color.set({ n, model, mode: COLOR_MODE[p.colorBy as string] ?? 0, densityMax: 1, eprScale: 3 }).upload();
+    u.init.set({ n, seed, model }).upload();
+  }
+
+  destroy(): void {
+    this.cells.destroy();
+    this.binDensity.destroy();
+    for (const u of this.uniforms) u.destroy();
+  }
+
+  private uniform(label: string, fields: Fields): UniformStruct<Fields> {
+    const s = new UniformStruct(this.device, `mips: ${label}`, fields);
+    this.uniforms.push(s);
+    return s;
+  }
+}

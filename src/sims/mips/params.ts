@@ -1,0 +1,90 @@
+// Parameter schema of the active-matter system and the geometry derived from it.
+import type { ParamSchema, ParamSpec, Params } from '../params';
+
+const LEN = 'length (r0 for soft disks, σ for WCA)';
+
+export const specs: readonly ParamSpec[] = [
+  {
+    kind: 'enum', name: 'model', label: 'model', default: 'abp', options: ['aoup', 'abp'],
+    optionLabels: { aoup: 'active Ornstein–Uhlenbeck (propulsion vector g, Boffi & Vanden-Eijnden)', abp: 'active Brownian (orientation θ)' },
+    description: 'Which active particle: AOUP carries a propulsion vector g (OU process), ABP a unit heading n(θ) that diffuses.',
+  },
+  {
+    kind: 'enum', name: 'force', label: 'pair force', default: 'wca', options: ['softdisk', 'wca', 'none'], rebuild: true,
+    optionLabels: { softdisk: 'soft disks: softplus_b(2 r0 − r), r0 = 1 (paper)', wca: 'Weeks–Chandler–Andersen (σ, ε)', none: 'no interactions (free particles)' },
+    description: 'Pair repulsion between particles. Sets the particle radius (r0 = 1, or σ/2 for WCA) and hence the box size.',
+  },
+  { kind: 'number', name: 'n', label: 'N', unit: 'particles', default: 4096, min: 1, max: 1_048_576, integer: true, rebuild: true, log: true,
+    description: 'Number of particles (changing it rebuilds the system).' },
+  { kind: 'number', name: 'phi', label: 'φ', unit: '', default: 0.5, min: 0, max: 1, minExclusive: true, maxExclusive: true, rebuild: true,
+    description: 'Packing fraction N π r² / L² (r = r0, or σ/2 for WCA); sets the side L of the periodic box.' },
+  { kind: 'number', name: 'v0', label: 'v0', unit: `${LEN}/time`, default: 1, min: 0, max: 1000,
+    description: 'Self-propulsion speed (AOUP: v0 times g, whose components have unit variance).' },
+  { kind: 'number', name: 'gamma', label: 'γ', unit: '1/time', default: 1, min: 0, max: 1000, log: true,
+    description: 'AOUP: relaxation rate of the propulsion g (persistence time 1/γ); g is stationary N(0, I).' },
+  { kind: 'number', name: 'Dr', label: 'Dr', unit: '1/time', default: 0.05, min: 0, max: 1000, log: true,
+    description: 'ABP: rotational diffusion of the heading θ (persistence time 1/Dr).' },
+  { kind: 'number', name: 'Dt', label: 'Dt', unit: `${LEN}²/time`, default: 0, min: 0, max: 1000,
+    description: 'Translational diffusion (the paper’s ε); 0 for no translational noise.' },
+  { kind: 'number', name: 'k', label: 'k', unit: '', default: 1, min: 0, max: 1000,
+    description: 'Scale (mobility) of the pair force in the drift: dx = [v0 p + k F − A x] dt + ….' },
+  { kind: 'number', name: 'dt', label: 'dt', unit: 'time', default: 0.01, min: 0, max: 10, minExclusive: true, log: true,
+    description: 'Time step of the splitting scheme (one force evaluation per step).' },
+  { kind: 'number', name: 'seed', label: 'seed', unit: '', default: 1, min: 0, max: 4294967295, integer: true,
+    description: 'Seed of the counter-based noise (and of the initial state on reset): same seed, same trajectory.' },
+  { kind: 'number', name: 'b', label: 'b', unit: `1/${LEN}`, default: 7.5, min: 0.5, max: 100, log: true,
+    description: 'Soft disks: sharpness of softplus_b(z) = log(1 + e^{bz})/b (the paper’s β = 7.5). Cutoff r_c = 2 r0 + ln(10⁶)/b.' },
+  { kind: 'number', name: 'sigma', label: 'σ', unit: 'length', default: 1, min: 0.01, max: 100, rebuild: true,
+    description: 'WCA: particle diameter (disks of radius σ/2 in φ); the length unit of WCA presets.' },
+  { kind: 'number', name: 'epsilon', label: 'ε', unit: 'energy', default: 1 / 24, min: 0, max: 10000, log: true,
+    description: 'WCA: energy scale; the force at contact r = σ is 24 ε/σ.' },
+  { kind: 'number', name: 'A', label: 'A', unit: '1/time', default: 0, min: 0, max: 1000,
+    description: 'Harmonic trap −A (x − box centre), part of the interaction sub-flow.' },
+  {
+    kind: 'enum', name: 'splitting', label: 'splitting', default: 'lie', options: ['lie', 'strang'],
+    optionLabels: { lie: 'Lie–Trotter: force, propulsion, noise (one dt each)', strang: 'Strang: half propulsion/noise, force, half noise/propulsion' },
+    description: 'Order of the sub-flows (interaction force, self-propulsion/OU, noise) in one step; switchable live.',
+  },
+  {
+    kind: 'enum', name: 'colorBy', label: 'colour by', default: 'orientation', options: ['orientation', 'density', 'epr'],
+    optionLabels: { orientation: 'heading angle (hue wheel)', density: 'local packing fraction', epr: 'local entropy production −div_x b_x' },
+    description: 'What the particle colours show.',
+  },
+];
+
+export interface Geometry {
+  /** Particle radius used in φ (r0 = 1, or σ/2 for WCA). */
+  radius: number;
+  boxL: number;
+  /** Interaction cutoff. */
+  rc: number;
+  /** Contact distance for clusters (≤ rc, so the cell list finds every contact). */
+  contact: number;
+}
+
+/** Tail tolerance of the soft-disk cutoff: softplus_b(2 r0 − r_c) ≈ 1e-6 / b per pair. */
+export const SOFTDISK_TAIL = 1e-6;
+
+export function geometry(p: Params): Geometry {
+  const force = p.force as string;
+  const sigma = p.sigma as number;
+  const radius = force === 'wca' ? sigma / 2 : 1;
+  const boxL = Math.sqrt(((p.n as number) * Math.PI * radius * radius) / (p.phi as number));
+  const wcaCut = 2 ** (1 / 6) * sigma;
+  const rc = force === 'wca' ? wcaCut : force === 'softdisk' ? 2 + Math.log(1 / SOFTDISK_TAIL) / (p.b as number) : 2;
+  // Clusters: pairs pushed into contact (r < σ for WCA, overlapping r < 2 r0 for soft disks).
+  const contact = force === 'wca' ? sigma : 2;
+  return { radius, boxL, rc, contact };
+}
+
+export const schema: ParamSchema = {
+  specs,
+  checks: [
+    (p) => {
+      const g = geometry(p);
+      return g.boxL > 2 * g.rc
+        ? null
+        : `n must be large enough that the box side L = ${g.boxL.toFixed(3)} exceeds 2 r_c = ${(2 * g.rc).toFixed(3)} (raise n or lower phi)`;
+    },
+  ],
+};

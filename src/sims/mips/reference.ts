@@ -1,0 +1,133 @@
+// Float64 CPU reference of one mips step and of the pair forces, replaying the GPU's noise
+// (src/gpu/rng.ts mirrors rng.wgsl). All arrays are in particle-id order, 2 numbers per particle.
+import { normal4 } from '../../gpu/rng';
+import type { Params } from '../params';
+import { geometry } from './params';
+
+export interface RefState {
+  positions: Float64Array;
+  /** g (AOUP) or (θ, 0) (ABP). */
+  propulsion: Float64Array;
+  displacement: Float64Array;
+}
+
+/** f(r) (> 0 repulsive) and f'(r) for the selected pair force. */
+export function pairForce(p: Params, r: number): { f: number; df: number } {
+  if (p.force === 'softdisk') {
+    const b = p.b as number;
+    const z = 2 - r;
+    return { f: Math.max(z, 0) + Math.log1p(Math.exp(-b * Math.abs(z))) / b, df: -1 / (1 + Math.exp(-b * z)) };
+  }
+  if (p.force === 'wca') {
+    const s6 = ((p.sigma as number) / r) ** 6;
+    const e24 = 24 * (p.epsilon as number);
+    return { f: (e24 * s6 * (2 * s6 - 1)) / r, df: (-e24 * s6 * (26 * s6 - 7)) / (r * r) };
+  }
+  return { f: 0, df: 0 };
+}
+
+/**
+ * Pair forces F_i = Σ_j f(r_ij) x̂_ij and divergences Σ_j [f(r)/r + f'(r)] (2-D), minimum image,
+ * all pairs. `cutoff: false` sums soft disks over every pair (the paper's definition).
+ */
+export function pairForces(p: Params, x: Float64Array, opts: { cutoff: boolean } = { cutoff: true }) {
+  const { boxL: L, rc } = geometry(p);
+  const n = x.length / 2;
+  const force = new Float64Array(2 * n);
+  const div = new Float64Array(n);
+  if (p.force === 'none') return { force, div };
+  const cut2 = opts.cutoff || p.force === 'wca' ? rc * rc : Infinity;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let dx = x[2 * i]! - x[2 * j]!;
+      let dy = x[2 * i + 1]! - x[2 * j + 1]!;
+      dx -= L * Math.round(dx / L);
+      dy -= L * Math.round(dy / L);
+      const r2 = dx * dx + dy * dy;
+      if (r2 >= cut2) continue;
+      const r = Math.sqrt(r2);
+      const { f, df } = pairForce(p, r);
+      force[2 * i] = force[2 * i]! + (f * dx) / r;
+      force[2 * i + 1] = force[2 * i + 1]! + (f * dy) / r;
+      force[2 * j] = force[2 * j]! - (f * dx) / r;
+      force[2 * j + 1] = force[2 * j + 1]! - (f * dy) / r;
+      div[i] = div[i]! + f / r + df;
+      div[j] = div[j]! + f / r + df;
+    }
+  }
+  return { force, div };
+}
+
+/** Local EPR −div_{x_i} b_{x_i} = −k Σ_j [f/r + f'] + 2A per particle (science.md §2). */
+export function localEpr(p: Params, x: Float64Array): Float64Array {
+  const { div } = pairForces(p, x);
+  return div.map((d) => -(p.k as number) * d + 2 * (p.A as number));
+}
+
+function wrap(v: number, L: number): number {
+  const w = v - L * Math.floor(v / L);
+  return w >= L ? 0 : w;
+}
+
+/** One step of the splitting scheme of mips-half-flow.wgsl / mips-force-step.wgsl, in float64. */
+export function referenceStep(p: Params, s0: RefState, step: number): RefState {
+  const { boxL: L } = geometry(p);
+  const n = s0.positions.length / 2;
+  const dt = p.dt as number;
+  const strang = p.splitting === 'strang';
+  const abp = p.model === 'abp';
+  const [v0, gamma, Dr, Dt, k, A, seed] = ['v0', 'gamma', 'Dr', 'Dt', 'k', 'A', 'seed'].map((f) => p[f] as number) as number[];
+  const x = Float64Array.from(s0.positions);
+  const q = Float64Array.from(s0.propulsion);
+  const disp = Float64Array.from(s0.displacement);
+  const heading = (i: number): [number, number] => (abp ? [Math.cos(q[2 * i]!), Math.sin(q[2 * i]!)] : [q[2 * i]!, q[2 * i + 1]!]);
+  const orient = (i: number, h: number, xi: number[]) => {
+    if (abp) {
+      const th = q[2 * i]! + Math.sqrt(2 * Dr! * h) * xi[0]!;
+      q[2 * i] = th - 2 * Math.PI * Math.floor((th + Math.PI) / (2 * Math.PI));
+    } else {
+      const e = Math.exp(-gamma! * h);
+      const kick = Math.sqrt(-Math.expm1(-2 * gamma! * h));
+      q[2 * i] = e * q[2 * i]! + kick * xi[0]!;
+      q[2 * i + 1] = e * q[2 * i + 1]! + kick * xi[1]!;
+    }
+  };
+  const move = (i: number, dx: number, dy: number) => {
+    x[2 * i] = x[2 * i]! + dx;
+    x[2 * i + 1] = x[2 * i + 1]! + dy;
+    disp[2 * i] = disp[2 * i]! + dx;
+    disp[2 * i + 1] = disp[2 * i + 1]! + dy;
+  };
+  const wrapAll = () => x.forEach((v, j) => (x[j] = wrap(v, L)));
+
+  if (strang) {
+    for (let i = 0; i < n; i++) {
+      const xi = normal4(i, step, seed!, 1);
+      const [hx, hy] = heading(i);
+      move(i, (v0! * dt) / 2 * hx, (v0! * dt) / 2 * hy);
+      orient(i, dt / 2, xi);
+      move(i, Math.sqrt(Dt! * dt) * xi[2], Math.sqrt(Dt! * dt) * xi[3]);
+    }
+    wrapAll();
+  }
+  const { force } = pairForces(p, x);
+  const c = L / 2;
+  for (let i = 0; i < n; i++) {
+    move(i, dt * (k! * force[2 * i]! - A! * (x[2 * i]! - c)), dt * (k! * force[2 * i + 1]! - A! * (x[2 * i + 1]! - c)));
+    if (!strang) {
+      const xi = normal4(i, step, seed!, 0);
+      const [hx, hy] = heading(i);
+      move(i, v0! * dt * hx, v0! * dt * hy);
+      orient(i, dt, xi);
+      move(i, Math.sqrt(2 * Dt! * dt) * xi[2], Math.sqrt(2 * Dt! * dt) * xi[3]);
+    } else {
+      const xi = normal4(i, step, seed!, 2);
+      move(i, Math.sqrt(Dt! * dt) * xi[2], Math.sqrt(Dt! * dt) * xi[3]);
+      orient(i, dt / 2, xi);
+      const [hx, hy] = heading(i);
+      move(i, (v0! * dt) / 2 * hx, (v0! * dt) / 2 * hy);
+    }
+  }
+  wrapAll();
+  return { positions: x, propulsion: q, displacement: disp };
+}

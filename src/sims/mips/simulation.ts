@@ -1,0 +1,350 @@
+// The mips Simulation: owns the particle buffers and kernels, encodes steps, samples observables.
+import type { GpuContext } from '../../gpu/context';
+import { Readback } from '../../gpu/buffers';
+import { dispatch } from '../../gpu/pipelines';
+import { GpuTimer, type TimingReport } from '../../gpu/timing';
+import { uniform4 } from '../../gpu/rng';
+import { checkAll, needsRebuild, ParamError, type Params } from '../params';
+import { decodeBuffer, encodeBuffer, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
+import type { MetricSample, RenderView, Simulation } from '../types';
+import { dispatchThreads } from './grid';
+import { HISTOGRAM_BINS, HISTOGRAM_MAX, MipsKernels } from './kernels';
+import { msdAbp, msdAoup } from './msd';
+import { geometry, schema } from './params';
+import { ParticleBuffers, SUMMARY } from './particles';
+
+/** How the passes of a batch are opened: one shared pass, or one (timed) pass per kernel. */
+interface PassPlan {
+  begin(label: string): GPUComputePassEncoder;
+  end(pass: GPUComputePassEncoder): void;
+}
+
+function sharedPass(pass: GPUComputePassEncoder): PassPlan {
+  return { begin: () => pass, end: () => undefined };
+}
+
+function timedPasses(encoder: GPUCommandEncoder, timer: GpuTimer): PassPlan {
+  return { begin: (label) => timer.pass(encoder, label), end: (pass) => pass.end() };
+}
+
+/** Square lattice with a small jitter (never overlapping below the particle diameter at φ ≤ π/4). */
+export function initialPositions(n: number, boxL: number, radius: number, seed: number): Float32Array<ArrayBuffer> {
+  const side = Math.ceil(Math.sqrt(n));
+  const a = boxL / side;
+  const jitter = 0.5 * Math.max(0, a - 2 * radius) * 0.5;
+  const out = new Float32Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const r = uniform4(i, 0, seed, 9);
+    out[4 * i] = ((i % side) + 0.5) * a + jitter * (2 * r[0] - 1);
+    out[4 * i + 1] = (Math.floor(i / side) + 0.5) * a + jitter * (2 * r[1] - 1);
+    out[4 * i + 3] = i;
+  }
+  return out;
+}
+
+export class MipsSimulation implements Simulation {
+  params: Params;
+  stepCount = 0;
+  time = 0;
+  private msdOriginTime = 0;
+  private buf: ParticleBuffers;
+  private k: MipsKernels;
+  private readonly timer: GpuTimer;
+  private readonly readback: Readback;
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: GpuContext,
+    params: Params,
+  ) {
+    this.params = params;
+    this.timer = new GpuTimer(ctx.device);
+    this.readback = new Readback(ctx.device, 'mips readback');
+    this.buf = new ParticleBuffers(ctx.device, params.n as number);
+    this.k = new MipsKernels(ctx.device, params, this.buf);
+    this.initialise();
+  }
+
+  get render(): RenderView {
+    const { boxL, radius } = this.k.geometry;
+    return {
+      count: this.buf.n,
+      positions: this.buf.posA,
+      colors: this.buf.colors,
+      dims: 2,
+      radius,
+      bounds: { min: [0, 0, 0], max: [boxL, boxL, 0] },
+      box: true,
+      caption: `L = ${boxL.toFixed(2)}, ${this.k.cells.grid.cellsPerSide}² cells`,
+    };
+  }
+
+  get geometry() {
+    return this.k.geometry;
+  }
+
+  /** Records n steps (no submit). With a timer, each kernel gets its own timed pass. */
+  encodeSteps(encoder: GPUCommandEncoder, n: number, timer?: GpuTimer): void {
+    const plan = timer ? undefined : encoder.beginComputePass({ label: 'mips: steps' });
+    const passes = plan ? sharedPass(plan) : timedPasses(encoder, timer!);
+    const k = this.k;
+    const n0 = this.buf.n;
+    const strang = this.params.splitting === 'strang';
+    for (let s = 0; s < n; s++) {
+      if (strang) {
+        const p = passes.begin('half flow');
+        dispatchThreads(p, k.halfFlow, n0);
+        passes.end(p);
+      }
+      k.cells.encode((label) => passes.begin(label), (p) => passes.end(p));
+      let p = passes.begin('gather');
+      dispatchThreads(p, k.gather, k.cells.cells);
+      passes.end(p);
+      p = passes.begin('force step');
+      dispatchThreads(p, k.forceStep, n0);
+      dispatch(p, k.tick, 1);
+      passes.end(p);
+    }
+    plan?.end();
+  }
+
+  /** Cell-sorted copy of the current state, then density field, per-particle fields and totals. */
+  private encodeFields(encoder: GPUCommandEncoder): void {
+    encoder.clearBuffer(this.buf.histogram);
+    const pass = encoder.beginComputePass({ label: 'mips: observables' });
+    const k = this.k;
+    k.cells.encode(() => pass, () => undefined);
+    dispatchThreads(pass, k.gather, k.cells.cells);
+    dispatchThreads(pass, k.density, k.binsPerSide ** 2);
+    dispatchThreads(pass, k.observe, this.buf.n);
+    dispatch(pass, k.reduce, 1);
+    pass.end();
+  }
+
+  private encodeColors(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'mips: colours' });
+    dispatchThreads(pass, this.k.color, this.buf.n);
+    pass.end();
+  }
+
+  step(n: number): void {
+    if (this.disposed || n <= 0) return;
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: step' });
+    this.encodeSteps(encoder, n);
+    if (this.params.colorBy !== 'orientation') this.encodeFields(encoder);
+    this.encodeColors(encoder);
+    this.ctx.device.queue.submit([encoder.finish()]);
+    this.stepCount += n;
+    this.time += n * (this.params.dt as number);
+  }
+
+  async setParams(params: Params): Promise<void> {
+    const before = this.params;
+    this.params = params;
+    if (needsRebuild(schema, before, params)) {
+      this.rebuild();
+      this.initialise();
+      return;
+    }
+    if (!this.k.fits(params)) {
+      this.k.destroy();
+      this.k = new MipsKernels(this.ctx.device, params, this.buf);
+    } else {
+      this.k.setParams(params);
+    }
+    if (before.model !== params.model) {
+      // A new propulsion state from the stationary law; the MSD origin restarts.
+      const encoder = this.ctx.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      dispatchThreads(pass, this.k.init, this.buf.n);
+      pass.end();
+      this.ctx.device.queue.submit([encoder.finish()]);
+      this.msdOriginTime = this.time;
+    }
+    this.refreshColors();
+  }
+
+  async reset(): Promise<void> {
+    this.initialise();
+  }
+
+  async sample(): Promise<MetricSample> {
+    const { device } = this.ctx;
+    const k = this.k;
+    const n = this.buf.n;
+    const encoder = device.createCommandEncoder({ label: 'mips: sample' });
+    this.encodeFields(encoder);
+    const pass = encoder.beginComputePass({ label: 'mips: clusters' });
+    dispatchThreads(pass, k.clusterInit, n);
+    dispatchThreads(pass, k.clusterHook, n);
+    dispatchThreads(pass, k.clusterCount, n);
+    dispatchThreads(pass, k.clusterLargest, n);
+    pass.end();
+    encoder.copyBufferToBuffer(this.buf.total, 0, this.buf.summary, SUMMARY.totalOffset, 32);
+    encoder.copyBufferToBuffer(this.buf.largest, 0, this.buf.summary, SUMMARY.largestOffset, 4);
+    encoder.copyBufferToBuffer(this.buf.histogram, 0, this.buf.summary, SUMMARY.histogramOffset, HISTOGRAM_BINS * 4);
+    device.queue.submit([encoder.finish()]);
+    const raw = await this.readback.read(this.buf.summary, 0, SUMMARY.bytes);
+    const total = new Float32Array(raw, SUMMARY.totalOffset, 8);
+    const largest = new Uint32Array(raw, SUMMARY.largestOffset, 1)[0]!;
+    const counts = [...new Uint32Array(raw, SUMMARY.histogramOffset, HISTOGRAM_BINS)];
+    const [eprSum, msdSum, hx, hy, nonFinite, densitySum] = [total[0]!, total[1]!, total[2]!, total[3]!, total[4]!, total[5]!];
+    const good = Math.max(1, n - nonFinite);
+    const p = this.params;
+    const t = this.time - this.msdOriginTime;
+    const msdAnalytic =
+      p.model === 'abp'
+        ? msdAbp(t, p.v0 as number, p.Dr as number, p.Dt as number)
+        : msdAoup(t, p.v0 as number, p.gamma as number, p.Dt as number);
+    const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => (i * HISTOGRAM_MAX) / HISTOGRAM_BINS);
+    const sample: MetricSample = {
+      step: this.stepCount,
+      time: this.time,
+      scalars: {
+        eprScoreFree: eprSum / good,
+        msd: msdSum / good,
+        msdAnalytic,
+        msdTime: t,
+        largestClusterFraction: largest / n,
+        polarization: Math.hypot(hx, hy) / good,
+        meanLocalDensity: densitySum / good,
+      },
+      histograms: { densityHistogram: { label: 'local packing fraction', edges, counts } },
+    };
+    const finite = Object.values(sample.scalars).every(Number.isFinite);
+    if (nonFinite > 0 || !finite) {
+      sample.problem =
+        `The state is not finite at step ${this.stepCount}: ${nonFinite} of ${n} particles have NaN/Inf ` +
+        `positions or propulsion. The integration blew up — lower dt (${p.dt}) or the force scale ` +
+        `(epsilon ${p.epsilon}, k ${p.k}), then reset.`;
+    }
+    this.refreshColors();
+    return sample;
+  }
+
+  async exportState(): Promise<SimState> {
+    const n = this.buf.n;
+    const pos = await this.readback.f32(this.buf.posA, 0, n * 16);
+    const body = await this.readback.f32(this.buf.bodyA, 0, n * 16);
+    const positions = new Float32Array(2 * n);
+    const propulsion = new Float32Array(2 * n);
+    const displacement = new Float32Array(2 * n);
+    for (let s = 0; s < n; s++) {
+      const id = pos[4 * s + 3]!;
+      positions.set([pos[4 * s]!, pos[4 * s + 1]!], 2 * id);
+      propulsion.set([body[4 * s]!, body[4 * s + 1]!], 2 * id);
+      displacement.set([body[4 * s + 2]!, body[4 * s + 3]!], 2 * id);
+    }
+    return {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      system: 'mips',
+      params: { ...this.params },
+      step: this.stepCount,
+      time: this.time,
+      buffers: {
+        positions: encodeBuffer(positions),
+        propulsion: encodeBuffer(propulsion),
+        displacement: encodeBuffer(displacement),
+        msdOriginTime: encodeBuffer(Float32Array.of(this.msdOriginTime)),
+      },
+    };
+  }
+
+  async importState(state: SimState): Promise<void> {
+    checkAll(schema, { ...state.params });
+    const n = state.params.n as number;
+    const read = (name: string, len: number) => {
+      const b = state.buffers[name];
+      if (!b) throw new ParamError(`buffers.${name}`, `state has no buffer "${name}" (needed: positions, propulsion, displacement, msdOriginTime)`);
+      const data = decodeBuffer(name, b, len);
+      if (!(data instanceof Float32Array)) throw new ParamError(`buffers.${name}`, `state buffer "${name}" must be f32`);
+      return data;
+    };
+    const positions = read('positions', 2 * n);
+    const propulsion = read('propulsion', 2 * n);
+    const displacement = read('displacement', 2 * n);
+    const origin = read('msdOriginTime', 1);
+    const L = geometry(state.params).boxL;
+    for (let i = 0; i < 2 * n; i++) {
+      const x = positions[i]!;
+      if (!(x >= 0 && x <= L)) throw new ParamError('buffers.positions', `state positions must lie in the box [0, ${L}]; got ${x} at index ${i}`);
+    }
+    await this.setParams(state.params);
+    const pos = new Float32Array(4 * n);
+    const body = new Float32Array(4 * n);
+    for (let i = 0; i < n; i++) {
+      pos.set([positions[2 * i]!, positions[2 * i + 1]!, 0, i], 4 * i);
+      body.set([propulsion[2 * i]!, propulsion[2 * i + 1]!, displacement[2 * i]!, displacement[2 * i + 1]!], 4 * i);
+    }
+    const q = this.ctx.device.queue;
+    q.writeBuffer(this.buf.posA, 0, pos);
+    q.writeBuffer(this.buf.bodyA, 0, body);
+    q.writeBuffer(this.buf.clock, 0, Uint32Array.of(state.step));
+    this.stepCount = state.step;
+    this.time = state.time;
+    this.msdOriginTime = origin[0]!;
+    this.refreshColors();
+  }
+
+  timings(): TimingReport {
+    return this.timer.report();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.k.destroy();
+    this.buf.destroy();
+    this.timer.destroy();
+    this.readback.destroy();
+  }
+
+  /** Test/debug access: per-particle (density, epr) fields in id order, for the current state. */
+  async readFields(): Promise<{ density: Float64Array; epr: Float64Array }> {
+    const n = this.buf.n;
+    const encoder = this.ctx.device.createCommandEncoder();
+    this.encodeFields(encoder);
+    this.ctx.device.queue.submit([encoder.finish()]);
+    const f = await this.readback.f32(this.buf.fields, 0, n * 8);
+    const pos = await this.readback.f32(this.buf.posA, 0, n * 16);
+    const density = new Float64Array(n);
+    const epr = new Float64Array(n);
+    for (let s = 0; s < n; s++) {
+      const id = pos[4 * s + 3]!;
+      density[id] = f[2 * s]!;
+      epr[id] = f[2 * s + 1]!;
+    }
+    return { density, epr };
+  }
+
+  private rebuild(): void {
+    this.k.destroy();
+    this.buf.destroy();
+    this.buf = new ParticleBuffers(this.ctx.device, this.params.n as number);
+    this.k = new MipsKernels(this.ctx.device, this.params, this.buf);
+  }
+
+  private initialise(): void {
+    const { boxL, radius } = this.k.geometry;
+    const q = this.ctx.device.queue;
+    q.writeBuffer(this.buf.posA, 0, initialPositions(this.buf.n, boxL, radius, this.params.seed as number));
+    q.writeBuffer(this.buf.clock, 0, Uint32Array.of(0));
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: init' });
+    const pass = encoder.beginComputePass();
+    dispatchThreads(pass, this.k.init, this.buf.n);
+    pass.end();
+    q.submit([encoder.finish()]);
+    this.stepCount = 0;
+    this.time = 0;
+    this.msdOriginTime = 0;
+    this.refreshColors();
+  }
+
+  private refreshColors(): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: colours' });
+    if (this.params.colorBy !== 'orientation') this.encodeFields(encoder);
+    this.encodeColors(encoder);
+    this.ctx.device.queue.submit([encoder.finish()]);
+  }
+}

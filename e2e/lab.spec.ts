@@ -1,6 +1,5 @@
-// Open the lab, run mips/abp-mips, see particles, change a parameter live, write the README screenshot.
+// Open the lab, run mips/abp-mips, see particles, change a parameter live.
 import { expect, test } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
 import { openLab, particlePixels, runUntil, stepCount } from './helpers';
 
 test('runs abp-mips, draws particles and applies a parameter live', async ({ page }) => {
@@ -36,8 +35,6 @@ test('runs abp-mips, draws particles and applies a parameter live', async ({ pag
   await page.keyboard.press('Space');
   await expect.poll(() => page.evaluate(() => window.__lab!.playing)).toBe(false);
 
-  await mkdir('docs', { recursive: true });
-  await page.screenshot({ path: 'docs/screenshot.png' });
 });
 
 test('a rebuild parameter (n) rebuilds the system with the new size', async ({ page }) => {

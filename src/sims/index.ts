@@ -1,2 +1,7 @@
 // Registers every system with the registry. Import this once (UI entry, CLI, tests).
-export {};
+import { register } from './registry';
+import { mipsSystem } from './mips/index';
+import { tokensSystem } from './tokens/index';
+
+register(mipsSystem);
+register(tokensSystem);

@@ -1,0 +1,154 @@
+// Observables of the token cloud as small GPU reductions (nothing of size n·d leaves the GPU):
+//   pair_stats       per token: Σ_{j≠i} cos_ij, Σ_j exp(β<x_i,x_j>), |x_i - y_i|², |x_i|;
+//                    histogram of cos over pairs i<j; adjacency bits cos_ij > THRESHOLD;
+//                    non-finite tokens counted.
+//   reduce_stats     one workgroup sums the per-token values.
+//   labels_init / propagate_labels / count_roots: connected components of the adjacency
+//                    (min-label propagation; the host repeats it until nothing changes).
+
+const BINS: u32 = 40u;
+const THRESHOLD: f32 = 0.999;
+// counters layout: [0, BINS) histogram, then these slots.
+const NON_FINITE: u32 = BINS;
+const CHANGED: u32 = BINS + 1u;
+const CLUSTERS: u32 = BINS + 2u;
+
+struct PairParams { n: u32, d: u32, words: u32, beta: f32 }
+
+@group(0) @binding(0) var<uniform> pairParams: PairParams;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> other: array<f32>; // the side-by-side state (or x again)
+@group(0) @binding(3) var<storage, read_write> partial: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> adjacency: array<u32>;
+@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>>;
+
+fn isFinite(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn dotTokens(i: u32, j: u32, d: u32) -> f32 {
+  var s = 0.0;
+  for (var c = 0u; c < d; c++) { s = fma(x[i * d + c], x[j * d + c], s); }
+  return s;
+}
+
+@compute @workgroup_size(64)
+fn pair_stats(@builtin(global_invocation_id) id: vec3u) {
+  let i = id.x;
+  let n = pairParams.n;
+  let d = pairParams.d;
+  if (i >= n) { return; }
+  var finite = true;
+  var gap = 0.0;
+  for (var c = 0u; c < d; c++) {
+    let xc = x[i * d + c];
+    finite = finite && isFinite(xc);
+    let diff = xc - other[i * d + c];
+    gap = fma(diff, diff, gap);
+  }
+  if (!finite) { atomicAdd(&counters[NON_FINITE], 1u); }
+  let normI = sqrt(dotTokens(i, i, d));
+  var sumCos = 0.0;
+  var sumExp = 0.0;
+  for (var w = 0u; w < pairParams.words; w++) {
+    var bits = 0u;
+    for (var b = 0u; b < 32u; b++) {
+      let j = w * 32u + b;
+      if (j >= n) { break; }
+      let dot = dotTokens(i, j, d);
+      sumExp += exp(pairParams.beta * dot);
+      if (j == i) { continue; }
+      let cosine = dot / max(normI * sqrt(dotTokens(j, j, d)), 1e-30);
+      sumCos += cosine;
+      if (cosine > THRESHOLD) { bits |= 1u << b; }
+      if (j > i) {
+        let bin = u32(clamp((cosine + 1.0) * 0.5 * f32(BINS), 0.0, f32(BINS - 1u)));
+        atomicAdd(&counters[bin], 1u);
+      }
+    }
+    adjacency[i * pairParams.words + w] = bits;
+  }
+  partial[i] = vec4f(sumCos, sumExp, gap, normI);
+}
+
+struct ReduceParams { n: u32 }
+@group(0) @binding(0) var<uniform> reduceParams: ReduceParams;
+@group(0) @binding(1) var<storage, read> partialIn: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> totals: array<f32>; // Σcos, Σexp, Σgap², Σ|x|, max|x|
+
+var<workgroup> sums: array<vec4f, 256>;
+var<workgroup> maxima: array<f32, 256>;
+
+@compute @workgroup_size(256)
+fn reduce_stats(@builtin(local_invocation_index) lid: u32) {
+  var s = vec4f(0.0);
+  var m = 0.0;
+  for (var i = lid; i < reduceParams.n; i += 256u) {
+    s += partialIn[i];
+    m = max(m, partialIn[i].w);
+  }
+  sums[lid] = s;
+  maxima[lid] = m;
+  workgroupBarrier();
+  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+    if (lid < stride) {
+      sums[lid] += sums[lid + stride];
+      maxima[lid] = max(maxima[lid], maxima[lid + stride]);
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    totals[0] = sums[0].x;
+    totals[1] = sums[0].y;
+    totals[2] = sums[0].z;
+    totals[3] = sums[0].w;
+    totals[4] = maxima[0];
+  }
+}
+
+struct LabelParams { n: u32, words: u32 }
+@group(0) @binding(0) var<uniform> labelParams: LabelParams;
+@group(0) @binding(1) var<storage, read> edges: array<u32>;
+@group(0) @binding(2) var<storage, read_write> labels: array<atomic<u32>>;
+@group(0) @binding(3) var<storage, read_write> labelCounters: array<atomic<u32>>;
+
+@compute @workgroup_size(64)
+fn labels_init(@builtin(global_invocation_id) id: vec3u) {
+  if (id.x < labelParams.n) { atomicStore(&labels[id.x], id.x); }
+}
+
+// Every token takes the smallest label among itself and its neighbours and pushes it to them.
+@compute @workgroup_size(64)
+fn propagate_labels(@builtin(global_invocation_id) id: vec3u) {
+  let i = id.x;
+  if (i >= labelParams.n) { return; }
+  let own = atomicLoad(&labels[i]);
+  var m = own;
+  for (var w = 0u; w < labelParams.words; w++) {
+    var bits = edges[i * labelParams.words + w];
+    while (bits != 0u) {
+      let b = firstTrailingBit(bits);
+      bits &= bits - 1u;
+      m = min(m, atomicLoad(&labels[w * 32u + b]));
+    }
+  }
+  if (m < own) {
+    atomicMin(&labels[i], m);
+    atomicStore(&labelCounters[CHANGED], 1u);
+  }
+  for (var w = 0u; w < labelParams.words; w++) {
+    var bits = edges[i * labelParams.words + w];
+    while (bits != 0u) {
+      let b = firstTrailingBit(bits);
+      bits &= bits - 1u;
+      if (atomicMin(&labels[w * 32u + b], m) > m) { atomicStore(&labelCounters[CHANGED], 1u); }
+    }
+  }
+}
+
+@compute @workgroup_size(64)
+fn count_roots(@builtin(global_invocation_id) id: vec3u) {
+  if (id.x < labelParams.n && atomicLoad(&labels[id.x]) == id.x) {
+    atomicAdd(&labelCounters[CLUSTERS], 1u);
+  }
+}

@@ -1,0 +1,65 @@
+// Pipelines for the tokens kernels, built once per device and shared by every engine.
+import { UniformStruct } from '../../gpu/buffers';
+import { bindBuffers, computePipeline, wgsl, type Kernel } from '../../gpu/pipelines';
+import attentionCode from '../../shaders/tokens-attention.wgsl?raw';
+import integrateCode from '../../shaders/tokens-integrate.wgsl?raw';
+import linearCode from '../../shaders/tokens-linear.wgsl?raw';
+
+/** Keys and values in workgroup memory take 2·KEY_TILE·4·ceil(HEAD_DIM/4) floats: keep that within 16 KiB. */
+export function keyTile(headDim: number): number {
+  return Math.max(1, Math.min(64, Math.floor(2048 / (4 * Math.ceil(headDim / 4)))));
+}
+
+export function attentionCodeFor(headDim: number): string {
+  return wgsl(
+    `const HEAD_DIM: u32 = ${headDim}u;`,
+    `const HEAD_VEC: u32 = ${Math.ceil(headDim / 4)}u;`,
+    `const KEY_TILE: u32 = ${keyTile(headDim)}u;`,
+    attentionCode,
+  );
+}
+
+const cache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/** A compute pipeline by (code, entry point), created once per device. */
+export function pipeline(device: GPUDevice, code: string, entry: string): GPUComputePipeline {
+  let map = cache.get(device);
+  if (!map) cache.set(device, (map = new Map()));
+  const key = `${entry}\u0000${code}`;
+  let p = map.get(key);
+  if (!p) map.set(key, (p = computePipeline(device, code, entry)));
+  return p;
+}
+
+export function bind(device: GPUDevice, code: string, entry: string, buffers: Record<number, GPUBuffer>): Kernel {
+  const p = pipeline(device, code, entry);
+  return { label: entry, pipeline: p, bindGroup: bindBuffers(device, p, entry, buffers) };
+}
+
+export const LINEAR_FIELDS = {
+  n: 'u32',
+  rows: 'u32',
+  cols: 'u32',
+  weightOffset: 'u32',
+  biasOffset: 'u32',
+  hasBias: 'u32',
+  act: 'u32',
+  accumulate: 'u32',
+  scale: 'f32',
+} as const;
+export type LinearUniform = UniformStruct<typeof LINEAR_FIELDS>;
+export const ATTEND_FIELDS = { n: 'u32', d: 'u32', normalization: 'u32', beta: 'f32' } as const;
+export type AttendUniform = UniformStruct<typeof ATTEND_FIELDS>;
+export const AXPY_FIELDS = { count: 'u32', a: 'f32' } as const;
+export const RK4_FIELDS = { count: 'u32', h: 'f32' } as const;
+export const TOKEN_FIELDS = { n: 'u32', d: 'u32' } as const;
+
+export const code = { linear: linearCode, integrate: integrateCode };
+
+/** Workgroups for `threads` threads of a 64-wide kernel, split into 2-D past the 65535 limit. */
+export function groups64(threads: number): [number, number] {
+  const g = Math.max(1, Math.ceil(threads / 64));
+  if (g <= 65535) return [g, 1];
+  const y = Math.ceil(g / 65535);
+  return [Math.ceil(g / y), y];
+}

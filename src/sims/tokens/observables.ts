@@ -1,0 +1,141 @@
+// Observables as small GPU reductions: mean pairwise cosine, the interaction energy
+// E_β = 1/(2βn²) Σ_ij exp(β<x_i,x_j>), clusters (connected components of cos > 0.999), the
+// histogram of pairwise cosines, the mean norm and, side by side, the RMS gap between schemes.
+// Only ~50 numbers are read back per sample.
+import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
+import type { Kernel } from '../../gpu/pipelines';
+import observablesCode from '../../shaders/tokens-observables.wgsl?raw';
+import { bind, groups64 } from './kernels';
+
+export const COSINE_BINS = 40;
+export const CLUSTER_THRESHOLD = 0.999;
+const NON_FINITE = COSINE_BINS;
+const CHANGED = COSINE_BINS + 1;
+const CLUSTERS = COSINE_BINS + 2;
+/** Propagation passes between two checks of the "changed" flag. */
+const PASSES_PER_CHECK = 8;
+
+export interface TokenStats {
+  meanCosine: number;
+  energy: number;
+  clusters: number;
+  meanNorm: number;
+  maxNorm: number;
+  /** RMS over tokens of |x_i - y_i| against the side-by-side state (0 without one). */
+  gap: number;
+  nonFinite: number;
+  /** Counts of pairs i<j per cosine bin on [-1, 1]. */
+  cosineCounts: number[];
+}
+
+export class TokenObservables {
+  private readonly partial: GPUBuffer;
+  private readonly adjacency: GPUBuffer;
+  private readonly counters: GPUBuffer;
+  private readonly totals: GPUBuffer;
+  private readonly labels: GPUBuffer;
+  private readonly pairUniform: UniformStruct<{ n: 'u32'; d: 'u32'; words: 'u32'; beta: 'f32' }>;
+  private readonly reduceUniform: UniformStruct<{ n: 'u32' }>;
+  private readonly labelUniform: UniformStruct<{ n: 'u32'; words: 'u32' }>;
+  private readonly pairStats: Kernel;
+  private readonly reduce: Kernel;
+  private readonly labelsInit: Kernel;
+  private readonly propagate: Kernel;
+  private readonly countRoots: Kernel;
+  private readonly readback: Readback;
+
+  constructor(
+    private readonly device: GPUDevice,
+    x: GPUBuffer,
+    other: GPUBuffer | null,
+    private readonly n: number,
+    private readonly d: number,
+  ) {
+    const words = Math.ceil(n / 32);
+    this.partial = storageBuffer(device, 'token partial sums', n * 16);
+    this.adjacency = storageBuffer(device, 'token adjacency bits', n * words * 4);
+    this.counters = storageBuffer(device, 'token counters', (COSINE_BINS + 4) * 4);
+    this.totals = storageBuffer(device, 'token totals', 8 * 4);
+    this.labels = storageBuffer(device, 'token cluster labels', n * 4);
+    this.pairUniform = new UniformStruct(device, 'pair stats params', { n: 'u32', d: 'u32', words: 'u32', beta: 'f32' });
+    this.reduceUniform = new UniformStruct(device, 'reduce params', { n: 'u32' });
+    this.labelUniform = new UniformStruct(device, 'label params', { n: 'u32', words: 'u32' });
+    this.pairUniform.set({ n, d, words, beta: 1 }).upload();
+    this.reduceUniform.set({ n }).upload();
+    this.labelUniform.set({ n, words }).upload();
+    const code = observablesCode;
+    this.pairStats = bind(device, code, 'pair_stats', { 0: this.pairUniform.buffer, 1: x, 2: other ?? x, 3: this.partial, 4: this.adjacency, 5: this.counters });
+    this.reduce = bind(device, code, 'reduce_stats', { 0: this.reduceUniform.buffer, 1: this.partial, 2: this.totals });
+    // 'auto' layouts hold only the bindings an entry point uses.
+    const [u, edges, labels, counters] = [this.labelUniform.buffer, this.adjacency, this.labels, this.counters];
+    this.labelsInit = bind(device, code, 'labels_init', { 0: u, 2: labels });
+    this.propagate = bind(device, code, 'propagate_labels', { 0: u, 1: edges, 2: labels, 3: counters });
+    this.countRoots = bind(device, code, 'count_roots', { 0: u, 2: labels, 3: counters });
+    this.readback = new Readback(device, 'token stats readback');
+  }
+
+  async measure(beta: number): Promise<TokenStats> {
+    const { device, n } = this;
+    this.pairUniform.set({ beta }).upload();
+    const g = groups64(n)[0];
+    const encoder = device.createCommandEncoder({ label: 'token observables' });
+    encoder.clearBuffer(this.counters);
+    const pass = encoder.beginComputePass({ label: 'token observables' });
+    for (const [k, groups] of [
+      [this.pairStats, g],
+      [this.reduce, 1],
+      [this.labelsInit, g],
+    ] as const) {
+      pass.setPipeline(k.pipeline);
+      pass.setBindGroup(0, k.bindGroup);
+      pass.dispatchWorkgroups(groups);
+    }
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+
+    // Min-label propagation until no label changes (each round: PASSES_PER_CHECK passes).
+    for (let round = 0; round <= Math.ceil(n / PASSES_PER_CHECK); round++) {
+      device.queue.writeBuffer(this.counters, CHANGED * 4, new Uint32Array([0]));
+      const enc = device.createCommandEncoder({ label: 'cluster labels' });
+      const p = enc.beginComputePass({ label: 'cluster labels' });
+      p.setPipeline(this.propagate.pipeline);
+      p.setBindGroup(0, this.propagate.bindGroup);
+      for (let i = 0; i < PASSES_PER_CHECK; i++) p.dispatchWorkgroups(g);
+      p.end();
+      device.queue.submit([enc.finish()]);
+      const changed = (await this.readback.u32(this.counters, CHANGED * 4, 4))[0];
+      if (changed === 0) break;
+    }
+    const enc = device.createCommandEncoder({ label: 'cluster count' });
+    const p = enc.beginComputePass({ label: 'cluster count' });
+    p.setPipeline(this.countRoots.pipeline);
+    p.setBindGroup(0, this.countRoots.bindGroup);
+    p.dispatchWorkgroups(g);
+    p.end();
+    device.queue.submit([enc.finish()]);
+
+    const [counters, totals] = await Promise.all([this.readback.u32(this.counters), this.readback.f32(this.totals)]);
+    return {
+      meanCosine: n > 1 ? totals[0]! / (n * (n - 1)) : 1,
+      energy: totals[1]! / (2 * beta * n * n),
+      gap: Math.sqrt(totals[2]! / n),
+      meanNorm: totals[3]! / n,
+      maxNorm: totals[4]!,
+      nonFinite: counters[NON_FINITE]!,
+      clusters: counters[CLUSTERS]!,
+      cosineCounts: Array.from(counters.subarray(0, COSINE_BINS)),
+    };
+  }
+
+  destroy(): void {
+    for (const b of [this.partial, this.adjacency, this.counters, this.totals, this.labels]) b.destroy();
+    this.pairUniform.destroy();
+    this.reduceUniform.destroy();
+    this.labelUniform.destroy();
+    this.readback.destroy();
+  }
+}
+
+export function cosineEdges(): number[] {
+  return Array.from({ length: COSINE_BINS + 1 }, (_, i) => -1 + (2 * i) / COSINE_BINS);
+}

@@ -42,7 +42,9 @@ function resolve(args: CliArgs) {
   const def = getSystem(args.system);
   const overrides = { ...args.set };
   if (args.seed !== undefined) overrides.seed = args.seed;
-  return { def, params: resolveParams(def, args.preset, overrides) };
+  // A convergence study starts from the system's `convergence` preset when it has one (smooth, float32-safe).
+  const preset = args.preset ?? (args.verb === 'convergence' && def.presets.some((p) => p.name === 'convergence') ? 'convergence' : undefined);
+  return { def, params: resolveParams(def, preset, overrides) };
 }
 
 function listText(): string {

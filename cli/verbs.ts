@@ -12,6 +12,7 @@ function unsupported(verb: string, def: SimDefinition): never {
 
 const BENCH: Record<string, () => Promise<Verb>> = {
   mips: async () => (await import('./bench-mips')).benchMipsVerb,
+  tokens: async () => (await import('./tokens-verbs')).benchTokensVerb,
 };
 
 export const VERBS_EXTRA: Record<string, Verb> = {
@@ -20,6 +21,9 @@ export const VERBS_EXTRA: Record<string, Verb> = {
     if (!load) unsupported('bench', def);
     return (await load())(ctx, def, params, args);
   },
-  convergence: async (_ctx, def) => unsupported('convergence', def),
+  convergence: async (ctx, def, params, args) => {
+    if (def.id !== 'tokens') unsupported('convergence', def);
+    return (await import('./tokens-verbs')).convergenceVerb(ctx, def, params, args);
+  },
   train: async (_ctx, def) => unsupported('train', def),
 };

@@ -221,9 +221,9 @@ export class ParticleLab extends LitElement {
   async changeParam({ name, text }: ParamInput): Promise<void> {
     const r = this.runner;
     if (!r?.sim) return;
-    let next: Params;
+    const schema = r.def.schema;
     try {
-      next = withText(r.def.schema, r.sim.params, { [name]: text });
+      withText(schema, r.sim.params, { [name]: text }); // immediate inline feedback
     } catch (e) {
       this.errors = { ...this.errors, [name]: errorText(e) };
       return;
@@ -231,7 +231,8 @@ export class ParticleLab extends LitElement {
     const { [name]: _, ...rest } = this.errors;
     this.errors = rest;
     await this.guarded(`Could not apply ${name}`, async () => {
-      await r.setParams(next);
+      // Re-validated against the params current when the queued change runs (edits may be queued).
+      await r.setParams((current) => withText(schema, current, { [name]: text }));
       this.params = { ...r.sim!.params };
       this.syncUrl();
       void r.sampleNow();

@@ -122,11 +122,14 @@ export class LabRunner {
     });
   }
 
-  /** Applies a validated full parameter set (live or with a rebuild, as the system decides). */
-  setParams(params: Params): Promise<void> {
+  /**
+   * Applies a parameter change (live or with a rebuild, as the system decides). `update` maps the
+   * params current when the change runs to the new ones, so quick successive edits all apply.
+   */
+  setParams(update: Params | ((current: Params) => Params)): Promise<void> {
     return this.exclusive(async () => {
       const sim = this.need();
-      await sim.setParams(params);
+      await sim.setParams(typeof update === 'function' ? update(sim.params) : update);
       this.viewport.setView(sim.render);
       this.lastSampledStep = -1;
     });
@@ -195,33 +198,35 @@ export class LabRunner {
 
   /** Takes a metric sample now (e.g. after step-N or an action). */
   sampleNow(): Promise<void> {
-    if (this.sampling) return this.sampling;
-    const sim = this.sim;
-    if (!sim || this.busy) return Promise.resolve();
-    const job = (async () => {
-      try {
-        const s = await sim.sample();
-        if (sim !== this.sim) return;
-        this.lastSampledStep = s.step;
-        this.log.push(s);
-        this.samples++;
-        if (s.problem) {
-          this.playing = false;
-          this.hooks.message('error', `Paused at step ${s.step}: ${s.problem}`);
-        }
-        const labels = sim.render.labels;
-        if (labels) this.viewport.setLabelPositions(await labels.read());
-        this.hooks.sampled(s);
-      } catch (e) {
-        if (!this.disposed) this.hooks.message('error', `Sampling failed: ${errorText(e)}`);
-        this.playing = false;
-      } finally {
-        this.sampling = undefined;
-        this.hooks.changed();
-      }
-    })();
+    // A sample already in flight may predate the latest steps: take a fresh one after it.
+    const job: Promise<void> = (this.sampling ?? Promise.resolve()).then(() => this.takeSample()).finally(() => {
+      if (this.sampling === job) this.sampling = undefined;
+      this.hooks.changed();
+    });
     this.sampling = job;
     return job;
+  }
+
+  private async takeSample(): Promise<void> {
+    const sim = this.sim;
+    if (!sim || this.busy) return;
+    try {
+      const s = await sim.sample();
+      if (sim !== this.sim) return;
+      this.lastSampledStep = s.step;
+      this.log.push(s);
+      this.samples++;
+      if (s.problem) {
+        this.playing = false;
+        this.hooks.message('error', `Paused at step ${s.step}: ${s.problem}`);
+      }
+      const labels = sim.render.labels;
+      if (labels) this.viewport.setLabelPositions(await labels.read());
+      this.hooks.sampled(s);
+    } catch (e) {
+      if (!this.disposed) this.hooks.message('error', `Sampling failed: ${errorText(e)}`);
+      this.playing = false;
+    }
   }
 
   private async takeSnapshot(): Promise<void> {
@@ -256,7 +261,7 @@ export class LabRunner {
       this.statWindow = { t: now, frames: this.frames, steps: sim.stepCount, gpuMs: report.totalMs };
       this.hooks.changed();
     }
-    if (this.sampleEvery > 0 && this.frames % this.sampleEvery === 0 && sim.stepCount !== this.lastSampledStep) {
+    if (this.sampleEvery > 0 && this.frames % this.sampleEvery === 0 && sim.stepCount !== this.lastSampledStep && !this.sampling) {
       void this.sampleNow();
     }
     if (this.playing && this.sampleEvery > 0 && now - this.lastSnapshotAt > this.snapshotEverySeconds * 1000) {

@@ -1,0 +1,61 @@
+// The tokens system in Chromium: scheme toggles change trajectories live; the convergence plot shows four slopes.
+import { expect, test, type Page } from '@playwright/test';
+import { openLab, particlePixels, stepCount } from './helpers';
+
+async function stepBy(page: Page, n: number): Promise<void> {
+  const before = await stepCount(page);
+  await page.getByTestId('step-n').fill(String(n));
+  await page.getByTestId('step').click();
+  await page.waitForFunction((t) => window.__lab!.step >= t, before + n, { timeout: 120_000 });
+}
+
+test('sa-sphere: tokens drawn on the sphere cluster, and E_β does not decrease', async ({ page }) => {
+  await openLab(page, 'system=tokens&preset=sa-sphere');
+  const first = await page.evaluate(() => window.__lab!.sampleNow());
+  await stepBy(page, 60);
+  const later = await page.evaluate(() => window.__lab!.sampleNow());
+  expect(later!.scalars.energy!).toBeGreaterThanOrEqual(first!.scalars.energy! - 1e-6);
+  expect(later!.scalars.meanCosine!).toBeGreaterThan(first!.scalars.meanCosine!);
+  const shot = await page.getByTestId('viewport-canvas').screenshot();
+  expect((await particlePixels(page, shot)).particles).toBeGreaterThan(200);
+});
+
+test('switching splitting and substep live changes the trajectory', async ({ page }) => {
+  await openLab(page, 'system=tokens&preset=convergence');
+  const cosineAfter = async (splitting: string, substep: string) => {
+    await page.locator('select[data-param=splitting]').selectOption(splitting);
+    await page.locator('select[data-param=substep]').selectOption(substep);
+    await expect.poll(() => page.evaluate(() => `${window.__lab!.params!.splitting}/${window.__lab!.params!.substep}`)).toBe(`${splitting}/${substep}`);
+    await page.getByTestId('reset').click();
+    await page.waitForFunction(() => window.__lab!.step === 0 && window.__lab!.ready);
+    await stepBy(page, 4);
+    return (await page.evaluate(() => window.__lab!.sampleNow()))!.scalars.meanCosine!;
+  };
+  const lieEuler = await cosineAfter('lie', 'euler');
+  const strangEuler = await cosineAfter('strang', 'euler');
+  const strangRk4 = await cosineAfter('strang', 'rk4');
+  expect(await cosineAfter('lie', 'euler')).toBe(lieEuler); // deterministic
+  expect(strangEuler).not.toBe(lieEuler);
+  expect(strangRk4).not.toBe(strangEuler);
+  // A toggle while playing keeps the run going.
+  await page.evaluate(() => window.__lab!.play(true));
+  const before = await stepCount(page);
+  await page.locator('select[data-param=splitting]').selectOption('strang');
+  await page.waitForFunction((s) => window.__lab!.step > s + 3, before, { timeout: 60_000 });
+  await page.evaluate(() => window.__lab!.play(false));
+});
+
+test('"Measure convergence" plots four schemes with fitted slopes ≈ 1, 1, 1, 2', async ({ page }) => {
+  await openLab(page, 'system=tokens&preset=convergence');
+  await page.locator('button[data-action=measure-convergence]').click();
+  const legend = page.getByTestId('legend-convergence');
+  await expect(legend).toContainText('strang-rk4', { timeout: 150_000 });
+  const text = await legend.innerText();
+  const slopes = Object.fromEntries(
+    [...text.matchAll(/(lie-euler|strang-euler|lie-rk4|strang-rk4) \(slope (-?[\d.]+)\)/g)].map((m) => [m[1], Number(m[2])]),
+  );
+  expect(Object.keys(slopes).sort()).toEqual(['lie-euler', 'lie-rk4', 'strang-euler', 'strang-rk4']);
+  // Same tolerance as the Node convergence test: first order within ±0.15, Strang–RK4 second order within ±0.2.
+  for (const k of ['lie-euler', 'strang-euler', 'lie-rk4']) expect(Math.abs(slopes[k]! - 1)).toBeLessThan(0.15);
+  expect(Math.abs(slopes['strang-rk4']! - 2)).toBeLessThan(0.2);
+});

@@ -1,5 +1,8 @@
 // The CLI as a user types it: bad options exit non-zero with one line naming the problem.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 export function lab(...args: string[]) {
@@ -31,5 +34,55 @@ describe('lab CLI usage errors', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
+  });
+});
+
+describe('lab run on Dawn', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+
+  it('run mips --json prints one JSON object with the named metrics; --out and --state write files; --resume continues', () => {
+    const csv = join(dir, 'm.csv');
+    const state = join(dir, 's.json');
+    const common = ['--preset', 'dilute-gas', '--set', 'n=256', '--every', '10'];
+    const r = lab('run', 'mips', ...common, '--steps', '20', '--out', csv, '--state', state, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^adapter: /); // says which adapter it runs on, off stdout
+    const out = JSON.parse(r.stdout); // the whole of stdout is one JSON object
+    expect(out.step).toBe(20);
+    for (const k of ['msd', 'eprScoreFree', 'largestClusterFraction', 'polarization']) expect(typeof out[k]).toBe('number');
+    expect(out.densityHistogram.counts.length + 1).toBe(out.densityHistogram.edges.length);
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/^step,time,/);
+    expect(rows.map((l) => l.split(',')[0])).toEqual(['step', '0', '10', '20']);
+    const saved = JSON.parse(readFileSync(state, 'utf8'));
+    expect(saved).toMatchObject({ format: 'particle-lab-state', system: 'mips', step: 20 });
+
+    // 20 + 20 steps through a saved state equal 40 steps in one go (counter-based noise).
+    const resumed = JSON.parse(lab('run', 'mips', ...common, '--steps', '20', '--resume', state, '--json').stdout);
+    const straight = JSON.parse(lab('run', 'mips', ...common, '--steps', '40', '--json').stdout);
+    expect(resumed.step).toBe(40);
+    expect(resumed.msd).toBe(straight.msd);
+    expect(resumed.eprScoreFree).toBe(straight.eprScoreFree);
+  });
+
+  it('a bad parameter value exits 2 naming the field and its range', () => {
+    const r = lab('run', 'mips', '--set', 'phi=1.5');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: phi must be a number in \(0, 1\)/);
+    const nan = lab('run', 'mips', '--set', 'dt=NaN');
+    expect(nan.code).toBe(2);
+    expect(nan.stderr).toMatch(/dt must be a number in \(0, /);
+  });
+
+  it('convergence tokens --json prints every row and the fitted order of each scheme (1, 1, 1, 2)', () => {
+    const r = lab('convergence', 'tokens', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out.orders).sort()).toEqual(['lie-euler', 'lie-rk4', 'strang-euler', 'strang-rk4']);
+    expect(out.rows.length).toBeGreaterThanOrEqual(12);
+    for (const row of out.rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(['scheme', 'splitting', 'substep', 'dt', 'error']));
+    // science.md: with Euler sub-steps both splittings are first order; Strang with RK4 sub-steps is second order.
+    for (const k of ['lie-euler', 'strang-euler', 'lie-rk4']) expect(Math.abs(out.orders[k] - 1)).toBeLessThan(0.15);
+    expect(Math.abs(out.orders['strang-rk4'] - 2)).toBeLessThan(0.15);
   });
 });

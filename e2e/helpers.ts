@@ -15,6 +15,14 @@ export async function stepCount(page: Page): Promise<number> {
   return page.evaluate(() => window.__lab!.step);
 }
 
+/** Steps N with the Step button and waits for the count to arrive. */
+export async function stepBy(page: Page, n: number): Promise<void> {
+  const before = await stepCount(page);
+  await page.getByTestId('step-n').fill(String(n));
+  await page.getByTestId('step').click();
+  await page.waitForFunction((t) => window.__lab!.step >= t, before + n, { timeout: 120_000 });
+}
+
 /** Runs until the step count reaches `target` (then pauses when `pause`). */
 export async function runUntil(page: Page, target: number, pause = true): Promise<void> {
   await page.evaluate(() => window.__lab!.play(true));

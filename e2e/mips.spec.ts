@@ -1,19 +1,13 @@
 // The active-matter system in Chromium: MIPS clusters form (asserted on metrics), the splitting toggle is live.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
-import { openLab, stepCount } from './helpers';
+import { openLab, stepBy, stepCount } from './helpers';
 
 async function clusterFraction(page: Page): Promise<number> {
   const s = await page.evaluate(() => window.__lab!.sampleNow());
   return s!.scalars.largestClusterFraction!;
 }
 
-async function stepBy(page: Page, n: number): Promise<void> {
-  const before = await stepCount(page);
-  await page.getByTestId('step-n').fill(String(n));
-  await page.getByTestId('step').click();
-  await page.waitForFunction((t) => window.__lab!.step >= t, before + n, { timeout: 120_000 });
-}
 
 test('abp-mips forms clusters: the largest cluster grows from a few particles to a macroscopic fraction', async ({ page }) => {
   await openLab(page, 'system=mips&preset=abp-mips&n=1024');

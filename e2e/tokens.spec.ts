@@ -1,13 +1,6 @@
 // The tokens system in Chromium: scheme toggles change trajectories live; the convergence plot shows four slopes.
-import { expect, test, type Page } from '@playwright/test';
-import { openLab, particlePixels, stepCount } from './helpers';
-
-async function stepBy(page: Page, n: number): Promise<void> {
-  const before = await stepCount(page);
-  await page.getByTestId('step-n').fill(String(n));
-  await page.getByTestId('step').click();
-  await page.waitForFunction((t) => window.__lab!.step >= t, before + n, { timeout: 120_000 });
-}
+import { expect, test } from '@playwright/test';
+import { openLab, particlePixels, stepBy, stepCount } from './helpers';
 
 test('sa-sphere: tokens drawn on the sphere cluster, and E_β does not decrease', async ({ page }) => {
   await openLab(page, 'system=tokens&preset=sa-sphere');

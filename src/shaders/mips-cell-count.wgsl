@@ -1,4 +1,6 @@
 // Cell list, pass 1: bin every particle and take its rank within the cell (counting sort).
+// PER_THREAD particles per invocation (do-while: SwiftShader runs a for loop's body once more,
+// masked, when the condition fails).
 struct CountParams {
   n: u32,
   cellsPerSide: u32,
@@ -14,9 +16,18 @@ struct CountParams {
 
 @compute @workgroup_size(WG)
 fn countCells(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = threadIndex(gid, nwg);
-  if (i >= u.n) { return; }
-  let c = cellIndex(cellCoord(pos[i].xy, u.cellsPerSide, u.invCellW), u.cellsPerSide);
-  cellOf[i] = c;
-  rankInCell[i] = atomicAdd(&cellCount[c], 1u);
+  let t = threadIndex(gid, nwg);
+  let stride = threadCount(nwg);
+  var k = 0u;
+  loop {
+    let i = t + k * stride;
+    if (i >= u.n) { return; }
+    let c = cellIndex(cellCoord(pos[i].xy, u.cellsPerSide, u.invCellW), u.cellsPerSide);
+    cellOf[i] = c;
+    rankInCell[i] = atomicAdd(&cellCount[c], 1u);
+    k++;
+    continuing {
+      break if k >= PER_THREAD;
+    }
+  }
 }

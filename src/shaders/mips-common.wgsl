@@ -9,9 +9,20 @@ const WG: u32 = 64u;
 // Pair force kind, fixed per pipeline: 0 none, 1 soft disks (softplus), 2 WCA.
 override FORCE_KIND: u32 = 2u;
 
+// Items (particles or cells) per invocation in the per-step kernels: 1 on GPUs; more on CPU
+// implementations (SwiftShader runs 4 invocations per SIMD call and pays a fixed cost per
+// call that a loop over several items amortises). Item of loop turn k: threadIndex + k * threadCount,
+// so neighbouring invocations still touch neighbouring memory on every turn.
+override PER_THREAD: u32 = 1u;
+
 // Linear thread index for 1-D work split over a 2-D grid (65535 workgroups per dimension).
 fn threadIndex(gid: vec3u, nwg: vec3u) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
+}
+
+// Invocations in the whole (2-D) dispatch: the stride of the PER_THREAD loop.
+fn threadCount(nwg: vec3u) -> u32 {
+  return nwg.x * nwg.y * WG;
 }
 
 fn wrapBox(x: vec2f, boxL: f32) -> vec2f {
@@ -58,9 +69,10 @@ fn pairForceOverR(r2: f32, fp: vec4f) -> f32 {
     return sp / r;
   }
   if (FORCE_KIND == 2u) {
-    let s2 = fp.z / r2;
+    let inv = 1.0 / r2;
+    let s2 = fp.z * inv;
     let s6 = s2 * s2 * s2;
-    return fp.w * s6 * (2.0 * s6 - 1.0) / r2;
+    return fp.w * s6 * (2.0 * s6 - 1.0) * inv;
   }
   return 0.0;
 }

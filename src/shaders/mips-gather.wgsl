@@ -1,41 +1,78 @@
-// Reorders the particle state by cell (slot order of the cell list). Within a cell, particles
-// are put in ascending order of id, so the order (and every float sum that follows it) depends
-// only on the positions: not on which thread won an atomic, nor on the previous order (an
-// imported state resumes bit for bit).
-struct GatherParams {
+// Cell list, pass 4: puts the particles of each cell in ascending order of id (the scatter left
+// them in the order the atomics of pass 1 happened to run). The order, and every float sum that
+// follows it, then depends only on the positions: not on thread scheduling, nor on the previous
+// order (an imported state resumes bit for bit).
+//   placeSorted (with a payload): per particle, rank = number of ids in its cell below its own
+//     (the cell's ids are contiguous in slotId), then perm and the state copy go to cell start +
+//     rank. A short loop per particle, no branches: cheap on SwiftShader as on GPUs.
+//   sortPerm: perm only, insertion sort per cell (ids read through perm).
+struct SortParams {
+  n: u32,
   cells: u32,
-  _a: u32,
   _b: u32,
   _c: u32,
 }
 
-@group(0) @binding(0) var<uniform> u: GatherParams;
+@group(0) @binding(0) var<uniform> u: SortParams;
 @group(0) @binding(1) var<storage, read_write> perm: array<u32>;
 @group(0) @binding(2) var<storage, read> posIn: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bodyIn: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> posOut: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> bodyOut: array<vec4f>;
+@group(0) @binding(6) var<storage, read> cellOf: array<u32>;
+@group(0) @binding(7) var<storage, read> slotId: array<f32>;
 
 @compute @workgroup_size(WG)
-fn gatherByCell(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let c = threadIndex(gid, nwg);
-  if (c >= u.cells) { return; }
-  let begin = cellStart(c);
-  let end = cellStart(c + 1u);
-  // Insertion sort of the (few) particles of this cell by id.
-  for (var s = begin + 1u; s < end; s++) {
-    let key = perm[s];
-    let keyId = posIn[key].w;
-    var t = s;
-    while (t > begin && posIn[perm[t - 1u]].w > keyId) {
-      perm[t] = perm[t - 1u];
-      t--;
+fn placeSorted(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = threadIndex(gid, nwg);
+  let stride = threadCount(nwg);
+  var k = 0u;
+  loop {
+    let i = t + k * stride;
+    if (i >= u.n) { return; }
+    let p = posIn[i];
+    let c = cellOf[i];
+    let begin = cellStart(c);
+    let end = cellStart(c + 1u);
+    // The cell holds particle i, so end > begin: do-while.
+    var rank = 0u;
+    var q = begin;
+    loop {
+      rank += select(0u, 1u, slotId[q] < p.w);
+      q++;
+      continuing {
+        break if q >= end;
+      }
     }
-    perm[t] = key;
+    let slot = begin + rank;
+    perm[slot] = i;
+    posOut[slot] = p;
+    bodyOut[slot] = bodyIn[i];
+    k++;
+    continuing {
+      break if k >= PER_THREAD;
+    }
   }
-  for (var s = begin; s < end; s++) {
-    let i = perm[s];
-    posOut[s] = posIn[i];
-    bodyOut[s] = bodyIn[i];
+}
+
+@compute @workgroup_size(WG)
+fn sortPerm(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = threadIndex(gid, nwg);
+  let stride = threadCount(nwg);
+  for (var k = 0u; k < PER_THREAD; k++) {
+    let c = t + k * stride;
+    if (c >= u.cells) { return; }
+    let begin = cellStart(c);
+    let end = cellStart(c + 1u);
+    for (var s = begin + 1u; s < end; s++) {
+      let key = perm[s];
+      let keyId = posIn[key].w;
+      var q = s;
+      while (q > begin && posIn[perm[q - 1u]].w > keyId) {
+        perm[q] = perm[q - 1u];
+        q--;
+      }
+      perm[q] = key;
+    }
   }
 }

@@ -1,5 +1,5 @@
 // Strang splitting, first half: propulsion (h = dt/2), orientation (h = dt/2), noise (h = dt/2).
-// Updates the state in place (no neighbours needed).
+// Updates the state in place (no neighbours needed); PER_THREAD particles per invocation.
 struct HalfFlowParams {
   n: u32,
   seed: u32,
@@ -20,16 +20,27 @@ struct HalfFlowParams {
 
 @compute @workgroup_size(WG)
 fn halfFlow(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let s = threadIndex(gid, nwg);
-  if (s >= u.n) { return; }
+  let t = threadIndex(gid, nwg);
+  let stride = threadCount(nwg);
+  let n = u.n;
   let fc = FlowCoefficients(u.model, u.propulsionStep, u.ouDecay, u.ouKick, u.rotationKick, u.noiseKick);
-  let pi = pos[s];
-  let bi = body[s];
-  let xi = normal4(u32(pi.w), clock[0], u.seed, 1u);
-  var x = pi.xy + fc.propulsionStep * propulsion(u.model, bi.xy);
-  let p = orientationFlow(fc, bi.xy, xi.xy);
-  x += fc.noiseKick * xi.zw;
-  let moved = x - pi.xy;
-  pos[s] = vec4f(wrapBox(x, u.boxL), 0.0, pi.w);
-  body[s] = vec4f(p, bi.zw + moved);
+  let step = clock[0];
+  var k = 0u;
+  loop {
+    let s = t + k * stride;
+    if (s >= n) { return; }
+    let pi = pos[s];
+    let bi = body[s];
+    let xi = flowNoise(u32(pi.w), step, u.seed, 1u);
+    var x = pi.xy + fc.propulsionStep * flowPropulsion(bi.xy);
+    let p = orientationFlow(fc, bi.xy, xi.xy);
+    if (THERMAL) { x += fc.noiseKick * xi.zw; }
+    let moved = x - pi.xy;
+    pos[s] = vec4f(wrapBox(x, u.boxL), 0.0, pi.w);
+    body[s] = vec4f(p, bi.zw + moved);
+    k++;
+    continuing {
+      break if k >= PER_THREAD;
+    }
+  }
 }

@@ -1,8 +1,10 @@
 // A GPU cell list for 2-D periodic boxes, rebuilt every step in O(N), without workgroup barriers:
 //   count (bin + rank by atomics) -> scan (chunk sums, one serial scan of the chunk totals,
-//   chunk-local scans) -> scatter.
+//   chunk-local scans) -> scatter -> sort (each cell in id order; with a payload, a per-particle
+//   rank by id within the cell that also copies the state to its final slot).
 // After encode(), `perm[slot]` is the particle at a cell-sorted slot, and the particles of cell c
-// fill slots [cellStart(c), cellStart(c+1)) (WGSL: mips-cell-access.wgsl, binding 10).
+// fill slots [cellStart(c), cellStart(c+1)) in ascending id (WGSL: mips-cell-access.wgsl,
+// binding 10); with a payload, its sorted copy is filled too (sortedPos[slot] = positions[perm[slot]]).
 // Consumers (the force kernel, observables, a later k-nearest-neighbour gather) include
 // `CellList.accessWgsl` and bind `cells.accessBindings()`.
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
@@ -12,7 +14,8 @@ import access from '../../shaders/mips-cell-access.wgsl?raw';
 import countCode from '../../shaders/mips-cell-count.wgsl?raw';
 import scanCode from '../../shaders/mips-cell-scan.wgsl?raw';
 import scatterCode from '../../shaders/mips-cell-scatter.wgsl?raw';
-import { dispatchThreads } from './grid';
+import sortCode from '../../shaders/mips-gather.wgsl?raw';
+import { dispatchItems, dispatchThreads, itemsPerThread } from './grid';
 
 /** Cells per scan chunk (SCAN_CHUNK in mips-cell-scan.wgsl). */
 export const SCAN_CHUNK = 64;
@@ -31,6 +34,16 @@ export function cellGrid(boxL: number, cutoff: number): CellGrid {
   return { cellsPerSide: m, cellWidth: boxL / m, stencil: m === 1 ? 0 : 1 };
 }
 
+/**
+ * State copied into cell order by the build: positions (the constructor's, vec4f with the id
+ * in w) and `body` (vec4f) into `sortedPos` / `sortedBody`.
+ */
+export interface CellPayload {
+  body: GPUBuffer;
+  sortedPos: GPUBuffer;
+  sortedBody: GPUBuffer;
+}
+
 export class CellList {
   static readonly accessWgsl = access;
   readonly grid: CellGrid;
@@ -41,6 +54,8 @@ export class CellList {
   private readonly cellCount: GPUBuffer;
   private readonly cellOf: GPUBuffer;
   private readonly rank: GPUBuffer;
+  /** id of the particle at each (unsorted) slot, with a payload. */
+  private readonly slotId: GPUBuffer | undefined;
   private readonly chunks: number;
   private readonly uniforms: UniformStruct<Record<string, 'u32' | 'f32'>>[] = [];
   private readonly count: Kernel;
@@ -48,15 +63,22 @@ export class CellList {
   private readonly scanChunks: Kernel;
   private readonly startCells: Kernel;
   private readonly scatter: Kernel;
+  private readonly sort: Kernel;
+  private readonly sortItems: number;
+  /** Items per invocation of the count / scatter / sort kernels (PER_THREAD). */
+  readonly perThread: number;
 
-  /** `positions`: vec4f per particle, xy used. */
+  /** `positions`: vec4f per particle, xy used, id (an exact f32) in w. */
   constructor(
     private readonly device: GPUDevice,
     readonly n: number,
     boxL: number,
     cutoff: number,
     positions: GPUBuffer,
+    payload?: CellPayload,
   ) {
+    this.perThread = itemsPerThread(device);
+    const perThread = { PER_THREAD: this.perThread };
     this.grid = cellGrid(boxL, cutoff);
     this.cells = this.grid.cellsPerSide ** 2;
     const entries = this.cells + 1; // one extra, always empty: cellStart(cells) = n
@@ -67,6 +89,7 @@ export class CellList {
     this.cellOf = storageBuffer(device, 'cells: cell of particle', n * 4);
     this.rank = storageBuffer(device, 'cells: rank in cell', n * 4);
     this.perm = storageBuffer(device, 'cells: sorted slot -> particle', n * 4);
+    if (payload) this.slotId = storageBuffer(device, 'cells: id at unsorted slot', n * 4);
 
     const countU = this.uniform('count params', { n: 'u32', cellsPerSide: 'u32', invCellW: 'f32', _pad: 'u32' });
     countU.set({ n, cellsPerSide: this.grid.cellsPerSide, invCellW: 1 / this.grid.cellWidth }).upload();
@@ -77,14 +100,30 @@ export class CellList {
 
     this.count = kernel(device, wgsl(common, countCode), 'countCells', {
       0: countU.buffer, 1: positions, 2: this.cellCount, 3: this.cellOf, 4: this.rank,
-    });
+    }, perThread);
     const scan = wgsl(common, scanCode);
     this.sumChunks = kernel(device, scan, 'sumChunks', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal });
     this.scanChunks = kernel(device, scan, 'scanChunks', { 0: scanU.buffer, 2: this.chunkTotal });
     this.startCells = kernel(device, scan, 'startCells', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal, 3: this.cellStart });
-    this.scatter = kernel(device, wgsl(common, access, scatterCode), 'scatterCells', {
-      0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 3: this.perm, ...this.accessBindings(),
-    });
+    const scatter = wgsl(common, access, scatterCode);
+    const scatterBuffers = { 0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 3: this.perm, ...this.accessBindings() };
+    const sortU = this.uniform('sort params', { n: 'u32', cells: 'u32', _b: 'u32', _c: 'u32' });
+    sortU.set({ n, cells: this.cells }).upload();
+    const sort = wgsl(common, access, sortCode);
+    if (payload) {
+      this.scatter = kernel(device, scatter, 'scatterIds', {
+        0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 4: positions, 5: this.slotId!, ...this.accessBindings(),
+      }, perThread);
+      this.sort = kernel(device, sort, 'placeSorted', {
+        0: sortU.buffer, 1: this.perm, 2: positions, 3: payload.body, 4: payload.sortedPos, 5: payload.sortedBody,
+        6: this.cellOf, 7: this.slotId!, ...this.accessBindings(),
+      }, perThread);
+      this.sortItems = n;
+    } else {
+      this.scatter = kernel(device, scatter, 'scatterCells', scatterBuffers, perThread);
+      this.sort = kernel(device, sort, 'sortPerm', { 0: sortU.buffer, 1: this.perm, 2: positions, ...this.accessBindings() }, perThread);
+      this.sortItems = this.cells;
+    }
   }
 
   /** The binding (10) of a consumer that includes `CellList.accessWgsl`. */
@@ -95,7 +134,7 @@ export class CellList {
   /** Records the build; `passFor(label)` gives the pass for each kernel (one shared pass, or one timed pass each). */
   encode(passFor: (label: string) => GPUComputePassEncoder, done: (pass: GPUComputePassEncoder) => void): void {
     let pass = passFor('cells: count');
-    dispatchThreads(pass, this.count, this.n);
+    dispatchItems(pass, this.count, this.n, this.perThread);
     done(pass);
     pass = passFor('cells: scan');
     dispatchThreads(pass, this.sumChunks, this.chunks);
@@ -103,12 +142,16 @@ export class CellList {
     dispatchThreads(pass, this.startCells, this.chunks);
     done(pass);
     pass = passFor('cells: scatter');
-    dispatchThreads(pass, this.scatter, this.n);
+    dispatchItems(pass, this.scatter, this.n, this.perThread);
+    done(pass);
+    pass = passFor('cells: sort');
+    dispatchItems(pass, this.sort, this.sortItems, this.perThread);
     done(pass);
   }
 
   destroy(): void {
     for (const b of [this.cellCount, this.cellStart, this.chunkTotal, this.cellOf, this.rank, this.perm]) b.destroy();
+    this.slotId?.destroy();
     for (const u of this.uniforms) u.destroy();
   }
 

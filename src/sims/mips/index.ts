@@ -18,6 +18,10 @@ export const mipsSystem: SimDefinition = {
   defaultPreset: 'abp-mips',
   metrics: [
     { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: '−E[Σ_i div_{x_i} b_{x_i}] / N: the global entropy production rate in steady state (science.md §2).' },
+    { name: 'eprLearned', label: 'EPR (learned)', unit: '1/time per particle', description: 'From the score network (score/README.md): γ E[Σ_i |g_i + s_{g_i}|²] / N for AOUP, Dr E[s_θ²] for ABP, + E|b_x − Dt s_x|²/Dt when Dt > 0. Present when weights are loaded or training.' },
+    { name: 'scoreCurrentMean', label: 'mean learned current', unit: '', description: 'Particle mean of |g_i + s_{g_i}| (ABP: |s_θ|).' },
+    { name: 'scoreLocalEprMean', label: 'mean learned local EPR', unit: '1/time per particle / γ', description: 'Particle mean of −d − div_{g_i} s_{g_i} (exact divergence); equals EPR/γ for a converged score.' },
+    { name: 'scoreLoss', label: 'DSM loss', unit: '', description: 'Antithetic denoising score-matching loss of the last training step.' },
     { name: 'msd', label: 'MSD', unit: 'length²', description: 'Mean squared displacement of the unwrapped positions since the MSD origin (reset, or model change).' },
     { name: 'msdAnalytic', label: 'MSD (free particle)', unit: 'length²', description: 'Free-particle analytic MSD at the same time (AOUP or ABP formula).' },
     { name: 'msdTime', label: 'MSD time', unit: 'time', description: 'Time since the MSD origin.' },
@@ -26,7 +30,7 @@ export const mipsSystem: SimDefinition = {
     { name: 'meanLocalDensity', label: 'mean local φ', unit: '', description: 'Particle-averaged local packing fraction (bins of ~5 diameters); exceeds φ when the system clusters.' },
   ],
   plots: [
-    { kind: 'series', id: 'epr', title: 'Entropy production rate (score-free) vs time', y: ['eprScoreFree'], yLabel: 'EPR per particle' },
+    { kind: 'series', id: 'epr', title: 'Entropy production rate (score-free, and learned with a score network) vs time', y: ['eprScoreFree', 'eprLearned'], yLabel: 'EPR per particle' },
     { kind: 'histogram', id: 'density', title: 'Local density histogram (bimodal in MIPS)', histogram: 'densityHistogram', xLabel: 'local packing fraction' },
     { kind: 'series', id: 'msd', title: 'MSD vs free-particle analytic', x: 'msdTime', y: ['msd', 'msdAnalytic'], logX: true, logY: true, yLabel: 'MSD' },
     { kind: 'series', id: 'clusters', title: 'Largest-cluster fraction', y: ['largestClusterFraction'], yLabel: 'fraction of N' },

@@ -6,7 +6,6 @@ import type { Params } from '../params';
 import rng from '../../shaders/rng.wgsl?raw';
 import common from '../../shaders/mips-common.wgsl?raw';
 import flows from '../../shaders/mips-flows.wgsl?raw';
-import gatherCode from '../../shaders/mips-gather.wgsl?raw';
 import halfFlowCode from '../../shaders/mips-half-flow.wgsl?raw';
 import forceStepCode from '../../shaders/mips-force-step.wgsl?raw';
 import tickCode from '../../shaders/mips-tick.wgsl?raw';
@@ -46,10 +45,11 @@ export class MipsKernels {
   readonly binsPerSide: number;
   readonly cellsPerBin: number;
   readonly binDensity: GPUBuffer;
+  /** Particles per invocation of halfFlow / forceStep (dispatchItems). */
+  readonly perThread: number;
   private readonly uniforms: UniformStruct<Fields>[] = [];
   private readonly u: {
     halfFlow: UniformStruct<Fields>;
-    gather: UniformStruct<Fields>;
     forceStep: UniformStruct<Fields>;
     density: UniformStruct<Fields>;
     observe: UniformStruct<Fields>;
@@ -58,9 +58,9 @@ export class MipsKernels {
     color: UniformStruct<Fields>;
     init: UniformStruct<Fields>;
   };
-  readonly halfFlow: Kernel;
-  readonly gather: Kernel;
-  readonly forceStep: Kernel;
+  private readonly variants = new Map<string, { halfFlow: Kernel; forceStep: Kernel }>();
+  private variant!: { halfFlow: Kernel; forceStep: Kernel };
+  private readonly buildVariant: (constants: Record<string, number>) => { halfFlow: Kernel; forceStep: Kernel };
   readonly tick: Kernel;
   readonly density: Kernel;
   readonly observe: Kernel;
@@ -80,7 +80,9 @@ export class MipsKernels {
     const n = buf.n;
     this.geometry = geometry(params);
     const g = this.geometry;
-    this.cells = new CellList(device, n, g.boxL, g.rc, buf.posA);
+    // The build also copies the state (A) into cell order (B), each cell in id order.
+    this.cells = new CellList(device, n, g.boxL, g.rc, buf.posA, { body: buf.bodyA, sortedPos: buf.posB, sortedBody: buf.bodyB });
+    this.perThread = this.cells.perThread;
     const grid = this.cells.grid;
     this.cellsPerBin = Math.max(1, Math.round((DENSITY_PROBE_DIAMETERS * 2 * g.radius) / grid.cellWidth));
     this.binsPerSide = Math.ceil(grid.cellsPerSide / this.cellsPerBin);
@@ -94,7 +96,6 @@ export class MipsKernels {
         n: 'u32', seed: 'u32', model: 'u32', _pad: 'u32', boxL: 'f32',
         propulsionStep: 'f32', ouDecay: 'f32', ouKick: 'f32', rotationKick: 'f32', noiseKick: 'f32',
       }),
-      gather: this.uniform('gather params', { cells: 'u32', _a: 'u32', _b: 'u32', _c: 'u32' }),
       forceStep: this.uniform('force step params', {
         n: 'u32', seed: 'u32', model: 'u32', strang: 'u32', cellsPerSide: 'u32', stencil: 'i32', boxL: 'f32', invCellW: 'f32',
         forceParams: 'vec4f', rc2: 'f32', dt: 'f32', k: 'f32', trapA: 'f32',
@@ -119,15 +120,16 @@ export class MipsKernels {
     };
     const u = this.u;
     const { device: d } = this;
-    this.halfFlow = kernel(d, wgsl(rng, common, flows, halfFlowCode), 'halfFlow', {
-      0: u.halfFlow.buffer, 1: buf.posA, 2: buf.bodyA, 3: buf.clock,
+    const perThread = { PER_THREAD: this.perThread };
+    const allPairs = grid.stencil === 0 ? 1 : 0;
+    this.buildVariant = (constants) => ({
+      halfFlow: kernel(d, wgsl(rng, common, flows, halfFlowCode), 'halfFlow', {
+        0: u.halfFlow.buffer, 1: buf.posA, 2: buf.bodyA, 3: buf.clock,
+      }, { ...perThread, MODEL: constants.MODEL!, ORIENT_NOISE: constants.ORIENT_NOISE!, THERMAL: constants.THERMAL! }),
+      forceStep: kernel(d, wgsl(rng, common, flows, access, forceStepCode), 'forceStep', {
+        0: u.forceStep.buffer, 1: buf.posB, 2: buf.bodyB, 3: buf.posA, 4: buf.bodyA, 5: buf.clock, ...cellBindings,
+      }, { ...forceKind, ...perThread, ...constants, ALL_PAIRS: allPairs }),
     });
-    this.gather = kernel(d, wgsl(common, access, gatherCode), 'gatherByCell', {
-      0: u.gather.buffer, 1: this.cells.perm, 2: buf.posA, 3: buf.bodyA, 4: buf.posB, 5: buf.bodyB, ...cellBindings,
-    });
-    this.forceStep = kernel(d, wgsl(rng, common, flows, access, forceStepCode), 'forceStep', {
-      0: u.forceStep.buffer, 1: buf.posB, 2: buf.bodyB, 3: buf.posA, 4: buf.bodyA, 5: buf.clock, ...cellBindings,
-    }, forceKind);
     this.tick = kernel(d, tickCode, 'tick', { 0: buf.clock });
     this.density = kernel(d, wgsl(common, access, densityCode), 'densityField', {
       0: u.density.buffer, 1: this.binDensity, 2: buf.histogram, ...cellBindings,
@@ -148,6 +150,15 @@ export class MipsKernels {
     });
     this.init = kernel(d, wgsl(rng, common, initCode), 'initPropulsion', { 0: u.init.buffer, 1: buf.posA, 2: buf.bodyA });
     this.setParams(params);
+  }
+
+  /** halfFlow / forceStep for the current params (pipeline constants: model, noise, splitting). */
+  get halfFlow(): Kernel {
+    return this.variant.halfFlow;
+  }
+
+  get forceStep(): Kernel {
+    return this.variant.forceStep;
   }
 
   /** Does this configuration serve `p` (same buffers and cell grid)? Otherwise build a new one. */
@@ -171,9 +182,21 @@ export class MipsKernels {
     const sigma = p.sigma as number;
     const forceParams = [p.b as number, 2, sigma * sigma, 24 * (p.epsilon as number)];
     const cellGeom = { cellsPerSide: grid.cellsPerSide, stencil: grid.stencil, boxL: g.boxL, invCellW: 1 / grid.cellWidth };
+    // Pipeline variant: CPU implementations run every branch, so model and absent noise terms
+    // are compiled out (a handful of variants at most, built on first use).
+    const aoup = model === 0;
+    const constants = {
+      MODEL: model,
+      ORIENT_NOISE: (aoup ? (p.gamma as number) > 0 : (p.Dr as number) > 0) ? 1 : 0,
+      THERMAL: (p.Dt as number) > 0 ? 1 : 0,
+      STRANG: strang ? 1 : 0,
+    };
+    const key = JSON.stringify(constants);
+    let v = this.variants.get(key);
+    if (!v) this.variants.set(key, (v = this.buildVariant(constants)));
+    this.variant = v;
     const u = this.u;
     u.halfFlow.set({ n, seed, model, boxL: g.boxL, ...flowCoefficients(p, dt / 2) }).upload();
-    u.gather.set({ cells: this.cells.cells }).upload();
     u.forceStep.set({
       n, seed, model, strang: strang ? 1 : 0, ...cellGeom, forceParams, rc2: g.rc * g.rc, dt,
       k: p.k as number, trapA: p.A as number, ...flowCoefficients(p, strang ? dt / 2 : dt),

@@ -46,8 +46,12 @@ export const specs: readonly ParamSpec[] = [
     description: 'Order of the sub-flows (interaction force, self-propulsion/OU, noise) in one step; switchable live.',
   },
   {
-    kind: 'enum', name: 'colorBy', label: 'colour by', default: 'orientation', options: ['orientation', 'density', 'epr'],
-    optionLabels: { orientation: 'heading angle (hue wheel)', density: 'local packing fraction', epr: 'local entropy production −div_x b_x' },
+    kind: 'enum', name: 'colorBy', label: 'colour by', default: 'orientation', options: ['orientation', 'density', 'epr', 'scoreCurrent', 'scoreEpr'],
+    optionLabels: {
+      orientation: 'heading angle (hue wheel)', density: 'local packing fraction', epr: 'local entropy production −div_x b_x',
+      scoreCurrent: 'learned current |g + s_g| (score network; needs weights)',
+      scoreEpr: 'learned local EPR −d − div_g s_g (score network; needs weights)',
+    },
     description: 'What the particle colours show.',
   },
 ];

@@ -7,11 +7,32 @@ import { uniform4 } from '../../gpu/rng';
 import { checkAll, needsRebuild, ParamError, type Params } from '../params';
 import { decodeBuffer, encodeBuffer, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
 import type { MetricSample, RenderView, Simulation } from '../types';
-import { dispatchThreads } from './grid';
+import { dispatchItems, dispatchThreads } from './grid';
 import { HISTOGRAM_BINS, HISTOGRAM_MAX, MipsKernels } from './kernels';
 import { msdAbp, msdAoup } from './msd';
 import { geometry, schema } from './params';
 import { ParticleBuffers, SUMMARY } from './particles';
+import type { CellList } from './cell-list';
+
+/**
+ * A model attached to the simulation (the score network): adds scalars to samples and colours
+ * particles for its own colour modes (`colorBy` values it lists).
+ */
+export interface MipsAttachment {
+  readonly colorModes: readonly string[];
+  /** Scalars merged into every sample (e.g. eprLearned); runs after the sim's own sample. */
+  sample(): Promise<Record<string, number>>;
+  /** Records the colouring of the render slots for `mode` (one of colorModes). */
+  encodeColors(encoder: GPUCommandEncoder, mode: string): void;
+}
+
+/** The sim's buffers and cell list for attached models; `generation` changes when they are rebuilt. */
+export interface MipsInternals {
+  device: GPUDevice;
+  generation: number;
+  buf: ParticleBuffers;
+  cells: CellList;
+}
 
 /** How the passes of a batch are opened: one shared pass, or one (timed) pass per kernel. */
 interface PassPlan {
@@ -52,6 +73,11 @@ export class MipsSimulation implements Simulation {
   private readonly timer: GpuTimer;
   private readonly readback: Readback;
   private disposed = false;
+  private timingInFlight = false;
+  private stepsEncoded = 0;
+  private stepsTimed = 0;
+  private generation = 0;
+  private attachment: MipsAttachment | undefined;
 
   constructor(
     private readonly ctx: GpuContext,
@@ -83,29 +109,47 @@ export class MipsSimulation implements Simulation {
     return this.k.geometry;
   }
 
+  get internals(): MipsInternals {
+    return { device: this.ctx.device, generation: this.generation, buf: this.buf, cells: this.k.cells };
+  }
+
+  /** Attaches (or with undefined detaches) a model such as the score network. */
+  attach(model: MipsAttachment | undefined): void {
+    this.attachment = model;
+    this.refreshColors();
+  }
+
+  /** Records a fresh cell list and the cell-sorted copy (posB, bodyB) of the current state. */
+  encodeSorted(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'mips: sort' });
+    this.k.cells.encode(() => pass, () => undefined);
+    pass.end();
+  }
+
   /** Records n steps (no submit). With a timer, each kernel gets its own timed pass. */
   encodeSteps(encoder: GPUCommandEncoder, n: number, timer?: GpuTimer): void {
     const plan = timer ? undefined : encoder.beginComputePass({ label: 'mips: steps' });
-    const passes = plan ? sharedPass(plan) : timedPasses(encoder, timer!);
+    this.encodeStepPasses(plan ? sharedPass(plan) : timedPasses(encoder, timer!), n);
+    plan?.end();
+  }
+
+  private encodeStepPasses(passes: PassPlan, n: number): void {
     const k = this.k;
     const n0 = this.buf.n;
     const strang = this.params.splitting === 'strang';
     for (let s = 0; s < n; s++) {
       if (strang) {
         const p = passes.begin('half flow');
-        dispatchThreads(p, k.halfFlow, n0);
+        dispatchItems(p, k.halfFlow, n0, k.perThread);
         passes.end(p);
       }
+      // count, scan, scatter (+ copy into cell order), sort within cells
       k.cells.encode((label) => passes.begin(label), (p) => passes.end(p));
-      let p = passes.begin('gather');
-      dispatchThreads(p, k.gather, k.cells.cells);
-      passes.end(p);
-      p = passes.begin('force step');
-      dispatchThreads(p, k.forceStep, n0);
+      const p = passes.begin('force step');
+      dispatchItems(p, k.forceStep, n0, k.perThread);
       dispatch(p, k.tick, 1);
       passes.end(p);
     }
-    plan?.end();
   }
 
   /** Cell-sorted copy of the current state, then density field, per-particle fields and totals. */
@@ -114,7 +158,6 @@ export class MipsSimulation implements Simulation {
     const pass = encoder.beginComputePass({ label: 'mips: observables' });
     const k = this.k;
     k.cells.encode(() => pass, () => undefined);
-    dispatchThreads(pass, k.gather, k.cells.cells);
     dispatchThreads(pass, k.density, k.binsPerSide ** 2);
     dispatchThreads(pass, k.observe, this.buf.n);
     dispatch(pass, k.reduce, 1);
@@ -122,6 +165,11 @@ export class MipsSimulation implements Simulation {
   }
 
   private encodeColors(encoder: GPUCommandEncoder): void {
+    const mode = this.params.colorBy as string;
+    if (this.attachment?.colorModes.includes(mode)) {
+      this.attachment.encodeColors(encoder, mode);
+      return;
+    }
     const pass = encoder.beginComputePass({ label: 'mips: colours' });
     dispatchThreads(pass, this.k.color, this.buf.n);
     pass.end();
@@ -130,10 +178,24 @@ export class MipsSimulation implements Simulation {
   step(n: number): void {
     if (this.disposed || n <= 0) return;
     const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: step' });
-    this.encodeSteps(encoder, n);
-    if (this.params.colorBy !== 'orientation') this.encodeFields(encoder);
+    // GPU time of the step passes (timings()): one timed pass per call while no read is in flight.
+    const timed = !this.timingInFlight;
+    const pass = timed ? this.timer.pass(encoder, 'steps') : encoder.beginComputePass({ label: 'mips: steps' });
+    this.encodeStepPasses(sharedPass(pass), n);
+    pass.end();
+    if (timed) this.timer.resolve(encoder);
+    if (this.usesFields()) this.encodeFields(encoder);
     this.encodeColors(encoder);
     this.ctx.device.queue.submit([encoder.finish()]);
+    this.stepsEncoded += n;
+    if (timed && this.timer.method === 'timestamp') {
+      this.timingInFlight = true;
+      this.timer
+        .collect()
+        .then(() => (this.stepsTimed += n))
+        .catch(() => undefined) // the sim may be disposed before the read lands
+        .finally(() => (this.timingInFlight = false));
+    }
     this.stepCount += n;
     this.time += n * (this.params.dt as number);
   }
@@ -149,6 +211,7 @@ export class MipsSimulation implements Simulation {
     if (!this.k.fits(params)) {
       this.k.destroy();
       this.k = new MipsKernels(this.ctx.device, params, this.buf);
+      this.generation++;
     } else {
       this.k.setParams(params);
     }
@@ -218,6 +281,7 @@ export class MipsSimulation implements Simulation {
         `positions or propulsion. The integration blew up — lower dt (${p.dt}) or the force scale ` +
         `(epsilon ${p.epsilon}, k ${p.k}), then reset.`;
     }
+    if (this.attachment) Object.assign(sample.scalars, await this.attachment.sample());
     this.refreshColors();
     return sample;
   }
@@ -287,8 +351,16 @@ export class MipsSimulation implements Simulation {
     this.refreshColors();
   }
 
+  /**
+   * GPU time of the step passes, per label and in total, over every step() so far. Steps are
+   * timed while no timestamp read is in flight; the total is scaled from the timed steps to all.
+   */
   timings(): TimingReport {
-    return this.timer.report();
+    const r = this.timer.report();
+    if (r.method !== 'timestamp' || this.stepsTimed === 0) return r;
+    const scale = this.stepsEncoded / this.stepsTimed;
+    const perLabelMs = Object.fromEntries(Object.entries(r.perLabelMs).map(([k, v]) => [k, v * scale]));
+    return { method: r.method, perLabelMs, totalMs: r.totalMs * scale };
   }
 
   dispose(): void {
@@ -323,6 +395,7 @@ export class MipsSimulation implements Simulation {
     this.buf.destroy();
     this.buf = new ParticleBuffers(this.ctx.device, this.params.n as number);
     this.k = new MipsKernels(this.ctx.device, this.params, this.buf);
+    this.generation++;
   }
 
   private initialise(): void {
@@ -343,8 +416,14 @@ export class MipsSimulation implements Simulation {
 
   private refreshColors(): void {
     const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: colours' });
-    if (this.params.colorBy !== 'orientation') this.encodeFields(encoder);
+    if (this.usesFields()) this.encodeFields(encoder);
     this.encodeColors(encoder);
     this.ctx.device.queue.submit([encoder.finish()]);
+  }
+
+  /** The sim's own density / EPR colour modes need the observables pass. */
+  private usesFields(): boolean {
+    const mode = this.params.colorBy as string;
+    return mode === 'density' || mode === 'epr';
   }
 }

@@ -1,6 +1,6 @@
 // The tokens system in Chromium: scheme toggles change trajectories live; the convergence plot shows four slopes.
 import { expect, test } from '@playwright/test';
-import { openLab, particlePixels, stepBy, stepCount } from './helpers';
+import { download, openLab, particlePixels, stepBy, stepCount } from './helpers';
 
 test('sa-sphere: tokens drawn on the sphere cluster, and E_β does not decrease', async ({ page }) => {
   await openLab(page, 'system=tokens&preset=sa-sphere');
@@ -51,4 +51,17 @@ test('"Measure convergence" plots four schemes with fitted slopes ≈ 1, 1, 1, 2
   // Same tolerance as the Node convergence test: first order within ±0.15, Strang–RK4 second order within ±0.2.
   for (const k of ['lie-euler', 'strang-euler', 'lie-rk4']) expect(Math.abs(slopes[k]! - 1)).toBeLessThan(0.15);
   expect(Math.abs(slopes['strang-rk4']! - 2)).toBeLessThan(0.2);
+
+  // The convergence table exports as CSV: one row per (scheme, dt) with the fitted slope.
+  const csv = await download(page, () => page.locator('button[data-export=curves]').click());
+  expect(csv.name).toMatch(/curves\.csv$/);
+  const lines = csv.data.toString('utf8').trim().split('\n');
+  expect(lines[0]).toBe('plot,curve,x,y,slope');
+  const rows = lines.slice(1).map((l) => l.split(','));
+  expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['lie-euler', 'strang-euler', 'lie-rk4', 'strang-rk4']));
+  for (const r of rows) {
+    expect(Number(r[2])).toBeGreaterThan(0); // dt
+    expect(Number(r[3])).toBeGreaterThan(0); // error
+    expect(Number(r[4])).toBeCloseTo(slopes[r[1]!]!, 2);
+  }
 });

@@ -274,6 +274,6 @@ export function convergenceCurves(r: ConvergenceResult): Curve[] {
   return SCHEMES.map((s) => {
     const rows = r.rows.filter((row) => row.scheme === s.name);
     const slope = r.orders[s.name];
-    return { label: `${s.name} (slope ${slope.toFixed(2)})`, x: rows.map((row) => row.dt), y: rows.map((row) => row.error), slope };
+    return { label: s.name, x: rows.map((row) => row.dt), y: rows.map((row) => row.error), slope };
   });
 }

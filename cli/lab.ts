@@ -28,19 +28,26 @@ options:
   --out FILE.csv|.json  write the metric time series
   --state FILE.json     write the final state (importable in the lab and with --resume)
   --resume FILE.json    start from a saved state
-  --weights FILE        score-network weights for mips (learned EPR)
+  --weights FILE        score-network weights for mips (run: learned EPR; train: continue)
+  --set score.KEY=V     score-network settings for train (neighbors, width, depth, heads,
+                        sigma, lr, batch, simStepsPerChunk, trainStepsPerChunk, emaDecay,
+                        seed, warmup = sim steps before training)
   --json                print one JSON object on stdout and nothing else
   --help                this text
 
 examples:
   npm run --silent lab -- run mips --preset abp-mips --steps 2000 --json
   npm run --silent lab -- bench mips --set n=65536 --set force=wca --set phi=0.5 --json
-  npm run --silent lab -- convergence tokens --json`;
+  npm run --silent lab -- convergence tokens --json
+  npm run --silent lab -- train mips --preset boffi-mips --steps 2000 --out weights.bin
+  npm run --silent lab -- run mips --preset boffi-mips --weights public/weights/boffi-mips.bin --steps 100 --json
+  npm run --silent lab -- bench score --json`;
 
 function resolve(args: CliArgs) {
   if (!args.system) throw new UsageError(`${args.verb} needs a system: ${listSystems().map((s) => s.id).join('|')}`);
   const def = getSystem(args.system);
-  const overrides = { ...args.set };
+  // score.* keys configure the score network (cli/train.ts), not the system.
+  const overrides = Object.fromEntries(Object.entries(args.set).filter(([k]) => !k.startsWith('score.')));
   if (args.seed !== undefined) overrides.seed = args.seed;
   // A convergence study starts from the system's `convergence` preset when it has one (smooth, float32-safe).
   const preset = args.preset ?? (args.verb === 'convergence' && def.presets.some((p) => p.name === 'convergence') ? 'convergence' : undefined);
@@ -73,12 +80,19 @@ async function main(argv: string[]): Promise<number> {
   if (args.verb !== 'run' && !(args.verb in VERBS_EXTRA)) {
     throw new UsageError(`unknown verb "${args.verb}"; use run|bench|convergence|train|list`);
   }
+  if (args.verb === 'bench' && args.system === 'score') {
+    // The score network's benchmark runs on mips (default preset boffi-mips).
+    args.system = 'mips';
+    args.preset ??= 'boffi-mips';
+    args.set['score.bench'] = '1';
+  }
   const { def, params } = resolve(args);
   const ctx = await createNodeContext();
   console.error(`adapter: ${ctx.adapterName}${ctx.software ? ' (software)' : ''}`);
   if (args.verb !== 'run') return VERBS_EXTRA[args.verb]!(ctx, def, params, args);
 
-  const { final, sim } = await runSystem(ctx, def, params, args);
+  const prepare = args.weights ? (await import('./train')).weightsHook(def, args.weights) : undefined;
+  const { final, sim } = await runSystem(ctx, def, params, args, prepare);
   const report = { system: def.id, preset: args.preset ?? def.defaultPreset, step: final.step, time: final.time, adapter: ctx.adapterName, ...finalMetrics(final) };
   if (args.json) console.log(JSON.stringify(report));
   else {

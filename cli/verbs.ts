@@ -17,7 +17,7 @@ const BENCH: Record<string, () => Promise<Verb>> = {
 
 export const VERBS_EXTRA: Record<string, Verb> = {
   bench: async (ctx, def, params, args) => {
-    const load = BENCH[def.id];
+    const load = args.set['score.bench'] ? async () => (await import('./bench-score')).benchScoreVerb : BENCH[def.id];
     if (!load) unsupported('bench', def);
     return (await load())(ctx, def, params, args);
   },
@@ -25,5 +25,5 @@ export const VERBS_EXTRA: Record<string, Verb> = {
     if (def.id !== 'tokens') unsupported('convergence', def);
     return (await import('./tokens-verbs')).convergenceVerb(ctx, def, params, args);
   },
-  train: async (_ctx, def) => unsupported('train', def),
+  train: async (ctx, def, params, args) => (await import('./train')).trainVerb(ctx, def, params, args),
 };

@@ -23,6 +23,9 @@ import './components/readout';
 import './components/run-controls';
 import './components/sim-actions';
 import './components/system-picker';
+import './components/score-panel';
+import { MipsSimulation } from '../sims/mips/simulation';
+import { ScoreSession } from '../sims/mips/score/session';
 import './plots/lab-plot';
 
 /** The latest curves (e.g. a convergence table) as CSV: plot,curve,x,y,slope. */
@@ -50,6 +53,8 @@ export class ParticleLab extends LitElement {
   @state() private tick = 0;
   @query('#viewport') private viewportHost!: HTMLElement;
   runner: LabRunner | undefined;
+  /** The score network of a mips run (one per simulation object). */
+  @state() scoreSession: ScoreSession | undefined;
   private nextMessageId = 1;
   latest: MetricSample | undefined;
 
@@ -148,8 +153,49 @@ export class ParticleLab extends LitElement {
     }, 200);
   }
 
+  /** A score session for a mips simulation; the shipped default weights for its preset. */
+  private syncScore(): void {
+    const sim = this.runner?.sim;
+    if (this.scoreSession?.sim === sim) return;
+    void this.scoreSession?.dispose();
+    this.scoreSession = undefined;
+    if (!(sim instanceof MipsSimulation)) return;
+    const session = new ScoreSession(sim, () => this.tick++, (kind, text) => this.say(kind, text));
+    this.scoreSession = session;
+    const preset = this.runner!.preset;
+    session.loadDefault(preset, import.meta.env.BASE_URL).then(
+      (loaded) => {
+        if (loaded) {
+          this.say('info', `Loaded the pretrained score network for ${preset}: learned EPR and local EPR maps in the Score panel.`);
+          void this.runner?.sampleNow();
+        }
+      },
+      (e: unknown) => this.say('info', `No pretrained score network loaded (${errorText(e)}); train one in the Score panel.`),
+    );
+  }
+
+  private async scoreLoad(file: File): Promise<void> {
+    const s = this.scoreSession;
+    if (!s) return;
+    try {
+      await s.load(new Uint8Array(await file.arrayBuffer()), file.name);
+      this.say('info', `Loaded score weights "${file.name}".`);
+      void this.runner?.sampleNow();
+    } catch (e) {
+      this.say('error', `Could not load score weights "${file.name}": ${errorText(e)}. Training is stopped; the network's weights are unchanged.`);
+    }
+  }
+
+  private async scoreSave(): Promise<void> {
+    await this.guarded('Could not save the score weights', async () => {
+      const bytes = await this.scoreSession!.save();
+      saveBlob(new Blob([bytes], { type: 'application/octet-stream' }), this.fileName('score.bin'));
+    });
+  }
+
   private afterLoad(): void {
     const r = this.runner!;
+    this.syncScore();
     this.params = { ...r.sim!.params };
     this.errors = {};
     this.latest = undefined;
@@ -355,6 +401,14 @@ export class ParticleLab extends LitElement {
           <span class="caption" data-testid="caption">${sim?.render.caption ?? ''}</span>
           ${sim ? html`<lab-readout .stats=${{ ...r!.stats }} step=${sim.stepCount} time=${sim.time} count=${sim.render.count}></lab-readout>` : nothing}
         </div>
+        ${this.scoreSession
+          ? html`<lab-score-panel .session=${this.scoreSession} .samples=${r!.log.samples} version=${this.plotVersion + this.tick}
+              @score-train=${(e: CustomEvent<number>) => this.scoreSession?.start(e.detail)}
+              @score-stop=${() => this.scoreSession?.stop()}
+              @score-save=${() => this.scoreSave()}
+              @score-load=${(e: CustomEvent<File>) => this.scoreLoad(e.detail)}
+              @score-color=${(e: CustomEvent<string>) => this.changeParam({ name: 'colorBy', text: e.detail })}></lab-score-panel>`
+          : nothing}
         <section class="plots">
           ${def?.plots.map(
             (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} version=${this.plotVersion}></lab-plot>`,

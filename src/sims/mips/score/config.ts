@@ -19,19 +19,21 @@ export interface ScoreSettings {
   simStepsPerChunk: number;
   /** Training steps per chunk (same snapshot, new random batch and noise each step). */
   trainStepsPerChunk: number;
+  /** EMA decay of the weights per step; evaluation uses the EMA. */
+  emaDecay: number;
   seed: number;
 }
 
 /** Defaults: a few minutes on a laptop GPU for boffi-mips. */
 export const SCORE_DEFAULTS: ScoreSettings = {
   neighbors: 16, width: 32, depth: 2, heads: 4, sigma: 0.05, lr: 1e-3, batch: 512,
-  simStepsPerChunk: 20, trainStepsPerChunk: 4, seed: 1,
+  simStepsPerChunk: 20, trainStepsPerChunk: 4, emaDecay: 0.995, seed: 1,
 };
 
 /** Tiny settings for tests on SwiftShader. */
 export const SCORE_TINY: ScoreSettings = {
   neighbors: 2, width: 16, depth: 1, heads: 2, sigma: 0.05, lr: 3e-3, batch: 256,
-  simStepsPerChunk: 5, trainStepsPerChunk: 4, seed: 1,
+  simStepsPerChunk: 5, trainStepsPerChunk: 4, emaDecay: 0.9, seed: 1,
 };
 
 /** Largest `neighbors` (private arrays in score-gather.wgsl). */
@@ -85,6 +87,7 @@ export function checkSettings(s: ScoreSettings): void {
     throw new Error(`score width ${s.width} must be even and divisible by heads ${s.heads} into ≤ 64 channels`);
   }
   if (!(s.sigma > 0 && s.sigma < 10)) throw new Error(`score sigma must be in (0, 10); got ${s.sigma}`);
+  if (!(s.emaDecay >= 0 && s.emaDecay < 1)) throw new Error(`score emaDecay must be in [0, 1); got ${s.emaDecay}`);
   if (!(s.lr > 0 && s.lr < 1)) throw new Error(`score lr must be in (0, 1); got ${s.lr}`);
 }
 

@@ -1,0 +1,150 @@
+// Learned fields per particle from the score network's outputs (needs mips-common.wgsl and
+// mips-cell-access.wgsl). Sets are the cell-sorted slots of the inference gather.
+//   fields: (current magnitude, local EPR, EPR term, its position part) per particle, by slot and by particle id
+//     AOUP: |g + s_g|,  div_g v_g / γ = −2 − div_g s_g,  γ |g + s_g|²
+//     ABP:  |s_θ|,      div_θ v_θ / Dr = −∂_θ s_θ,        Dr s_θ²
+//     Dt > 0 adds |b_x − Dt s_x|² / Dt to the EPR term.
+//   bins:   per spatial bin (a block of cells): sums of (local EPR, current, count, EPR term)
+//   reduce: totals over particles (current, local EPR, EPR term, |local EPR|) in one workgroup
+//   color:  colours of the render slots (main state order) from the by-id fields
+struct ScoreFieldParams {
+  n: u32,
+  model: u32,
+  outputs: u32,
+  noisyX: u32,
+  gamma: f32,
+  Dr: f32,
+  Dt: f32,
+  mode: u32,             // colour: 0 current, 1 local EPR
+  rowStride: u32,        // floats per set in the input gradient (tokens * inputs)
+  cellsPerSide: u32,
+  cellsPerBin: u32,
+  binsPerSide: u32,
+}
+
+@group(0) @binding(0) var<uniform> u: ScoreFieldParams;
+@group(0) @binding(1) var<storage, read> score: array<f32>;       // [n, outputs]
+@group(0) @binding(2) var<storage, read> divergence: array<f32>;  // [n] (AOUP: div_g s_g)
+@group(0) @binding(3) var<storage, read> inputGrad: array<f32>;   // ABP: d s_θ / d(cos, sin) at token 0
+@group(0) @binding(4) var<storage, read> info: array<vec4f>;      // 2 per set: (p, id, 0), (b_x, 0, 0)
+@group(0) @binding(5) var<storage, read_write> slotField: array<vec4f>;
+@group(0) @binding(6) var<storage, read_write> idField: array<vec4f>;
+@group(0) @binding(7) var<storage, read_write> binMap: array<vec4f>;
+@group(0) @binding(8) var<storage, read_write> totals: array<vec4f>;
+@group(0) @binding(9) var<storage, read> renderPos: array<vec4f>;
+@group(0) @binding(11) var<storage, read_write> colors: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn fields(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let s = threadIndex(gid, nwg);
+  if (s >= u.n) { return; }
+  let m0 = info[2u * s];
+  let o = s * u.outputs;
+  var current: f32;
+  var local: f32;
+  var term: f32;
+  var px = 1u;
+  if (u.model == 1u) {
+    let st = score[o];
+    let th = m0.x;
+    let g = s * u.rowStride;
+    let dsdth = -sin(th) * inputGrad[g] + cos(th) * inputGrad[g + 1u];
+    current = abs(st);
+    local = -dsdth;
+    term = u.Dr * st * st;
+  } else {
+    let c = m0.xy + vec2f(score[o], score[o + 1u]);
+    current = length(c);
+    local = -2.0 - divergence[s];
+    term = u.gamma * dot(c, c);
+    px = 2u;
+  }
+  var termX = 0.0;
+  if (u.noisyX == 1u) {
+    let v = info[2u * s + 1u].xy - u.Dt * vec2f(score[o + px], score[o + px + 1u]);
+    termX = dot(v, v) / u.Dt;
+  }
+  let f = vec4f(current, local, term + termX, termX);
+  slotField[s] = f;
+  idField[u32(m0.z)] = f;
+}
+
+@compute @workgroup_size(WG)
+fn bins(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let b = threadIndex(gid, nwg);
+  if (b >= u.binsPerSide * u.binsPerSide) { return; }
+  let c0 = vec2u(b % u.binsPerSide, b / u.binsPerSide) * u.cellsPerBin;
+  var acc = vec4f(0.0);
+  for (var dy = 0u; dy < u.cellsPerBin; dy++) {
+    for (var dx = 0u; dx < u.cellsPerBin; dx++) {
+      let c = c0 + vec2u(dx, dy);
+      if (c.x >= u.cellsPerSide || c.y >= u.cellsPerSide) { continue; }
+      let cell = c.y * u.cellsPerSide + c.x;
+      for (var s = cellStart(cell); s < cellStart(cell + 1u); s++) {
+        let f = slotField[s];
+        acc += vec4f(f.y, f.x, 1.0, f.z);
+      }
+    }
+  }
+  binMap[b] = acc;
+}
+
+var<workgroup> partial: array<vec4f, 256>;
+var<workgroup> partialX: array<f32, 256>;
+
+// totals[0] = (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|), totals[1].x = Σ position part.
+@compute @workgroup_size(256)
+fn reduce(@builtin(local_invocation_index) li: u32) {
+  var acc = vec4f(0.0);
+  var accX = 0.0;
+  for (var s = li; s < u.n; s += 256u) {
+    let f = slotField[s];
+    acc += vec4f(f.x, f.y, f.z, abs(f.y));
+    accX += f.w;
+  }
+  partial[li] = acc;
+  partialX[li] = accX;
+  workgroupBarrier();
+  for (var w = 128u; w > 0u; w >>= 1u) {
+    if (li < w) {
+      partial[li] += partial[li + w];
+      partialX[li] += partialX[li + w];
+    }
+    workgroupBarrier();
+  }
+  if (li == 0u) {
+    totals[0] = partial[0];
+    totals[1] = vec4f(partialX[0], 0.0, 0.0, 0.0);
+  }
+}
+
+fn viridis(t: f32) -> vec3f {
+  let x = clamp(t, 0.0, 1.0);
+  let c0 = vec3f(0.267, 0.005, 0.329);
+  let c1 = vec3f(0.128, 0.567, 0.551);
+  let c2 = vec3f(0.993, 0.906, 0.144);
+  return select(mix(c1, c2, 2.0 * x - 1.0), mix(c0, c1, 2.0 * x), x < 0.5);
+}
+
+// Blue (negative) - light grey (0) - red (positive).
+fn diverging(t: f32) -> vec3f {
+  let x = clamp(t, -1.0, 1.0);
+  let mid = vec3f(0.86);
+  return select(mix(mid, vec3f(0.13, 0.35, 0.8), -x), mix(mid, vec3f(0.8, 0.12, 0.1), x), x >= 0.0);
+}
+
+@compute @workgroup_size(WG)
+fn color(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let s = threadIndex(gid, nwg);
+  if (s >= u.n) { return; }
+  let f = idField[u32(renderPos[s].w)];
+  let t = totals[0];
+  let n = f32(u.n);
+  var rgb: vec3f;
+  if (u.mode == 0u) {
+    rgb = viridis(f.x / max(2.0 * t.x / n, 1e-12));
+  } else {
+    rgb = diverging(f.y / max(3.0 * t.w / n, 1e-12));
+  }
+  colors[s] = vec4f(rgb, 1.0);
+}

@@ -1,0 +1,101 @@
+// Learned per-particle fields and their reductions (score-fields.wgsl), bound to one sim
+// configuration and one inference network: fields -> spatial bins -> totals; colours on demand.
+import { storageBuffer, UniformStruct, type UniformType } from '../../../gpu/buffers';
+import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
+import type { Op } from '../../../nn/ops';
+import type { LocalTransformer } from '../../../nn/local-transformer';
+import type { Params } from '../../params';
+import common from '../../../shaders/mips-common.wgsl?raw';
+import fieldsCode from '../../../shaders/score-fields.wgsl?raw';
+import { CellList } from '../cell-list';
+import { gridFor } from '../grid';
+import type { MipsInternals } from '../simulation';
+import { outputsOf, type ScoreArch } from './config';
+
+const CODE = wgsl(common, CellList.accessWgsl, fieldsCode);
+/** Target side of the binned map, in bins. */
+const MAP_BINS = 24;
+
+function op(label: string, k: Kernel, threads: number): Op {
+  const [x, y] = gridFor(threads, 64);
+  return { label, encode: (p) => dispatch(p, k, x, y) };
+}
+
+export class ScoreFields {
+  /** vec4 (current, local EPR, EPR term, position part of the term) per particle id. */
+  readonly idField: GPUBuffer;
+  readonly slotField: GPUBuffer;
+  /** vec4 (Σ local EPR, Σ current, count, Σ EPR term) per bin, binsPerSide² bins (row-major, y up). */
+  readonly binMap: GPUBuffer;
+  /** vec4 (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|), vec4 (Σ position part of the term, 0, 0, 0). */
+  readonly totals: GPUBuffer;
+  readonly binsPerSide: number;
+  readonly ops: Op[];
+  private readonly colorKernels: Map<string, Kernel> = new Map();
+  private readonly uniforms: UniformStruct<Record<string, UniformType>>[] = [];
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly sim: MipsInternals,
+    private readonly params: Params,
+    private readonly arch: ScoreArch,
+    net: LocalTransformer,
+    meta: GPUBuffer,
+  ) {
+    const n = sim.buf.n;
+    const grid = sim.cells.grid;
+    const cellsPerBin = Math.max(1, Math.ceil(grid.cellsPerSide / MAP_BINS));
+    this.binsPerSide = Math.ceil(grid.cellsPerSide / cellsPerBin);
+    this.idField = storageBuffer(device, 'score: field by id', n * 16);
+    this.slotField = storageBuffer(device, 'score: field by slot', n * 16);
+    this.binMap = storageBuffer(device, 'score: binned map', this.binsPerSide ** 2 * 16);
+    this.totals = storageBuffer(device, 'score: totals', 32);
+    const u0 = this.uniform(0, net.cfg.tokens * net.cfg.inputs, cellsPerBin);
+    const fields = kernel(device, CODE, 'fields', {
+      0: u0.buffer, 1: net.output.buffer, 2: net.divergence.buffer, 3: net.inputGrad.buffer, 4: meta, 5: this.slotField, 6: this.idField,
+    });
+    const bins = kernel(device, CODE, 'bins', { 0: u0.buffer, 5: this.slotField, 7: this.binMap, ...sim.cells.accessBindings() });
+    const reduce = kernel(device, CODE, 'reduce', { 0: u0.buffer, 5: this.slotField, 8: this.totals });
+    this.ops = [
+      op('score fields', fields, n),
+      op('score bins', bins, this.binsPerSide ** 2),
+      { label: 'score reduce', encode: (p) => dispatch(p, reduce, 1) },
+    ];
+    for (const [mode, m] of [['scoreCurrent', 0], ['scoreEpr', 1]] as const) {
+      const u = this.uniform(m, 0, cellsPerBin);
+      this.colorKernels.set(mode, kernel(device, CODE, 'color', {
+        0: u.buffer, 6: this.idField, 8: this.totals, 9: sim.buf.posA, 11: sim.buf.colors,
+      }));
+    }
+  }
+
+  private uniform(mode: number, rowStride: number, cellsPerBin: number) {
+    const p = this.params;
+    const u = new UniformStruct(this.device, 'score field params', {
+      n: 'u32', model: 'u32', outputs: 'u32', noisyX: 'u32', gamma: 'f32', Dr: 'f32', Dt: 'f32', mode: 'u32',
+      rowStride: 'u32', cellsPerSide: 'u32', cellsPerBin: 'u32', binsPerSide: 'u32',
+    });
+    u.set({
+      n: this.sim.buf.n, model: this.arch.model === 'abp' ? 1 : 0, outputs: outputsOf(this.arch), noisyX: this.arch.noisyX ? 1 : 0,
+      gamma: p.gamma as number, Dr: p.Dr as number, Dt: p.Dt as number, mode, rowStride,
+      cellsPerSide: this.sim.cells.grid.cellsPerSide, cellsPerBin, binsPerSide: this.binsPerSide,
+    }).upload();
+    this.uniforms.push(u);
+    return u;
+  }
+
+  /** Records the colouring of the render slots (mode 'scoreCurrent' or 'scoreEpr'). */
+  encodeColors(encoder: GPUCommandEncoder, mode: string): void {
+    const k = this.colorKernels.get(mode);
+    if (!k) return;
+    const pass = encoder.beginComputePass({ label: 'score colours' });
+    const [x, y] = gridFor(this.sim.buf.n, 64);
+    dispatch(pass, k, x, y);
+    pass.end();
+  }
+
+  destroy(): void {
+    for (const b of [this.idField, this.slotField, this.binMap, this.totals]) b.destroy();
+    for (const u of this.uniforms) u.destroy();
+  }
+}

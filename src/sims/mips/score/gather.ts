@@ -1,0 +1,104 @@
+// Neighbour gather kernels (score-gather.wgsl) bound to one sim configuration and one network
+// batch: `all` fills an inference network (one set per particle, cell-sorted slots) and its
+// meta; `batch` fills a training network with antithetic pairs and ζ; `tick` advances the
+// counter that keys the random batch and noise. Bind groups are built once per configuration.
+import { storageBuffer, UniformStruct, type UniformType } from '../../../gpu/buffers';
+import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
+import type { Op } from '../../../nn/ops';
+import type { View } from '../../../nn/tensor';
+import type { Params } from '../../params';
+import rng from '../../../shaders/rng.wgsl?raw';
+import common from '../../../shaders/mips-common.wgsl?raw';
+import gatherCode from '../../../shaders/score-gather.wgsl?raw';
+import { CellList } from '../cell-list';
+import { gridFor } from '../grid';
+import { geometry } from '../params';
+import type { MipsInternals } from '../simulation';
+import { outputsOf, type ScoreArch } from './config';
+
+const FORCE_KIND: Record<string, number> = { none: 0, softdisk: 1, wca: 2 };
+const CODE = wgsl(rng, common, CellList.accessWgsl, gatherCode);
+
+type Fields = Record<string, UniformType>;
+
+export interface GatherTarget {
+  input: View;
+  tok: View;
+}
+
+function op(label: string, k: Kernel, threads: number): Op {
+  const [x, y] = gridFor(threads, 64);
+  return { label, encode: (p) => dispatch(p, k, x, y) };
+}
+
+export class ScoreGather {
+  private readonly uniforms: UniformStruct<Fields>[] = [];
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly sim: MipsInternals,
+    private readonly params: Params,
+    private readonly arch: ScoreArch,
+    private readonly neighbors: number,
+    private readonly sigma: number,
+    private readonly seed: number,
+  ) {}
+
+  private uniform(count: number): UniformStruct<Fields> {
+    const u = new UniformStruct(this.device, 'score gather params', {
+      n: 'u32', count: 'u32', model: 'u32', neighbors: 'u32', cellsPerSide: 'u32', inputs: 'u32', outputs: 'u32', noisyX: 'u32',
+      boxL: 'f32', cellW: 'f32', sigma: 'f32', seed: 'u32', forceParams: 'vec4f', rc2: 'f32', k: 'f32', trapA: 'f32', v0: 'f32',
+    });
+    const p = this.params;
+    const g = geometry(p);
+    const grid = this.sim.cells.grid;
+    const sigmaWca = p.sigma as number;
+    u.set({
+      n: this.sim.buf.n, count, model: this.arch.model === 'abp' ? 1 : 0, neighbors: this.neighbors,
+      cellsPerSide: grid.cellsPerSide, inputs: this.arch.trap ? 6 : 4, outputs: outputsOf(this.arch), noisyX: this.arch.noisyX ? 1 : 0,
+      boxL: g.boxL, cellW: grid.cellWidth, sigma: this.sigma, seed: this.seed,
+      forceParams: [p.b as number, 2, sigmaWca * sigmaWca, 24 * (p.epsilon as number)], rc2: g.rc * g.rc,
+      k: p.k as number, trapA: p.A as number, v0: p.v0 as number,
+    }).upload();
+    this.uniforms.push(u);
+    return u;
+  }
+
+  private constants() {
+    return { FORCE_KIND: FORCE_KIND[this.params.force as string] ?? 0 };
+  }
+
+  /** One set per particle (cell-sorted slot); meta gets 2 vec4 per set. */
+  all(net: GatherTarget, meta: GPUBuffer): Op {
+    const u = this.uniform(this.sim.buf.n);
+    const { buf, cells } = this.sim;
+    const k = kernel(this.device, CODE, 'gatherAll', {
+      0: u.buffer, 1: buf.posB, 2: buf.bodyB, 3: net.input.buffer, 4: net.tok.buffer, 5: meta, ...cells.accessBindings(),
+    }, this.constants());
+    return op('score gather all', k, this.sim.buf.n);
+  }
+
+  /** `pairs` random particles, antithetic sets b and pairs + b; ζ [pairs, outputs]. */
+  batch(net: GatherTarget, zeta: View, pairs: number, counter: GPUBuffer): Op {
+    const u = this.uniform(pairs);
+    const { buf, cells } = this.sim;
+    const k = kernel(this.device, CODE, 'gatherBatch', {
+      0: u.buffer, 1: buf.posB, 2: buf.bodyB, 3: net.input.buffer, 4: net.tok.buffer, 6: zeta.buffer, 7: counter, ...cells.accessBindings(),
+    }, this.constants());
+    return op('score gather batch', k, pairs);
+  }
+
+  tick(counter: GPUBuffer): Op {
+    const k = kernel(this.device, CODE, 'tick', { 7: counter });
+    return { label: 'score tick', encode: (p) => dispatch(p, k, 1) };
+  }
+
+  destroy(): void {
+    for (const u of this.uniforms) u.destroy();
+  }
+}
+
+/** A u32 step counter buffer (keys the training batches and noise). */
+export function counterBuffer(device: GPUDevice): GPUBuffer {
+  return storageBuffer(device, 'score step counter', 16);
+}

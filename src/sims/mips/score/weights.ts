@@ -1,0 +1,73 @@
+// Score weights files: the toolkit's versioned PLNN format (src/nn/io.ts) with a meta block
+// naming the settings and architecture, so a file rebuilds its own network and is refused,
+// with a clear message, by a system it does not fit.
+import { WeightsFormatError } from '../../../nn/io';
+import type { Params } from '../../params';
+import type { MipsSimulation } from '../simulation';
+import { checkSettings, describeArch, sameArch, SCORE_DEFAULTS, scoreArch, type ScoreArch, type ScoreSettings } from './config';
+import { ScoreModel } from './model';
+
+export const SCORE_KIND = 'mips-score';
+
+export interface ScoreMeta {
+  kind: typeof SCORE_KIND;
+  settings: ScoreSettings;
+  arch: ScoreArch;
+  steps: number;
+  /** The system it was trained on (informative: weights transfer across n and phi). */
+  trainedOn: Record<string, unknown>;
+}
+
+export function scoreMeta(model: ScoreModel, p: Params): ScoreMeta {
+  const trainedOn: Record<string, unknown> = {};
+  for (const k of ['model', 'force', 'n', 'phi', 'v0', 'gamma', 'Dr', 'Dt', 'k', 'A', 'b', 'dt', 'seed']) trainedOn[k] = p[k];
+  return { kind: SCORE_KIND, settings: model.settings, arch: model.arch, steps: model.steps, trainedOn };
+}
+
+/** Reads the meta block of a weights file (the tensors are checked when loaded into a network). */
+export function readScoreMeta(bytes: Uint8Array): ScoreMeta {
+  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 4)) !== 'PLNN') {
+    throw new WeightsFormatError('not a Particle Lab weights file (no "PLNN" magic)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hlen = view.getUint32(8, true);
+  if (12 + hlen > bytes.length) throw new WeightsFormatError(`header of ${hlen} bytes runs past the end of the file (${bytes.length} bytes)`);
+  let meta: Partial<ScoreMeta> | undefined;
+  try {
+    meta = (JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen))) as { meta?: Partial<ScoreMeta> }).meta;
+  } catch (e) {
+    throw new WeightsFormatError(`header is not valid JSON (${(e as Error).message})`);
+  }
+  if (!meta || meta.kind !== SCORE_KIND || !meta.settings || !meta.arch) {
+    throw new WeightsFormatError('not a mips score-network file (meta.kind is not "mips-score")');
+  }
+  const settings = { ...SCORE_DEFAULTS, ...meta.settings };
+  try {
+    checkSettings(settings);
+  } catch (e) {
+    throw new WeightsFormatError(`bad settings in the file: ${(e as Error).message}`);
+  }
+  return { kind: SCORE_KIND, settings, arch: meta.arch, steps: meta.steps ?? 0, trainedOn: meta.trainedOn ?? {} };
+}
+
+/** Refuses weights whose architecture does not fit the system's configuration. */
+export function checkFits(meta: ScoreMeta, p: Params): void {
+  const a = scoreArch(p);
+  if (!sameArch(meta.arch, a)) {
+    throw new WeightsFormatError(`these weights are for ${describeArch(meta.arch)}; the system is ${describeArch(a)}`);
+  }
+}
+
+/** A new model with the file's settings, loaded with its weights (validated, nothing written on error). */
+export async function modelFromWeights(sim: MipsSimulation, bytes: Uint8Array): Promise<ScoreModel> {
+  const meta = readScoreMeta(bytes);
+  checkFits(meta, sim.params);
+  const model = new ScoreModel(sim, meta.settings);
+  try {
+    model.load(bytes);
+  } catch (e) {
+    model.destroy();
+    throw e;
+  }
+  return model;
+}

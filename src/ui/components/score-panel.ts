@@ -1,0 +1,157 @@
+// The "Score" panel of the active-matter system: online training of the score network (start /
+// stop, loss curve, progress with ETA), learned vs score-free EPR, the binned map of the learned
+// local EPR, and save / load of weights. All state lives in a ScoreSession; this only draws it.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
+import type { ScoreSession } from '../../sims/mips/score/session';
+import type { ScoreMap } from '../../sims/mips/score/model';
+import { base } from '../theme';
+import '../plots/lab-plot';
+
+const LOSS_PLOT: PlotSpec = { kind: 'series', id: 'score-loss', title: 'DSM loss (training)', x: 'trainStep', y: ['loss'], yLabel: 'loss' };
+const EPR_PLOT: PlotSpec = { kind: 'series', id: 'score-epr', title: 'EPR: learned vs score-free', y: ['eprLearned', 'eprScoreFree'], yLabel: 'EPR per particle' };
+const METRICS: MetricInfo[] = [
+  { name: 'loss', label: 'DSM loss', unit: '', description: 'Antithetic denoising score-matching loss per pair (mean over recent chunks).' },
+  { name: 'trainStep', label: 'training step', unit: '', description: 'Accepted AdamW steps.' },
+  { name: 'eprLearned', label: 'EPR (learned)', unit: '1/time per particle', description: 'From the learned score: γ E|g + s_g|² (+ position part when Dt > 0).' },
+  { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: '−E[div_x b_x]: exact in steady state with Dt = 0.' },
+];
+
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  return s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`;
+}
+
+/** Blue (negative) – grey – red (positive), as the particle overlay. */
+function diverging(t: number): string {
+  const x = Math.max(-1, Math.min(1, t));
+  const mid = [219, 219, 219];
+  const end = x >= 0 ? [204, 31, 26] : [33, 89, 204];
+  const a = Math.abs(x);
+  return `rgb(${mid.map((m, i) => Math.round(m + (end[i]! - m) * a)).join(',')})`;
+}
+
+@customElement('lab-score-panel')
+export class ScorePanel extends LitElement {
+  @property({ attribute: false }) session: ScoreSession | undefined;
+  @property({ attribute: false }) samples: readonly MetricSample[] = [];
+  @property({ type: Number }) version = 0;
+  @property({ type: Number }) total = 3000;
+  @query('canvas') private canvas!: HTMLCanvasElement;
+
+  static override styles = [
+    base,
+    css`
+      :host { display: block; background: #161b22; border: 1px solid #30363d; border-radius: 8px; padding: 8px 10px; }
+      .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin-bottom: 6px; }
+      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 10px; margin-top: 6px; }
+      progress { width: 160px; }
+      input[type='number'] { width: 80px; }
+      canvas { width: 100%; max-width: 280px; aspect-ratio: 1; image-rendering: pixelated; border: 1px solid #30363d; display: block; }
+      .map { background: #161b22; border: 1px solid #30363d; border-radius: 8px; padding: 8px 10px; }
+      h3 { margin: 0 0 4px; font: 600 13px system-ui, sans-serif; }
+      .small { font-size: 11px; }
+    `,
+  ];
+
+  private emit(type: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private lossSamples(): MetricSample[] {
+    const h = this.session?.lossHistory ?? [];
+    const stride = Math.max(1, Math.ceil(h.length / 400));
+    const out: MetricSample[] = [];
+    for (let i = 0; i < h.length; i += stride) {
+      const w = h.slice(Math.max(0, i - 10), i + 1);
+      out.push({ step: h[i]!.step, time: h[i]!.step, scalars: { trainStep: h[i]!.step, loss: w.reduce((a, b) => a + b.loss, 0) / w.length } });
+    }
+    return out;
+  }
+
+  override updated(): void {
+    this.drawMap(this.session?.model?.last?.map);
+  }
+
+  private drawMap(map: ScoreMap | undefined): void {
+    const c = this.canvas;
+    if (!c) return;
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    if (!map) {
+      ctx.clearRect(0, 0, c.width, c.height);
+      return;
+    }
+    const B = map.binsPerSide;
+    c.width = B;
+    c.height = B;
+    let scale = 0;
+    let cnt = 0;
+    map.localEpr.forEach((v) => {
+      if (Number.isFinite(v)) {
+        scale += Math.abs(v);
+        cnt++;
+      }
+    });
+    scale = (3 * scale) / Math.max(cnt, 1) || 1;
+    for (let y = 0; y < B; y++) {
+      for (let x = 0; x < B; x++) {
+        const v = map.localEpr[y * B + x]!;
+        ctx.fillStyle = Number.isFinite(v) ? diverging(v / scale) : '#0d1117';
+        ctx.fillRect(x, B - 1 - y, 1, 1); // y up, as the viewport
+      }
+    }
+  }
+
+  override render() {
+    const s = this.session;
+    if (!s) return nothing;
+    const m = s.model;
+    const p = s.progress;
+    const last = m?.last;
+    return html`
+      <h2>Score network</h2>
+      <div class="row">
+        <button class="primary" data-testid="score-train" @click=${() => this.emit(s.training ? 'score-stop' : 'score-train', this.total)}>
+          ${s.training ? '■ Stop training' : '▶ Train'}</button>
+        <span class="muted">to</span>
+        <input type="number" min="1" max="1000000" .value=${String(this.total)} ?disabled=${s.training}
+          @change=${(e: Event) => (this.total = Math.max(1, Math.floor(Number((e.target as HTMLInputElement).value)) || 1))} />
+        <span class="muted">steps</span>
+        <button data-testid="score-save" ?disabled=${!m} @click=${() => this.emit('score-save')}>Save weights</button>
+        <label><button data-testid="score-load" @click=${(e: Event) => ((e.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement).click()}>Load weights…</button><input
+          type="file" accept=".bin" hidden data-testid="score-file"
+          @change=${(e: Event) => {
+            const input = e.target as HTMLInputElement;
+            const f = input.files?.[0];
+            input.value = '';
+            if (f) this.emit('score-load', f);
+          }} /></label>
+      </div>
+      <div class="row small" data-testid="score-status">
+        ${p ? html`<progress max=${p.total} .value=${p.steps}></progress>
+              <span>${p.steps} / ${p.total} · loss ${p.smoothLoss.toFixed(3)} · ${p.samplesPerS.toFixed(0)} samples/s · ETA ${s.training ? fmtTime(p.etaS) : '–'}</span>`
+          : html`<span class="muted">${m ? `weights: ${s.source} · ${m.settings.width}×${m.settings.depth}, ${m.settings.neighbors} neighbours` : 'no network yet: train one (online, on this run) or load weights'}</span>`}
+      </div>
+      ${last ? html`<div class="row small">EPR learned <b data-testid="score-epr">${last.eprLearned.toPrecision(4)}</b> · mean |g + s_g| ${last.meanCurrent.toPrecision(3)} · mean local EPR ${last.meanLocalEpr.toPrecision(3)}
+            <button @click=${() => this.emit('score-color', 'scoreEpr')}>Colour by local EPR</button>
+            <button @click=${() => this.emit('score-color', 'scoreCurrent')}>Colour by current</button></div>` : nothing}
+      <div class="grid">
+        <lab-plot .spec=${LOSS_PLOT} .samples=${this.lossSamples()} .metrics=${METRICS} version=${this.version}></lab-plot>
+        <lab-plot .spec=${EPR_PLOT} .samples=${this.samples} .metrics=${METRICS} version=${this.version}></lab-plot>
+        <div class="map">
+          <h3>Learned local EPR, binned (−d − div_g s_g)</h3>
+          <canvas data-testid="score-map"></canvas>
+          <div class="small muted">blue &lt; 0 · grey 0 · red &gt; 0 (scale: 3 × mean |local EPR|)</div>
+        </div>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lab-score-panel': ScorePanel;
+  }
+}

@@ -2,7 +2,7 @@
 import type { GpuContext } from '../../gpu/context';
 import { Readback } from '../../gpu/buffers';
 import { dispatch } from '../../gpu/pipelines';
-import { GpuTimer, type TimingReport } from '../../gpu/timing';
+import { GpuTimer, TIMING_INTERVAL_MS, type TimingReport } from '../../gpu/timing';
 import { uniform4 } from '../../gpu/rng';
 import { checkAll, needsRebuild, ParamError, type Params } from '../params';
 import { decodeBuffer, encodeBuffer, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
@@ -73,9 +73,6 @@ export class MipsSimulation implements Simulation {
   private readonly timer: GpuTimer;
   private readonly readback: Readback;
   private disposed = false;
-  private timingInFlight = false;
-  private stepsEncoded = 0;
-  private stepsTimed = 0;
   private generation = 0;
   private attachment: MipsAttachment | undefined;
 
@@ -84,7 +81,7 @@ export class MipsSimulation implements Simulation {
     params: Params,
   ) {
     this.params = params;
-    this.timer = new GpuTimer(ctx.device);
+    this.timer = new GpuTimer(ctx.device, ctx.hasTimestamps, TIMING_INTERVAL_MS);
     this.readback = new Readback(ctx.device, 'mips readback');
     this.buf = new ParticleBuffers(ctx.device, params.n as number);
     this.k = new MipsKernels(ctx.device, params, this.buf);
@@ -178,24 +175,15 @@ export class MipsSimulation implements Simulation {
   step(n: number): void {
     if (this.disposed || n <= 0) return;
     const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: step' });
-    // GPU time of the step passes (timings()): one timed pass per call while no read is in flight.
-    const timed = !this.timingInFlight;
-    const pass = timed ? this.timer.pass(encoder, 'steps') : encoder.beginComputePass({ label: 'mips: steps' });
+    // GPU time of the step passes (timings()): timed a few times a second, scaled to all steps.
+    const pass = this.timer.pass(encoder, 'steps', n);
     this.encodeStepPasses(sharedPass(pass), n);
     pass.end();
-    if (timed) this.timer.resolve(encoder);
+    this.timer.resolve(encoder);
     if (this.usesFields()) this.encodeFields(encoder);
     this.encodeColors(encoder);
     this.ctx.device.queue.submit([encoder.finish()]);
-    this.stepsEncoded += n;
-    if (timed && this.timer.method === 'timestamp') {
-      this.timingInFlight = true;
-      this.timer
-        .collect()
-        .then(() => (this.stepsTimed += n))
-        .catch(() => undefined) // the sim may be disposed before the read lands
-        .finally(() => (this.timingInFlight = false));
-    }
+    this.timer.collect().catch(() => undefined); // the sim may be disposed before the read lands
     this.stepCount += n;
     this.time += n * (this.params.dt as number);
   }
@@ -356,11 +344,7 @@ export class MipsSimulation implements Simulation {
    * timed while no timestamp read is in flight; the total is scaled from the timed steps to all.
    */
   timings(): TimingReport {
-    const r = this.timer.report();
-    if (r.method !== 'timestamp' || this.stepsTimed === 0) return r;
-    const scale = this.stepsEncoded / this.stepsTimed;
-    const perLabelMs = Object.fromEntries(Object.entries(r.perLabelMs).map(([k, v]) => [k, v * scale]));
-    return { method: r.method, perLabelMs, totalMs: r.totalMs * scale };
+    return this.timer.report();
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // view buffers and the observables, wired to the Simulation contract.
 import { Readback } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/context';
-import { GpuTimer, type TimingReport } from '../../gpu/timing';
+import { GpuTimer, TIMING_INTERVAL_MS, type TimingReport } from '../../gpu/timing';
 import { checkAll, needsRebuild, ParamError, type Params } from '../params';
 import { checkState, decodeBuffer, encodeBuffer, STATE_FORMAT, STATE_VERSION, type SimState, type StateBuffer } from '../state';
 import type { Curve, MetricSample, RenderView, SimAction, Simulation } from '../types';
@@ -83,7 +83,7 @@ export class TokenSimulation implements Simulation {
   ) {
     this.params = checkAll(schema, { ...params });
     this.parts = build(ctx, this.params);
-    this.timer = new GpuTimer(ctx.device);
+    this.timer = new GpuTimer(ctx.device, ctx.hasTimestamps, TIMING_INTERVAL_MS);
     this.readback = new Readback(ctx.device, 'tokens readback');
     this.actions = [
       {
@@ -150,7 +150,7 @@ export class TokenSimulation implements Simulation {
     const batches = perLayerFrames ? n : 1;
     for (let b = 0; b < batches; b++) {
       const layers = perLayerFrames ? 1 : n;
-      const pass = this.timer.pass(encoder, 'layer step');
+      const pass = this.timer.pass(encoder, 'layer step', layers);
       engine.encode(pass, layers);
       other?.encode(pass, layers);
       view.encodePositions(pass);

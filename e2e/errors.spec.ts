@@ -1,6 +1,6 @@
 // Bad input never crashes the lab: URL params, values typed in the panel, no WebGPU, a lost device.
 import { expect, test } from '@playwright/test';
-import { openLab, runUntil, stepCount } from './helpers';
+import { download, openLab, runUntil, stepCount } from './helpers';
 
 test('a bad URL param names the field and its range; the run falls back to defaults', async ({ page }) => {
   await openLab(page, 'system=mips&preset=abp-mips&n=1024&phi=1.5');
@@ -50,4 +50,24 @@ test('a lost device is re-initialised with the same params and the last snapshot
   expect(await page.evaluate(() => window.__lab!.params!.seed)).toBe(7);
   expect(await stepCount(page)).toBe(step);
   await runUntil(page, step + 3);
+});
+
+test('a blow-up (NaN in the state) pauses the run with a message, and the metrics recorded so far stay exportable', async ({ page }) => {
+  // Brownian WCA disks with a huge ε and dt: explicit Euler diverges within a few steps.
+  await openLab(page, 'system=mips&preset=passive-wca&n=256&phi=0.7&epsilon=10000&dt=1');
+  await page.evaluate(() => window.__lab!.setSampleEvery(1));
+  await page.evaluate(() => window.__lab!.play(true));
+  const banner = page.getByTestId('banner-error');
+  await expect(banner).toContainText(/Paused at step \d+: .*not finite/);
+  expect(await page.evaluate(() => window.__lab!.playing)).toBe(false);
+  const history = await page.evaluate(() => window.__lab!.history());
+  expect(history.length).toBeGreaterThanOrEqual(2);
+  expect(history[0]!.problem).toBeUndefined();
+  expect(history[history.length - 1]!.problem).toMatch(/not finite/);
+  const csv = await download(page, () => page.locator('button[data-export=csv]').click());
+  expect(csv.data.toString('utf8').trim().split('\n').length).toBe(history.length + 1);
+  // Pausing is final until the user acts: the step count no longer moves.
+  const s = await stepCount(page);
+  await page.waitForTimeout(1000);
+  expect(await stepCount(page)).toBe(s);
 });

@@ -1,7 +1,6 @@
-// Cell list, pass 3: scatter to the slots given by the atomics of pass 1 (an arbitrary order
-// within each cell). scatterCells: perm[slot] = particle. scatterIds (with a payload): the
-// particle's id goes to its slot, and mips-gather.wgsl (placeSorted) then ranks each particle
-// by id within its cell and copies it to its final slot.
+// Cell list, pass 3: each particle's id goes to the slot given by the atomics of pass 1 (an
+// arbitrary order within each cell); mips-gather.wgsl (placeSorted) then ranks each particle by
+// id within its cell and copies it to its final slot.
 struct ScatterParams {
   n: u32,
   _a: u32,
@@ -12,25 +11,8 @@ struct ScatterParams {
 @group(0) @binding(0) var<uniform> u: ScatterParams;
 @group(0) @binding(1) var<storage, read> cellOf: array<u32>;
 @group(0) @binding(2) var<storage, read> rankInCell: array<u32>;
-@group(0) @binding(3) var<storage, read_write> perm: array<u32>;
 @group(0) @binding(4) var<storage, read> posIn: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> slotId: array<f32>;
-
-@compute @workgroup_size(WG)
-fn scatterCells(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  let stride = threadCount(nwg);
-  var k = 0u;
-  loop {
-    let i = t + k * stride;
-    if (i >= u.n) { return; }
-    perm[cellStart(cellOf[i]) + rankInCell[i]] = i;
-    k++;
-    continuing {
-      break if k >= PER_THREAD;
-    }
-  }
-}
 
 @compute @workgroup_size(WG)
 fn scatterIds(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {

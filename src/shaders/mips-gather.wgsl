@@ -2,10 +2,9 @@
 // them in the order the atomics of pass 1 happened to run). The order, and every float sum that
 // follows it, then depends only on the positions: not on thread scheduling, nor on the previous
 // order (an imported state resumes bit for bit).
-//   placeSorted (with a payload): per particle, rank = number of ids in its cell below its own
-//     (the cell's ids are contiguous in slotId), then perm and the state copy go to cell start +
-//     rank. A short loop per particle, no branches: cheap on SwiftShader as on GPUs.
-//   sortPerm: perm only, insertion sort per cell (ids read through perm).
+// placeSorted: per particle, rank = number of ids in its cell below its own (the cell's ids are
+// contiguous in slotId), then perm and the state copy go to cell start + rank. A short loop per
+// particle, no branches: cheap on SwiftShader as on GPUs.
 struct SortParams {
   n: u32,
   cells: u32,
@@ -51,28 +50,6 @@ fn placeSorted(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
     k++;
     continuing {
       break if k >= PER_THREAD;
-    }
-  }
-}
-
-@compute @workgroup_size(WG)
-fn sortPerm(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  let stride = threadCount(nwg);
-  for (var k = 0u; k < PER_THREAD; k++) {
-    let c = t + k * stride;
-    if (c >= u.cells) { return; }
-    let begin = cellStart(c);
-    let end = cellStart(c + 1u);
-    for (var s = begin + 1u; s < end; s++) {
-      let key = perm[s];
-      let keyId = posIn[key].w;
-      var q = s;
-      while (q > begin && posIn[perm[q - 1u]].w > keyId) {
-        perm[q] = perm[q - 1u];
-        q--;
-      }
-      perm[q] = key;
     }
   }
 }

@@ -27,9 +27,6 @@ struct ObserveParams {
 @group(0) @binding(5) var<storage, read_write> fields: array<vec2f>;   // (density, epr) by main slot
 @group(0) @binding(6) var<storage, read_write> partial: array<vec4f>;
 
-var<workgroup> sumA: array<vec4f, WG>;
-var<workgroup> sumB: array<vec4f, WG>;
-
 fn divergence(s: u32, x: vec2f) -> f32 {
   var div = 0.0;
   let home = cellCoord(x, u.cellsPerSide, u.invCellW);
@@ -75,16 +72,7 @@ fn observe(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_
       b = vec4f(1.0, 0.0, 0.0, 0.0);
     }
   }
-  sumA[lid.x] = a;
-  sumB[lid.x] = b;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half = half >> 1u) {
-    if (lid.x < half) {
-      sumA[lid.x] += sumA[lid.x + half];
-      sumB[lid.x] += sumB[lid.x + half];
-    }
-    workgroupBarrier();
-  }
+  workgroupSum2(lid.x, a, b);
   if (lid.x == 0u) {
     let w = wid.x + wid.y * nwg.x;
     partial[2u * w] = sumA[0];

@@ -10,9 +10,6 @@ struct ReduceParams {
 @group(0) @binding(1) var<storage, read> partial: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> total: array<vec4f>;
 
-var<workgroup> sumA: array<vec4f, WG>;
-var<workgroup> sumB: array<vec4f, WG>;
-
 @compute @workgroup_size(WG)
 fn reducePartials(@builtin(local_invocation_id) lid: vec3u) {
   var a = vec4f(0.0);
@@ -21,16 +18,7 @@ fn reducePartials(@builtin(local_invocation_id) lid: vec3u) {
     a += partial[2u * w];
     b += partial[2u * w + 1u];
   }
-  sumA[lid.x] = a;
-  sumB[lid.x] = b;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half = half >> 1u) {
-    if (lid.x < half) {
-      sumA[lid.x] += sumA[lid.x + half];
-      sumB[lid.x] += sumB[lid.x + half];
-    }
-    workgroupBarrier();
-  }
+  workgroupSum2(lid.x, a, b);
   if (lid.x == 0u) {
     total[0] = sumA[0];
     total[1] = sumB[0];

@@ -1,10 +1,10 @@
 // A GPU cell list for 2-D periodic boxes, rebuilt every step in O(N), without workgroup barriers:
 //   count (bin + rank by atomics) -> scan (chunk sums, one serial scan of the chunk totals,
-//   chunk-local scans) -> scatter -> sort (each cell in id order; with a payload, a per-particle
-//   rank by id within the cell that also copies the state to its final slot).
+//   chunk-local scans) -> scatter ids -> place (each particle's rank by id within its cell; the
+//   state is copied to its final slot, so each cell is in id order).
 // After encode(), `perm[slot]` is the particle at a cell-sorted slot, and the particles of cell c
 // fill slots [cellStart(c), cellStart(c+1)) in ascending id (WGSL: mips-cell-access.wgsl,
-// binding 10); with a payload, its sorted copy is filled too (sortedPos[slot] = positions[perm[slot]]).
+// binding 10), and the payload holds the state in that order (sortedPos[slot] = positions[perm[slot]]).
 // Consumers (the force kernel, observables, a later k-nearest-neighbour gather) include
 // `CellList.accessWgsl` and bind `cells.accessBindings()`.
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
@@ -54,8 +54,8 @@ export class CellList {
   private readonly cellCount: GPUBuffer;
   private readonly cellOf: GPUBuffer;
   private readonly rank: GPUBuffer;
-  /** id of the particle at each (unsorted) slot, with a payload. */
-  private readonly slotId: GPUBuffer | undefined;
+  /** id of the particle at each (unsorted) slot. */
+  private readonly slotId: GPUBuffer;
   private readonly chunks: number;
   private readonly uniforms: UniformStruct<Record<string, 'u32' | 'f32'>>[] = [];
   private readonly count: Kernel;
@@ -64,7 +64,6 @@ export class CellList {
   private readonly startCells: Kernel;
   private readonly scatter: Kernel;
   private readonly sort: Kernel;
-  private readonly sortItems: number;
   /** Items per invocation of the count / scatter / sort kernels (PER_THREAD). */
   readonly perThread: number;
 
@@ -75,7 +74,7 @@ export class CellList {
     boxL: number,
     cutoff: number,
     positions: GPUBuffer,
-    payload?: CellPayload,
+    payload: CellPayload,
   ) {
     this.perThread = itemsPerThread(device);
     const perThread = { PER_THREAD: this.perThread };
@@ -89,7 +88,7 @@ export class CellList {
     this.cellOf = storageBuffer(device, 'cells: cell of particle', n * 4);
     this.rank = storageBuffer(device, 'cells: rank in cell', n * 4);
     this.perm = storageBuffer(device, 'cells: sorted slot -> particle', n * 4);
-    if (payload) this.slotId = storageBuffer(device, 'cells: id at unsorted slot', n * 4);
+    this.slotId = storageBuffer(device, 'cells: id at unsorted slot', n * 4);
 
     const countU = this.uniform('count params', { n: 'u32', cellsPerSide: 'u32', invCellW: 'f32', _pad: 'u32' });
     countU.set({ n, cellsPerSide: this.grid.cellsPerSide, invCellW: 1 / this.grid.cellWidth }).upload();
@@ -105,25 +104,15 @@ export class CellList {
     this.sumChunks = kernel(device, scan, 'sumChunks', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal });
     this.scanChunks = kernel(device, scan, 'scanChunks', { 0: scanU.buffer, 2: this.chunkTotal });
     this.startCells = kernel(device, scan, 'startCells', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal, 3: this.cellStart });
-    const scatter = wgsl(common, access, scatterCode);
-    const scatterBuffers = { 0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 3: this.perm, ...this.accessBindings() };
+    this.scatter = kernel(device, wgsl(common, access, scatterCode), 'scatterIds', {
+      0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 4: positions, 5: this.slotId, ...this.accessBindings(),
+    }, perThread);
     const sortU = this.uniform('sort params', { n: 'u32', cells: 'u32', _b: 'u32', _c: 'u32' });
     sortU.set({ n, cells: this.cells }).upload();
-    const sort = wgsl(common, access, sortCode);
-    if (payload) {
-      this.scatter = kernel(device, scatter, 'scatterIds', {
-        0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 4: positions, 5: this.slotId!, ...this.accessBindings(),
-      }, perThread);
-      this.sort = kernel(device, sort, 'placeSorted', {
-        0: sortU.buffer, 1: this.perm, 2: positions, 3: payload.body, 4: payload.sortedPos, 5: payload.sortedBody,
-        6: this.cellOf, 7: this.slotId!, ...this.accessBindings(),
-      }, perThread);
-      this.sortItems = n;
-    } else {
-      this.scatter = kernel(device, scatter, 'scatterCells', scatterBuffers, perThread);
-      this.sort = kernel(device, sort, 'sortPerm', { 0: sortU.buffer, 1: this.perm, 2: positions, ...this.accessBindings() }, perThread);
-      this.sortItems = this.cells;
-    }
+    this.sort = kernel(device, wgsl(common, access, sortCode), 'placeSorted', {
+      0: sortU.buffer, 1: this.perm, 2: positions, 3: payload.body, 4: payload.sortedPos, 5: payload.sortedBody,
+      6: this.cellOf, 7: this.slotId, ...this.accessBindings(),
+    }, perThread);
   }
 
   /** The binding (10) of a consumer that includes `CellList.accessWgsl`. */
@@ -145,13 +134,12 @@ export class CellList {
     dispatchItems(pass, this.scatter, this.n, this.perThread);
     done(pass);
     pass = passFor('cells: sort');
-    dispatchItems(pass, this.sort, this.sortItems, this.perThread);
+    dispatchItems(pass, this.sort, this.n, this.perThread);
     done(pass);
   }
 
   destroy(): void {
-    for (const b of [this.cellCount, this.cellStart, this.chunkTotal, this.cellOf, this.rank, this.perm]) b.destroy();
-    this.slotId?.destroy();
+    for (const b of [this.cellCount, this.cellStart, this.chunkTotal, this.cellOf, this.rank, this.perm, this.slotId]) b.destroy();
     for (const u of this.uniforms) u.destroy();
   }
 

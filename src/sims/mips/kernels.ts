@@ -12,6 +12,7 @@ import tickCode from '../../shaders/mips-tick.wgsl?raw';
 import densityCode from '../../shaders/mips-density.wgsl?raw';
 import observeCode from '../../shaders/mips-observe.wgsl?raw';
 import reduceCode from '../../shaders/mips-reduce.wgsl?raw';
+import workgroupSum from '../../shaders/mips-workgroup-sum.wgsl?raw';
 import clustersCode from '../../shaders/mips-clusters.wgsl?raw';
 import colorCode from '../../shaders/mips-color.wgsl?raw';
 import initCode from '../../shaders/mips-init.wgsl?raw';
@@ -134,11 +135,11 @@ export class MipsKernels {
     this.density = kernel(d, wgsl(common, access, densityCode), 'densityField', {
       0: u.density.buffer, 1: this.binDensity, 2: buf.histogram, ...cellBindings,
     });
-    this.observe = kernel(d, wgsl(common, access, observeCode), 'observe', {
+    this.observe = kernel(d, wgsl(common, access, workgroupSum, observeCode), 'observe', {
       0: u.observe.buffer, 1: buf.posB, 2: buf.bodyB, 3: this.cells.perm, 4: this.binDensity, 5: buf.fields, 6: buf.partial,
       ...cellBindings,
     }, forceKind);
-    this.reduce = kernel(d, wgsl(common, reduceCode), 'reducePartials', { 0: u.reduce.buffer, 1: buf.partial, 2: buf.total });
+    this.reduce = kernel(d, wgsl(common, workgroupSum, reduceCode), 'reducePartials', { 0: u.reduce.buffer, 1: buf.partial, 2: buf.total });
     const clusters = wgsl(common, access, clustersCode);
     const clusterBuffers = { 0: u.clusters.buffer, 2: buf.parent, 3: buf.clusterSize, 4: buf.largest };
     this.clusterInit = kernel(d, clusters, 'clusterInit', clusterBuffers);

@@ -46,3 +46,40 @@ describe('gpu runtime', () => {
     if (rep.method === 'timestamp') expect(rep.perLabelMs.saxpy).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('GpuTimer', () => {
+  // A pass with real work (an empty pass times as 0 ns): 64 saxpy sweeps over 64k floats.
+  const workPass = (timer: GpuTimer, units = 1) => {
+    const n = 1 << 16;
+    const u = new UniformStruct(ctx.device, 'saxpy', { n: 'u32', a: 'f32', offset: 'vec2f' });
+    u.set({ n, a: 1.0001, offset: [0, 0] }).upload();
+    const k = kernel(ctx.device, saxpy, 'main', { 0: u.buffer, 1: storageBuffer(ctx.device, 'x', n * 4), 2: storageBuffer(ctx.device, 'y', n * 4) });
+    const enc = ctx.device.createCommandEncoder();
+    const pass = timer.pass(enc, 'work', units);
+    for (let i = 0; i < 64; i++) dispatch(pass, k, n / 64);
+    pass.end();
+    timer.resolve(enc);
+    ctx.device.queue.submit([enc.finish()]);
+    return timer.collect();
+  };
+
+  it('times a pass only once per interval and scales the timed passes up to all work units', async () => {
+    if (!ctx.hasTimestamps) return expect(new GpuTimer(ctx.device).method).toBe('queue');
+    const timer = new GpuTimer(ctx.device, true, 60_000);
+    await workPass(timer, 2); // timed: 2 units
+    const timedMs = timer.report().perLabelMs.work!;
+    expect(timedMs).toBeGreaterThan(0);
+    await workPass(timer, 3); // within the interval: not timed, but counted
+    await workPass(timer, 1);
+    // 6 units encoded, 2 timed: the report extrapolates the timed ms by 6 / 2.
+    expect(timer.report().perLabelMs.work).toBeCloseTo(timedMs * 3, 9);
+  });
+
+  it('without timestamps falls back to queue-completion timing', async () => {
+    const timer = new GpuTimer(ctx.device, false);
+    expect(timer.method).toBe('queue');
+    const ms = await timer.timeQueue(() => void workPass(timer));
+    expect(ms).toBeGreaterThan(0);
+    expect(timer.report().totalMs).toBe(ms);
+  });
+});

@@ -35,23 +35,32 @@ fn flowPropulsion(p: vec2f) -> vec2f {
   return p;
 }
 
-// The normals a step's sub-flows use: each component is bit-identical to normal4(index, step,
-// seed, stream), but the components that would be multiplied by zero are not computed: xi.xy
-// drive the orientation (AOUP both, ABP xi.x), xi.zw the translational noise.
+// The normals a step's sub-flows use: each pair is bit-identical to normal4(index, step, seed,
+// stream), but pairs that would be multiplied by zero are not computed: xi.xy drive the
+// orientation (AOUP both, ABP xi.x), xi.zw the translational noise.
 fn flowNoise(index: u32, step: u32, seed: u32, stream: u32) -> vec4f {
   let r = pcg4d(vec4u(index, step, seed, stream));
   var xi = vec4f(0.0);
-  if (ORIENT_NOISE) {
-    let rad1 = sqrt(-2.0 * log(u01(r.x)));
-    let a1 = 6.283185307179586 * u01(r.y);
-    xi.x = rad1 * cos(a1);
-    if (MODEL == 0u) { xi.y = rad1 * sin(a1); }
-  }
-  if (THERMAL) {
-    let rad2 = sqrt(-2.0 * log(u01(r.z)));
-    let a2 = 6.283185307179586 * u01(r.w);
-    xi.z = rad2 * cos(a2);
-    xi.w = rad2 * sin(a2);
-  }
+  if (ORIENT_NOISE) { xi = vec4f(boxMuller(r.x, r.y), xi.zw); }
+  if (THERMAL) { xi = vec4f(xi.xy, boxMuller(r.z, r.w)); }
   return xi;
+}
+
+// Position and propulsion state (g, or (theta, 0)) of one particle.
+struct SelfState {
+  x: vec2f,
+  p: vec2f,
+}
+
+// The self sub-flows over one step of the coefficients' h: propulsion, orientation, noise in
+// that order, or reversed (the second half of a Strang step).
+fn selfFlows(fc: FlowCoefficients, s: SelfState, xi: vec4f, reversed: bool) -> SelfState {
+  var x = s.x;
+  var p = s.p;
+  if (!reversed) { x += fc.propulsionStep * flowPropulsion(p); }
+  if (reversed && THERMAL) { x += fc.noiseKick * xi.zw; }
+  p = orientationFlow(fc, p, xi.xy);
+  if (!reversed && THERMAL) { x += fc.noiseKick * xi.zw; }
+  if (reversed) { x += fc.propulsionStep * flowPropulsion(p); }
+  return SelfState(x, p);
 }

@@ -137,21 +137,12 @@ fn forceStep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
     let x0 = pi.xy;
     var f = vec2f(0.0);
     if (FORCE_KIND != 0u) { f = interactionForce(s, x0); }
-    var x = x0 + dt * (kf * f - trapA * (x0 - centre));
-    var p = bi.xy;
-    if (!STRANG) {
-      let xi = flowNoise(u32(pi.w), step, seed, 0u);
-      x += fc.propulsionStep * flowPropulsion(p);
-      p = orientationFlow(fc, p, xi.xy);
-      if (THERMAL) { x += fc.noiseKick * xi.zw; }
-    } else {
-      let xi = flowNoise(u32(pi.w), step, seed, 2u);
-      if (THERMAL) { x += fc.noiseKick * xi.zw; }
-      p = orientationFlow(fc, p, xi.xy);
-      x += fc.propulsionStep * flowPropulsion(p);
-    }
-    outPos[s] = vec4f(wrapBox(x, boxL), 0.0, pi.w);
-    outBody[s] = vec4f(p, bi.zw + (x - x0));
+    let x = x0 + dt * (kf * f - trapA * (x0 - centre));
+    // Lie: propulsion, orientation, noise; Strang: the second half, in reverse order.
+    let xi = flowNoise(u32(pi.w), step, seed, select(0u, 2u, STRANG));
+    let next = selfFlows(fc, SelfState(x, bi.xy), xi, STRANG);
+    outPos[s] = vec4f(wrapBox(next.x, boxL), 0.0, pi.w);
+    outBody[s] = vec4f(next.p, bi.zw + (next.x - x0));
     k++;
     continuing {
       break if k >= PER_THREAD;

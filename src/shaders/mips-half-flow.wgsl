@@ -32,12 +32,9 @@ fn halfFlow(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) 
     let pi = pos[s];
     let bi = body[s];
     let xi = flowNoise(u32(pi.w), step, u.seed, 1u);
-    var x = pi.xy + fc.propulsionStep * flowPropulsion(bi.xy);
-    let p = orientationFlow(fc, bi.xy, xi.xy);
-    if (THERMAL) { x += fc.noiseKick * xi.zw; }
-    let moved = x - pi.xy;
-    pos[s] = vec4f(wrapBox(x, u.boxL), 0.0, pi.w);
-    body[s] = vec4f(p, bi.zw + moved);
+    let next = selfFlows(fc, SelfState(pi.xy, bi.xy), xi, false);
+    pos[s] = vec4f(wrapBox(next.x, u.boxL), 0.0, pi.w);
+    body[s] = vec4f(next.p, bi.zw + (next.x - pi.xy));
     k++;
     continuing {
       break if k >= PER_THREAD;

@@ -14,14 +14,17 @@ fn u01(x: u32) -> f32 {
   return (f32(x >> 8u) + 0.5) * (1.0 / 16777216.0);
 }
 
-// Four standard normals (Box–Muller) for counter (index, step, seed, stream).
+// Two standard normals (Box–Muller) from two random words: radius from `radial`, angle from `angular`.
+fn boxMuller(radial: u32, angular: u32) -> vec2f {
+  let rad = sqrt(-2.0 * log(u01(radial)));
+  let a = 6.283185307179586 * u01(angular);
+  return vec2f(rad * cos(a), rad * sin(a));
+}
+
+// Four standard normals for counter (index, step, seed, stream).
 fn normal4(index: u32, step: u32, seed: u32, stream: u32) -> vec4f {
   let r = pcg4d(vec4u(index, step, seed, stream));
-  let rad1 = sqrt(-2.0 * log(u01(r.x)));
-  let rad2 = sqrt(-2.0 * log(u01(r.z)));
-  let a1 = 6.283185307179586 * u01(r.y);
-  let a2 = 6.283185307179586 * u01(r.w);
-  return vec4f(rad1 * cos(a1), rad1 * sin(a1), rad2 * cos(a2), rad2 * sin(a2));
+  return vec4f(boxMuller(r.x, r.y), boxMuller(r.z, r.w));
 }
 
 // Four uniforms in (0, 1) for counter (index, step, seed, stream).

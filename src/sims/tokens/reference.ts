@@ -2,6 +2,7 @@
 // Strang steps with Euler or RK4 sub-steps, and the observables. Written from science.md §1,
 // independently of the WGSL kernels, for tests and small-size checks.
 import { ffnSetSize, type Activation, type Normalization, type Splitting, type Substep } from './model';
+import { gelu } from '../../nn/reference';
 
 export interface ReferenceModel {
   n: number;
@@ -61,10 +62,6 @@ export function attention(m: ReferenceModel, x: ArrayLike<number>): Vec {
   return linear(m.attention, 3 * d * d, d, d, o, n);
 }
 
-export function gelu(z: number): number {
-  const u = Math.max(-10, Math.min(10, 0.7978845608028654 * (z + 0.044715 * z * z * z)));
-  return 0.5 * z * (1 + Math.tanh(u));
-}
 
 /** One FFN set: W2 act(W1 x + b1) + b2. */
 export function ffn(m: ReferenceModel, set: 0 | 1, x: ArrayLike<number>): Vec {

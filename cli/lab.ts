@@ -6,7 +6,7 @@ import { getSystem, listSystems } from '../src/sims/registry';
 import '../src/sims/index';
 import { parseArgs, UsageError, type CliArgs } from './args';
 import { finalMetrics, runSystem } from './run';
-import { VERBS_EXTRA } from './verbs';
+import { benchTarget, VERBS_EXTRA } from './verbs';
 
 const HELP = `Particle Lab CLI — runs the lab's WebGPU kernels headless (Dawn; SwiftShader when there is no GPU).
 
@@ -77,18 +77,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(listText());
     return 0;
   }
-  if (args.verb !== 'run' && !(args.verb in VERBS_EXTRA)) {
+  if (args.verb !== 'run' && args.verb !== 'bench' && !(args.verb in VERBS_EXTRA)) {
     throw new UsageError(`unknown verb "${args.verb}"; use run|bench|convergence|train|list`);
   }
-  if (args.verb === 'bench' && args.system === 'score') {
-    // The score network's benchmark runs on mips (default preset boffi-mips).
-    args.system = 'mips';
-    args.preset ??= 'boffi-mips';
-    args.set['score.bench'] = '1';
+  const bench = args.verb === 'bench' ? benchTarget(args.system) : undefined;
+  if (bench) {
+    args.system = bench.system;
+    args.preset ??= bench.preset;
   }
   const { def, params } = resolve(args);
   const ctx = await createNodeContext();
   console.error(`adapter: ${ctx.adapterName}${ctx.software ? ' (software)' : ''}`);
+  if (bench) return (await bench.load())(ctx, def, params, args);
   if (args.verb !== 'run') return VERBS_EXTRA[args.verb]!(ctx, def, params, args);
 
   const prepare = args.weights ? (await import('./train')).weightsHook(def, args.weights) : undefined;

@@ -1,4 +1,4 @@
-// Verbs beyond `run`, keyed by name: bench, convergence, train. Each system registers what it supports.
+// Verbs beyond `run` and `bench`, keyed by name: convergence, train; and the bench targets.
 import type { GpuContext } from '../src/gpu/context';
 import type { Params } from '../src/sims/params';
 import type { SimDefinition } from '../src/sims/types';
@@ -10,17 +10,26 @@ function unsupported(verb: string, def: SimDefinition): never {
   throw new UsageError(`${verb} is not available for system "${def.id}"`);
 }
 
-const BENCH: Record<string, () => Promise<Verb>> = {
-  mips: async () => (await import('./bench-mips')).benchMipsVerb,
-  tokens: async () => (await import('./tokens-verbs')).benchTokensVerb,
+/** What `lab bench NAME` measures: a system's step, or the score network (trained on mips). */
+export interface BenchTarget {
+  system: string;
+  preset?: string;
+  load: () => Promise<Verb>;
+}
+
+const BENCH: Record<string, BenchTarget> = {
+  mips: { system: 'mips', load: async () => (await import('./bench-mips')).benchMipsVerb },
+  tokens: { system: 'tokens', load: async () => (await import('./tokens-verbs')).benchTokensVerb },
+  score: { system: 'mips', preset: 'boffi-mips', load: async () => (await import('./bench-score')).benchScoreVerb },
 };
 
+export function benchTarget(name: string | undefined): BenchTarget {
+  const target = name === undefined ? undefined : BENCH[name];
+  if (!target) throw new UsageError(`bench needs one of ${Object.keys(BENCH).join('|')}; got ${JSON.stringify(name ?? '')}`);
+  return target;
+}
+
 export const VERBS_EXTRA: Record<string, Verb> = {
-  bench: async (ctx, def, params, args) => {
-    const load = args.set['score.bench'] ? async () => (await import('./bench-score')).benchScoreVerb : BENCH[def.id];
-    if (!load) unsupported('bench', def);
-    return (await load())(ctx, def, params, args);
-  },
   convergence: async (ctx, def, params, args) => {
     if (def.id !== 'tokens') unsupported('convergence', def);
     return (await import('./tokens-verbs')).convergenceVerb(ctx, def, params, args);

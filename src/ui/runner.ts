@@ -31,6 +31,11 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Whether the context's device is (or within a moment turns out to be) lost. */
+function deviceLostSoon(ctx: GpuContext, ms = 250): Promise<boolean> {
+  return Promise.race([ctx.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}
+
 export class LabRunner {
   sim: Simulation | undefined;
   def!: SimDefinition;
@@ -209,6 +214,7 @@ export class LabRunner {
 
   private async takeSample(): Promise<void> {
     const sim = this.sim;
+    const ctx = this.ctx;
     if (!sim || this.busy) return;
     try {
       const s = await sim.sample();
@@ -224,8 +230,10 @@ export class LabRunner {
       if (labels) this.viewport.setLabelPositions(await labels.read());
       this.hooks.sampled(s);
     } catch (e) {
-      if (!this.disposed) this.hooks.message('error', `Sampling failed: ${errorText(e)}`);
       this.playing = false;
+      // A read that failed because the device was lost is reported (and recovered) by the loss handler.
+      if (this.disposed || (await deviceLostSoon(ctx))) return;
+      this.hooks.message('error', `Sampling failed: ${errorText(e)}`);
     }
   }
 

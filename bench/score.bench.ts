@@ -15,7 +15,7 @@ import { tf, tfjsDsmStep } from './tfjs-dsm';
 const pairs = Number(process.env.SCORE_PAIRS ?? 128);
 const steps = Number(process.env.SCORE_STEPS ?? 3);
 const settings = { ...SCORE_DEFAULTS, batch: pairs };
-const cfg = networkConfig(settings, { model: 'aoup', noisyX: false, trap: false });
+const cfg = networkConfig(settings, { model: 'aoup', noisyX: false, trap: false, pairForce: true });
 const sets = 2 * pairs;
 const sigma = settings.sigma;
 const layout = localTransformerLayout(cfg);

@@ -1,5 +1,5 @@
-// Score network input: for particle i, tokens [p_j, x_j − x_i (, x_j − c)] for itself (token 0)
-// and its `neighbors` nearest particles under the minimum image, found from the cell list by
+// Score network input: for particle i, tokens [p_j, x_j − x_i (, x_j − c) (, force)] for itself
+// (token 0) and its `neighbors` nearest particles under the minimum image, found from the cell list by
 // searching rings of cells outwards until the K-th distance is closer than the next ring.
 // Needs rng.wgsl, mips-common.wgsl, mips-cell-access.wgsl. Positions are the cell-sorted copy.
 //   gatherAll:   one set per sorted slot (inference), plus info (p, id, drift b_x) per set.
@@ -12,9 +12,13 @@ struct ScoreGatherParams {
   model: u32,            // 0 AOUP, 1 ABP
   neighbors: u32,
   cellsPerSide: u32,
-  inputs: u32,           // 4, or 6 with absolute positions
+  inputs: u32,           // channels per token: 4 (+ 2 absolute position) (+ 2 pair force)
   outputs: u32,          // noisy coordinates (zeta columns)
   noisyX: u32,           // 1: positions are noisy (Dt > 0)
+  absChannel: u32,       // first channel of x_j − c (0: none)
+  forceChannel: u32,     // first channel of token 0's scaled pair force k F_i / v0 (0: none)
+  forceScale: f32,       // k / v0 (k when v0 = 0)
+  _pad: u32,
   boxL: f32,
   cellW: f32,
   sigma: f32,
@@ -93,15 +97,20 @@ fn propInput(p: vec2f) -> vec2f {
   return p;
 }
 
-fn writeToken(row: u32, p: vec2f, offset: vec2f, absPos: vec2f, valid: bool) {
+// Neighbour tokens carry a zero force channel: only particle i's own balance v0 g_i ≈ −k F_i is an input.
+fn writeToken(row: u32, p: vec2f, offset: vec2f, absPos: vec2f, force: vec2f, valid: bool) {
   let b = row * u.inputs;
   inputs[b] = p.x;
   inputs[b + 1u] = p.y;
   inputs[b + 2u] = offset.x;
   inputs[b + 3u] = offset.y;
-  if (u.inputs > 4u) {
-    inputs[b + 4u] = absPos.x;
-    inputs[b + 5u] = absPos.y;
+  if (u.absChannel > 0u) {
+    inputs[b + u.absChannel] = absPos.x;
+    inputs[b + u.absChannel + 1u] = absPos.y;
+  }
+  if (u.forceChannel > 0u) {
+    inputs[b + u.forceChannel] = force.x;
+    inputs[b + u.forceChannel + 1u] = force.y;
   }
   tok[row] = select(-1.0, 0.0, valid);
 }
@@ -110,18 +119,19 @@ fn fromCentre(x: vec2f) -> vec2f {
   return minImage(x - vec2f(0.5 * u.boxL), u.boxL);
 }
 
-// Token 0 (particle i with its possibly perturbed p_i, x_i) and the neighbour tokens.
-fn writeSet(si: u32, pi: vec2f, xi: vec2f, found: u32) {
+// Token 0 (particle i with its possibly perturbed p_i, x_i, and the pair force F_i there) and
+// the neighbour tokens.
+fn writeSet(si: u32, pi: vec2f, xi: vec2f, fi: vec2f, found: u32) {
   let K = u.neighbors + 1u;
-  writeToken(si * K, propInput(pi), vec2f(0.0), fromCentre(xi), true);
+  writeToken(si * K, propInput(pi), vec2f(0.0), fromCentre(xi), u.forceScale * fi, true);
   for (var t = 0u; t < u.neighbors; t++) {
     let row = si * K + 1u + t;
     if (t < found) {
       let s = bestS[t];
       let xj = pos[s].xy;
-      writeToken(row, propInput(body[s].xy), minImage(xj - xi, u.boxL), fromCentre(xj), true);
+      writeToken(row, propInput(body[s].xy), minImage(xj - xi, u.boxL), fromCentre(xj), vec2f(0.0), true);
     } else {
-      writeToken(row, vec2f(0.0), vec2f(0.0), vec2f(0.0), false);
+      writeToken(row, vec2f(0.0), vec2f(0.0), vec2f(0.0), vec2f(0.0), false);
     }
   }
 }
@@ -134,7 +144,7 @@ fn gatherAll(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
   let pi = body[s].xy;
   var f = vec2f(0.0);
   let found = search(s, xi, &f);
-  writeSet(s, pi, xi, found);
+  writeSet(s, pi, xi, f, found);
   // Drift of x_i: v0 e(p_i) + k F_i − A (x_i − c).
   let drift = u.v0 * propulsion(u.model, pi) + u.k * f - u.trapA * (xi - vec2f(0.5 * u.boxL));
   info[2u * s] = vec4f(pi, pos[s].w, 0.0);
@@ -158,6 +168,7 @@ fn gatherBatch(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   let zx = select(vec2f(0.0), select(z.zw, z.yz, pd == 1u), u.noisyX == 1u);
   var f = vec2f(0.0);
   var found = search(s, wrapBox(xi + u.sigma * zx, u.boxL), &f);
+  let fPlus = f;
   for (var c = 0u; c < u.outputs; c++) {
     var zc: f32;
     if (c < pd) { zc = zp[c]; } else { zc = zx[c - pd]; }
@@ -165,12 +176,12 @@ fn gatherBatch(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   }
   // Neighbours are chosen around the perturbed position: a selection made at the clean x_i
   // would leak ζ_x into the offsets (and bias s_x).
-  writeSet(b, pi + u.sigma * zp, xi + u.sigma * zx, found);
+  writeSet(b, pi + u.sigma * zp, xi + u.sigma * zx, fPlus, found);
   if (u.noisyX == 1u) {
-    let xm = wrapBox(xi - u.sigma * zx, u.boxL);
-    found = search(s, xm, &f);
+    f = vec2f(0.0);
+    found = search(s, wrapBox(xi - u.sigma * zx, u.boxL), &f);
   }
-  writeSet(u.count + b, pi - u.sigma * zp, xi - u.sigma * zx, found);
+  writeSet(u.count + b, pi - u.sigma * zp, xi - u.sigma * zx, f, found);
 }
 
 @compute @workgroup_size(1)

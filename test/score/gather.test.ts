@@ -8,8 +8,9 @@ import { tensor } from '../../src/nn/tensor';
 import { run } from '../../src/nn/ops';
 import { MipsSimulation } from '../../src/sims/mips/simulation';
 import { geometry } from '../../src/sims/mips/params';
-import { scoreArch } from '../../src/sims/mips/score/config';
-import { counterBuffer, ScoreGather } from '../../src/sims/mips/score/gather';
+import { channelsOf, scoreArch } from '../../src/sims/mips/score/config';
+import { counterBuffer, forceScale, ScoreGather } from '../../src/sims/mips/score/gather';
+import { pairForces } from '../../src/sims/mips/reference';
 import { mipsParams, randomState, writeState } from '../mips/helpers';
 
 let ctx: GpuContext;
@@ -59,14 +60,17 @@ describe('score kNN gather', () => {
       const n = p.n as number;
       const arch = scoreArch(p);
       const K = c.neighbors + 1;
-      const inputs = arch.trap ? 6 : 4;
+      const { inputs, absChannel, forceChannel } = channelsOf(arch, { forceInput: 1 });
+      const force = pairForces(p, st.positions).force; // float64, all pairs within r_c
+      const scale = forceScale(p);
       const target = { input: tensor(ctx.device, 'in', n * K, inputs), tok: tensor(ctx.device, 'tok', n * K, 1) };
       const meta = ctx.device.createBuffer({ size: n * 32, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-      const g = new ScoreGather(ctx.device, sim.internals, p, arch, c.neighbors, 0.1, 1);
+      const g = new ScoreGather(ctx.device, sim.internals, p, arch, c.neighbors, 0.1, 1, 1);
       const enc = ctx.device.createCommandEncoder();
       sim.encodeSorted(enc);
       ctx.device.queue.submit([enc.finish()]);
       run(ctx.device, [g.all(target, meta)]);
+      let worstF = 0;
       const input = await f32(target.input.buffer, n * K * inputs * 4);
       const tok = await f32(target.tok.buffer, n * K * 4);
       const m = await f32(meta, n * 32);
@@ -83,7 +87,15 @@ describe('score kNN gather', () => {
         const pin = arch.model === 'abp' ? [Math.cos(q[0]!), Math.sin(q[0]!)] : q;
         worstP = Math.max(worstP, Math.abs(input[row0]! - pin[0]!), Math.abs(input[row0 + 1]! - pin[1]!));
         worst = Math.max(worst, Math.abs(input[row0 + 2]!), Math.abs(input[row0 + 3]!));
-        if (arch.trap) worst = Math.max(worst, Math.abs(input[row0 + 4]! - (x[2 * id]! - L / 2)), Math.abs(input[row0 + 5]! - (x[2 * id + 1]! - L / 2)));
+        if (absChannel) worst = Math.max(worst, Math.abs(input[row0 + absChannel]! - (x[2 * id]! - L / 2)), Math.abs(input[row0 + absChannel + 1]! - (x[2 * id + 1]! - L / 2)));
+        // token 0's force channel: k F_i / v0; neighbour tokens carry zeros
+        if (forceChannel) {
+          for (let d = 0; d < 2; d++) worstF = Math.max(worstF, Math.abs(input[row0 + forceChannel + d]! - scale * force[2 * id + d]!));
+          for (let t = 1; t < K; t++) {
+            expect(input[row0 + t * inputs + forceChannel]).toBe(0);
+            expect(input[row0 + t * inputs + forceChannel + 1]).toBe(0);
+          }
+        }
         for (let t = 0; t < c.neighbors; t++) {
           const r = row0 + (1 + t) * inputs;
           if (t >= want.length) {
@@ -99,7 +111,10 @@ describe('score kNN gather', () => {
           checked++;
         }
       }
-      console.log(`${c.name}: ${checked} neighbour tokens, worst |gpu − cpu| offsets ${worst.toExponential(2)}, p ${worstP.toExponential(2)} (L = ${L.toFixed(2)}, ${sim.internals.cells.grid.cellsPerSide}² cells)`);
+      console.log(`${c.name}: ${checked} neighbour tokens, worst |gpu − cpu| offsets ${worst.toExponential(2)}, p ${worstP.toExponential(2)}, force ${worstF.toExponential(2)} (L = ${L.toFixed(2)}, ${sim.internals.cells.grid.cellsPerSide}² cells)`);
+      expect(forceChannel > 0).toBe(c.values.force !== 'none');
+      // f32 pair sums of O(1) forces over a few neighbours, against float64.
+      expect(worstF).toBeLessThan(1e-4 * Math.max(1, scale));
       // f32 positions in a box of side L: offsets agree to a few ulps of L.
       expect(worst).toBeLessThan(4e-6 * L);
       // g is copied exactly; cos/sin of θ carry the GPU's trig error (SwiftShader ~1e-4).
@@ -117,7 +132,7 @@ describe('score kNN gather', () => {
     const target = { input: tensor(ctx.device, 'in', 2 * pairs * K, 4), tok: tensor(ctx.device, 'tok', 2 * pairs * K, 1) };
     const zeta = tensor(ctx.device, 'zeta', pairs, 4);
     const counter = counterBuffer(ctx.device);
-    const g = new ScoreGather(ctx.device, sim.internals, p, arch, K - 1, sigma, 1);
+    const g = new ScoreGather(ctx.device, sim.internals, p, arch, K - 1, sigma, 1, 0);
     const enc = ctx.device.createCommandEncoder();
     sim.encodeSorted(enc);
     ctx.device.queue.submit([enc.finish()]);

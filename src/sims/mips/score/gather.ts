@@ -14,7 +14,7 @@ import { CellList } from '../cell-list';
 import { gridFor } from '../grid';
 import { geometry } from '../params';
 import type { MipsInternals } from '../simulation';
-import { outputsOf, type ScoreArch } from './config';
+import { channelsOf, outputsOf, type ScoreArch } from './config';
 
 const FORCE_KIND: Record<string, number> = { none: 0, softdisk: 1, wca: 2 };
 const CODE = wgsl(rng, common, CellList.accessWgsl, gatherCode);
@@ -42,12 +42,13 @@ export class ScoreGather {
     private readonly neighbors: number,
     private readonly sigma: number,
     private readonly seed: number,
+    private readonly forceInput: number,
   ) {}
 
   private uniform(count: number): UniformStruct<Fields> {
     const u = new UniformStruct(this.device, 'score gather params', {
       n: 'u32', count: 'u32', model: 'u32', neighbors: 'u32', cellsPerSide: 'u32', inputs: 'u32', outputs: 'u32', noisyX: 'u32',
-      boxL: 'f32', cellW: 'f32', sigma: 'f32', seed: 'u32', forceParams: 'vec4f', rc2: 'f32', k: 'f32', trapA: 'f32', v0: 'f32',
+      absChannel: 'u32', forceChannel: 'u32', forceScale: 'f32', _pad: 'u32', boxL: 'f32', cellW: 'f32', sigma: 'f32', seed: 'u32', forceParams: 'vec4f', rc2: 'f32', k: 'f32', trapA: 'f32', v0: 'f32',
     });
     const p = this.params;
     const g = geometry(p);
@@ -55,7 +56,8 @@ export class ScoreGather {
     const sigmaWca = p.sigma as number;
     u.set({
       n: this.sim.buf.n, count, model: this.arch.model === 'abp' ? 1 : 0, neighbors: this.neighbors,
-      cellsPerSide: grid.cellsPerSide, inputs: this.arch.trap ? 6 : 4, outputs: outputsOf(this.arch), noisyX: this.arch.noisyX ? 1 : 0,
+      cellsPerSide: grid.cellsPerSide, ...channelsOf(this.arch, { forceInput: this.forceInput }), outputs: outputsOf(this.arch),
+      noisyX: this.arch.noisyX ? 1 : 0, forceScale: forceScale(p),
       boxL: g.boxL, cellW: grid.cellWidth, sigma: this.sigma, seed: this.seed,
       forceParams: [p.b as number, 2, sigmaWca * sigmaWca, 24 * (p.epsilon as number)], rc2: g.rc * g.rc,
       k: p.k as number, trapA: p.A as number, v0: p.v0 as number,
@@ -96,6 +98,12 @@ export class ScoreGather {
   destroy(): void {
     for (const u of this.uniforms) u.destroy();
   }
+}
+
+/** The force input is k F_i / v0: in units of the propulsion g it balances (k F_i without propulsion). */
+export function forceScale(p: Params): number {
+  const v0 = p.v0 as number;
+  return v0 > 0 ? (p.k as number) / v0 : (p.k as number);
 }
 
 /** A u32 step counter buffer (keys the training batches and noise). */

@@ -30,6 +30,8 @@ export interface ScoreMap {
 }
 
 export interface ScoreEval {
+  /** Sim step of the evaluated state. */
+  step: number;
   /** Learned EPR per particle (science.md §2; README derivation). */
   eprLearned: number;
   /** Its part from the position coordinates (Dt > 0), per particle. */
@@ -76,6 +78,13 @@ export class ScoreModel implements MipsAttachment {
   /** Last evaluation (after sample() or evaluate()). */
   last: ScoreEval | undefined;
   lastStats: StepStats | undefined;
+  /**
+   * Share of wall time that sample() may spend on inference: 1 evaluates at every sample (CLI,
+   * tests); below 1, samples after a slow evaluation skip it until its cost is amortised (the
+   * lab on a CPU adapter, where one pass over N = 4096 takes tens of seconds).
+   */
+  inferenceShare = 1;
+  private nextEvalAt = 0;
   private readonly device: GPUDevice;
   private readonly counter: GPUBuffer;
   private readonly readback: Readback;
@@ -121,7 +130,7 @@ export class ScoreModel implements MipsAttachment {
 
   private gather(): ScoreGather {
     const s = this.settings;
-    return new ScoreGather(this.device, this.sim.internals, this.sim.params, this.arch, s.neighbors, s.sigma, s.seed);
+    return new ScoreGather(this.device, this.sim.internals, this.sim.params, this.arch, s.neighbors, s.sigma, s.seed, s.forceInput);
   }
 
   private trainOps(): Op[] {
@@ -219,7 +228,7 @@ export class ScoreModel implements MipsAttachment {
       map.localEpr[i] = c > 0 ? m[4 * i]! / c : NaN;
       map.current[i] = c > 0 ? m[4 * i + 1]! / c : NaN;
     }
-    this.last = { eprLearned: t[2]! / n, eprPositions: t[4]! / n, meanCurrent: t[0]! / n, meanLocalEpr: t[1]! / n, map };
+    this.last = { step: this.sim.stepCount, eprLearned: t[2]! / n, eprPositions: t[4]! / n, meanCurrent: t[0]! / n, meanLocalEpr: t[1]! / n, map };
     return this.last;
   }
 
@@ -250,7 +259,11 @@ export class ScoreModel implements MipsAttachment {
   // MipsAttachment: learned scalars in every sample; colour modes from the by-id fields.
   async sample(): Promise<Record<string, number>> {
     if (!sameArch(scoreArch(this.sim.params), this.arch)) return {};
+    if (this.inferenceShare < 1 && performance.now() < this.nextEvalAt) return {};
+    const t0 = performance.now();
     const e = await this.evaluate();
+    const ms = performance.now() - t0;
+    this.nextEvalAt = performance.now() + ms * (1 / this.inferenceShare - 1);
     const out: Record<string, number> = { eprLearned: e.eprLearned, scoreCurrentMean: e.meanCurrent, scoreLocalEprMean: e.meanLocalEpr };
     if (this.lastStats) out.scoreLoss = this.lastStats.loss;
     return out;

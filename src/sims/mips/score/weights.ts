@@ -42,12 +42,18 @@ export function readScoreMeta(bytes: Uint8Array): ScoreMeta {
     throw new WeightsFormatError('not a mips score-network file (meta.kind is not "mips-score")');
   }
   const settings = { ...SCORE_DEFAULTS, ...meta.settings };
+  const arch = { ...meta.arch };
+  if (arch.pairForce === undefined) {
+    // Files from before the force input: no force channel; interacting if trained with a force.
+    arch.pairForce = (meta.trainedOn?.force ?? 'none') !== 'none';
+    settings.forceInput = 0;
+  }
   try {
     checkSettings(settings);
   } catch (e) {
     throw new WeightsFormatError(`bad settings in the file: ${(e as Error).message}`);
   }
-  return { kind: SCORE_KIND, settings, arch: meta.arch, steps: meta.steps ?? 0, trainedOn: meta.trainedOn ?? {} };
+  return { kind: SCORE_KIND, settings, arch, steps: meta.steps ?? 0, trainedOn: meta.trainedOn ?? {} };
 }
 
 /** Refuses weights whose architecture does not fit the system's configuration. */

@@ -25,7 +25,7 @@ import './components/sim-actions';
 import './components/system-picker';
 import './components/score-panel';
 import { MipsSimulation } from '../sims/mips/simulation';
-import { ScoreSession } from '../sims/mips/score/session';
+import { ScoreSession, type ScoreCheckpoint } from '../sims/mips/score/session';
 import './plots/lab-plot';
 
 /** The latest curves (e.g. a convergence table) as CSV: plot,curve,x,y,slope. */
@@ -97,6 +97,7 @@ export class ParticleLab extends LitElement {
     try {
       this.runner = await LabRunner.create(this.viewportHost, {
         changed: () => this.tick++,
+        recovered: () => this.syncScore(this.scoreSession?.checkpoint),
         sampled: (s) => {
           this.latest = s;
           this.schedulePlots();
@@ -153,8 +154,11 @@ export class ParticleLab extends LitElement {
     }, 200);
   }
 
-  /** A score session for a mips simulation; the shipped default weights for its preset. */
-  private syncScore(): void {
+  /**
+   * A score session for a mips simulation: the shipped default weights for its preset, or after a
+   * device loss the weights the old session last kept (`carry`).
+   */
+  private syncScore(carry?: ScoreCheckpoint): void {
     const sim = this.runner?.sim;
     if (this.scoreSession?.sim === sim) return;
     void this.scoreSession?.dispose();
@@ -162,6 +166,13 @@ export class ParticleLab extends LitElement {
     if (!(sim instanceof MipsSimulation)) return;
     const session = new ScoreSession(sim, () => this.tick++, (kind, text) => this.say(kind, text));
     this.scoreSession = session;
+    if (carry) {
+      session.load(carry.bytes, carry.source).then(
+        () => this.say('info', `Restored the score network (${carry.source}) on the new device.`),
+        (e: unknown) => this.say('error', `Could not restore the score network after the device loss: ${errorText(e)}`),
+      );
+      return;
+    }
     const preset = this.runner!.preset;
     session.loadDefault(preset, import.meta.env.BASE_URL).then(
       (loaded) => {

@@ -17,6 +17,8 @@ export interface RunnerHooks {
   /** A new metric sample was logged. */
   sampled(sample: MetricSample): void;
   message(kind: MessageKind, text: string): void;
+  /** A new simulation replaced the old one after a device loss (models attached to it must be rebuilt). */
+  recovered?(): void;
 }
 
 export interface Stats {
@@ -335,6 +337,7 @@ export class LabRunner {
           this.viewport.setView(sim.render);
           this.viewport.resetCamera();
           this.recoveries++;
+          this.hooks.recovered?.();
           this.hooks.message('info', `Recovered from the device loss: new device on ${this.ctx.adapterName}, same params${restored}.`);
           this.playing = wasPlaying;
           return;

@@ -2,7 +2,7 @@
 // stop, loss curve, progress with ETA), learned vs score-free EPR, the binned map of the learned
 // local EPR, and save / load of weights. All state lives in a ScoreSession; this only draws it.
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import type { ScoreSession } from '../../sims/mips/score/session';
 import type { ScoreMap } from '../../sims/mips/score/model';
@@ -17,6 +17,17 @@ const METRICS: MetricInfo[] = [
   { name: 'eprLearned', label: 'EPR (learned)', unit: '1/time per particle', description: 'From the learned score: γ E|g + s_g|² (+ position part when Dt > 0).' },
   { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: '−E[div_x b_x]: exact in steady state with Dt = 0.' },
 ];
+
+export const MAX_TRAIN_STEPS = 1_000_000;
+
+/** The "train to N steps" field: an integer in [1, MAX_TRAIN_STEPS], or a message naming the range. */
+export function parseTrainSteps(text: string): number | string {
+  const v = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(v) || v < 1 || v > MAX_TRAIN_STEPS) {
+    return `training steps must be an integer in [1, ${MAX_TRAIN_STEPS}]; got "${text}"`;
+  }
+  return v;
+}
 
 function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return '–';
@@ -38,6 +49,8 @@ export class ScorePanel extends LitElement {
   @property({ attribute: false }) samples: readonly MetricSample[] = [];
   @property({ type: Number }) version = 0;
   @property({ type: Number }) total = 3000;
+  /** Message for a bad "train to" value (never clamped: Train stays disabled until it is fixed). */
+  @state() private totalError = '';
   @query('canvas') private canvas!: HTMLCanvasElement;
 
   static override styles = [
@@ -52,6 +65,7 @@ export class ScorePanel extends LitElement {
       .map { background: #161b22; border: 1px solid #30363d; border-radius: 8px; padding: 8px 10px; }
       h3 { margin: 0 0 4px; font: 600 13px system-ui, sans-serif; }
       .small { font-size: 11px; }
+      .error { color: #f85149; font-size: 12px; }
     `,
   ];
 
@@ -113,12 +127,19 @@ export class ScorePanel extends LitElement {
     return html`
       <h2>Score network</h2>
       <div class="row">
-        <button class="primary" data-testid="score-train" @click=${() => this.emit(s.training ? 'score-stop' : 'score-train', this.total)}>
+        <button class="primary" data-testid="score-train" ?disabled=${!s.training && this.totalError !== ''}
+          @click=${() => this.emit(s.training ? 'score-stop' : 'score-train', this.total)}>
           ${s.training ? '■ Stop training' : '▶ Train'}</button>
         <span class="muted">to</span>
-        <input type="number" min="1" max="1000000" .value=${String(this.total)} ?disabled=${s.training}
-          @change=${(e: Event) => (this.total = Math.max(1, Math.floor(Number((e.target as HTMLInputElement).value)) || 1))} />
-        <span class="muted">steps</span>
+        <input type="number" min="1" max=${MAX_TRAIN_STEPS} step="1" data-testid="score-total" .value=${String(this.total)} ?disabled=${s.training}
+          aria-invalid=${this.totalError ? 'true' : 'false'}
+          @input=${(e: Event) => {
+            const v = parseTrainSteps((e.target as HTMLInputElement).value);
+            this.totalError = typeof v === 'string' ? v : '';
+            if (typeof v === 'number') this.total = v;
+          }} />
+        <span class="muted">steps (accepted AdamW steps)</span>
+        ${this.totalError ? html`<span class="error" role="alert" data-testid="score-total-error">${this.totalError}</span>` : nothing}
         <button data-testid="score-save" ?disabled=${!m} @click=${() => this.emit('score-save')}>Save weights</button>
         <label><button data-testid="score-load" @click=${(e: Event) => ((e.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement).click()}>Load weights…</button><input
           type="file" accept=".bin" hidden data-testid="score-file"
@@ -134,7 +155,7 @@ export class ScorePanel extends LitElement {
               <span>${p.steps} / ${p.total} · loss ${p.smoothLoss.toFixed(3)} · ${p.samplesPerS.toFixed(0)} samples/s · ETA ${s.training ? fmtTime(p.etaS) : '–'}</span>`
           : html`<span class="muted">${m ? `weights: ${s.source} · ${m.settings.width}×${m.settings.depth}, ${m.settings.neighbors} neighbours` : 'no network yet: train one (online, on this run) or load weights'}</span>`}
       </div>
-      ${last ? html`<div class="row small">EPR learned <b data-testid="score-epr">${last.eprLearned.toPrecision(4)}</b> · mean |g + s_g| ${last.meanCurrent.toPrecision(3)} · mean local EPR ${last.meanLocalEpr.toPrecision(3)}
+      ${last ? html`<div class="row small">at step ${last.step}: EPR learned <b data-testid="score-epr">${last.eprLearned.toPrecision(4)}</b> · mean |g + s_g| ${last.meanCurrent.toPrecision(3)} · mean local EPR ${last.meanLocalEpr.toPrecision(3)}
             <button @click=${() => this.emit('score-color', 'scoreEpr')}>Colour by local EPR</button>
             <button @click=${() => this.emit('score-color', 'scoreCurrent')}>Colour by current</button></div>` : nothing}
       <div class="grid">

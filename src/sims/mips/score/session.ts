@@ -8,6 +8,22 @@ import { ScoreModel } from './model';
 import { OnlineTrainer, type TrainProgress } from './online';
 import { modelFromWeights, readScoreMeta } from './weights';
 
+/** Share of wall time the lab's samples may spend on score inference (see ScoreModel). */
+export const LAB_INFERENCE_SHARE = 0.25;
+/** Seconds between weight checkpoints while training (kept on the CPU for device-loss recovery). */
+const CHECKPOINT_SECONDS = 30;
+
+/** The current weights as a file, and where they came from. */
+export interface ScoreCheckpoint {
+  bytes: Uint8Array;
+  source: string;
+}
+
+/** Whether the device is (or within a moment turns out to be) lost. */
+function lostSoon(device: GPUDevice, ms = 250): Promise<boolean> {
+  return Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}
+
 /** Pretrained weights shipped in public/weights/, by preset. */
 export const DEFAULT_WEIGHTS: Record<string, string> = { 'boffi-mips': 'weights/boffi-mips.bin' };
 
@@ -18,6 +34,8 @@ export class ScoreSession {
   progress: TrainProgress | undefined;
   /** Where the current weights came from (a file name, "default", "training"). */
   source = '';
+  /** The latest weights on the CPU: set on load and every CHECKPOINT_SECONDS of training. */
+  checkpoint: ScoreCheckpoint | undefined;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -36,7 +54,12 @@ export class ScoreSession {
     this.model = model;
     this.trainer = new OnlineTrainer(this.sim, model);
     this.source = source;
+    model.inferenceShare = LAB_INFERENCE_SHARE;
     this.sim.attach(model);
+  }
+
+  private async keepCheckpoint(): Promise<void> {
+    if (this.model) this.checkpoint = { bytes: await this.model.save(), source: this.source };
   }
 
   /** Starts online training up to `total` steps (a new network if none fits the system). */
@@ -49,13 +72,21 @@ export class ScoreSession {
   }
 
   private async runLoop(total: number): Promise<void> {
+    let saved = performance.now();
     try {
       await this.trainer!.run(total, async (p) => {
         this.progress = p;
         this.changed();
+        if (performance.now() - saved > CHECKPOINT_SECONDS * 1000) {
+          saved = performance.now();
+          await this.keepCheckpoint();
+        }
         await new Promise((r) => setTimeout(r, 0)); // let frames and samples through
       });
+      await this.keepCheckpoint();
     } catch (e) {
+      // A lost device is reported (and recovered, with the checkpoint) by the lab.
+      if (await lostSoon(this.sim.internals.device)) return;
       const msg = e instanceof NonFiniteStepError ? `${e.message}. Training stopped.` : `Training stopped: ${(e as Error).message}`;
       this.say('error', msg);
     } finally {
@@ -87,6 +118,7 @@ export class ScoreSession {
     } else {
       this.install(await modelFromWeights(this.sim, bytes), source);
     }
+    this.checkpoint = { bytes: bytes.slice(), source };
     this.progress = undefined;
     this.changed();
   }

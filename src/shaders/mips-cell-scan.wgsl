@@ -4,6 +4,8 @@
 //   scanChunks:  one thread scans the chunk totals in place (M / 64 entries);
 //   startCells:  one thread per chunk writes cellStart = chunk offset + running sum and zeroes
 //                the counts, so the next build needs no clear.
+// scanSerial does all three in one thread: one dispatch instead of three, for builds on CPU
+// implementations where a dispatch costs more than a serial pass over the cells (verlet.ts).
 const SCAN_CHUNK: u32 = 64u;
 
 struct ScanParams {
@@ -45,6 +47,16 @@ fn startCells(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
   let end = min((t + 1u) * SCAN_CHUNK, u.entries);
   var running = chunkTotal[t];
   for (var c = t * SCAN_CHUNK; c < end; c++) {
+    cellStartOut[c] = running;
+    running += cellCount[c];
+    cellCount[c] = 0u;
+  }
+}
+
+@compute @workgroup_size(1)
+fn scanSerial() {
+  var running = 0u;
+  for (var c = 0u; c < u.entries; c++) {
     cellStartOut[c] = running;
     running += cellCount[c];
     cellCount[c] = 0u;

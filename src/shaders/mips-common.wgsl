@@ -25,6 +25,14 @@ fn threadCount(nwg: vec3u) -> u32 {
   return nwg.x * nwg.y * WG;
 }
 
+// Item of loop turn k of invocation t, the alternative to t + k * threadCount for kernels whose
+// items have neighbours in memory: each SIMD call of 4 invocations walks 4 * PER_THREAD
+// consecutive items, 4 adjacent ones per turn, so a CPU core stays on one stretch of memory
+// (measured: the Verlet step ~20% faster on SwiftShader). Equals t when PER_THREAD = 1.
+fn blockItem(t: u32, k: u32) -> u32 {
+  return (t & ~3u) * PER_THREAD + k * 4u + (t & 3u);
+}
+
 fn wrapBox(x: vec2f, boxL: f32) -> vec2f {
   let w = x - boxL * floor(x / boxL);
   // x = -tiny wraps to exactly boxL in f32; fold it back to 0.

@@ -18,6 +18,7 @@ const PI: f32 = 3.141592653589793;
 override MODEL: u32 = 0u;             // 0 AOUP, 1 ABP
 override ORIENT_NOISE: bool = true;   // AOUP: ouKick > 0; ABP: rotationKick > 0
 override THERMAL: bool = true;        // translational noise (Dt > 0)
+override STRANG: bool = false;        // the step kernels finish a Strang step (advance)
 
 // Self-propulsion / orientation sub-flow over h: exact OU for g, Brownian rotation for theta.
 fn orientationFlow(fc: FlowCoefficients, p: vec2f, xi: vec2f) -> vec2f {
@@ -63,4 +64,29 @@ fn selfFlows(fc: FlowCoefficients, s: SelfState, xi: vec4f, reversed: bool) -> S
   if (!reversed && THERMAL) { x += fc.noiseKick * xi.zw; }
   if (reversed) { x += fc.propulsionStep * flowPropulsion(p); }
   return SelfState(x, p);
+}
+
+// Interaction sub-flow coefficients: dx = dt (k F - A (x - centre)).
+struct Interaction {
+  dt: f32,
+  k: f32,
+  trapA: f32,
+  boxL: f32,
+}
+
+// A particle's main state: pos (x, y, 0, id), body (p, unwrapped displacement).
+struct Particle {
+  pos: vec4f,
+  body: vec4f,
+}
+
+// The rest of a step once the pair force f on the particle is known: the interaction sub-flow
+// (force + trap) over dt, then the self sub-flows over fc's h (Lie: propulsion, orientation,
+// noise; Strang: their second half, reversed). Positions come back wrapped into the box.
+fn advance(fc: FlowCoefficients, it: Interaction, pos: vec4f, body: vec4f, f: vec2f, step: u32, seed: u32) -> Particle {
+  let x0 = pos.xy;
+  let x = x0 + it.dt * (it.k * f - it.trapA * (x0 - vec2f(0.5 * it.boxL)));
+  let xi = flowNoise(u32(pos.w), step, seed, select(0u, 2u, STRANG));
+  let next = selfFlows(fc, SelfState(x, body.xy), xi, STRANG);
+  return Particle(vec4f(wrapBox(next.x, it.boxL), 0.0, pos.w), vec4f(next.p, body.zw + (next.x - x0)));
 }

@@ -5,8 +5,7 @@
 // Written for CPU implementations as much as for GPUs. SwiftShader runs 4 invocations per SIMD
 // call, executes both sides of every branch (masked) and runs a loop as long as any lane needs
 // it, so the kernel has no data-dependent branches: the 3x3 neighbour cells are six slot ranges
-// (per row, the cells inside the box, and the cell wrapped around the x edge, often empty) walked
-// by ONE loop; the pair force is computed for every candidate and selected; variants (model,
+// walked by ONE loop (mips-stencil.wgsl); the pair force is computed for every candidate and selected; variants (model,
 // noise, splitting, all-pairs) are pipeline constants; PER_THREAD particles per invocation.
 struct ForceStepParams {
   n: u32,
@@ -29,7 +28,6 @@ struct ForceStepParams {
   noiseKick: f32,
 }
 
-override STRANG: bool = false;
 // One cell holds every particle (box < 3 cutoffs): minimum image per pair over all particles.
 override ALL_PAIRS: bool = false;
 
@@ -62,54 +60,15 @@ fn interactionForce(s: u32, x: vec2f) -> vec2f {
     }
     return f;
   }
-  let m = i32(u.cellsPerSide);
-  let h = cellCoord(x, u.cellsPerSide, u.invCellW);
-  // Columns inside the box [lo, hi], and the column wrapped around the x edge (its image is
-  // shifted by sx); without a wrap the wrapped range is empty.
-  let lo = u32(max(h.x - 1, 0));
-  let hi = u32(min(h.x + 1, m - 1));
-  let wraps = h.x == 0 || h.x == m - 1;
-  let wc = select(0u, u32(select(0, m - 1, h.x == 0)), wraps);
-  let sx = select(L, -L, h.x == 0);
-  // Rows below / at / above, with their periodic y shift.
-  let r0 = u32(select(h.y - 1, m - 1, h.y == 0) * m);
-  let r1 = u32(h.y * m);
-  let r2 = u32(select(h.y + 1, 0, h.y == m - 1) * m);
-  let sy0 = select(0.0, -L, h.y == 0);
-  let sy2 = select(0.0, L, h.y == m - 1);
-  // Six slot ranges [b_k, e_k) walked as one sequence t = 0 .. o6.
-  let b0 = cellStart(r0 + lo);
-  let e0 = cellStart(r0 + hi + 1u);
-  let b1 = cellStart(r0 + wc);
-  let e1 = select(b1, cellStart(r0 + wc + 1u), wraps);
-  let b2 = cellStart(r1 + lo);
-  let e2 = cellStart(r1 + hi + 1u);
-  let b3 = cellStart(r1 + wc);
-  let e3 = select(b3, cellStart(r1 + wc + 1u), wraps);
-  let b4 = cellStart(r2 + lo);
-  let e4 = cellStart(r2 + hi + 1u);
-  let b5 = cellStart(r2 + wc);
-  let e5 = select(b5, cellStart(r2 + wc + 1u), wraps);
-  let o1 = e0 - b0;
-  let o2 = o1 + e1 - b1;
-  let o3 = o2 + e2 - b2;
-  let o4 = o3 + e3 - b3;
-  let o5 = o4 + e4 - b4;
-  let o6 = o5 + e5 - b5;
-  // The home row holds the particle itself, so o6 >= 1: a do-while loop, no empty last turn.
+  let st = cellStencil(x, u.cellsPerSide, u.invCellW, L);
+  // The home row holds the particle itself, so st.end >= 1: a do-while loop, no empty last turn.
   var t = 0u;
   loop {
-    var j = b0 + t;
-    var sh = vec2f(0.0, sy0);
-    if (t >= o1) { j = b1 + (t - o1); sh = vec2f(sx, sy0); }
-    if (t >= o2) { j = b2 + (t - o2); sh = vec2f(0.0, 0.0); }
-    if (t >= o3) { j = b3 + (t - o3); sh = vec2f(sx, 0.0); }
-    if (t >= o4) { j = b4 + (t - o4); sh = vec2f(0.0, sy2); }
-    if (t >= o5) { j = b5 + (t - o5); sh = vec2f(sx, sy2); }
-    f += candidateForce(s, x, j, sh, rc2, fp);
+    let c = stencilSlot(st, t);
+    f += candidateForce(s, x, c.slot, c.shift, rc2, fp);
     t++;
     continuing {
-      break if t >= o6;
+      break if t >= st.end;
     }
   }
   return f;
@@ -121,28 +80,19 @@ fn forceStep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
   let stride = threadCount(nwg);
   let n = u.n;
   let fc = FlowCoefficients(u.model, u.propulsionStep, u.ouDecay, u.ouKick, u.rotationKick, u.noiseKick);
+  let drift = Interaction(u.dt, u.k, u.trapA, u.boxL);
   let step = clock[0];
   let seed = u.seed;
-  let dt = u.dt;
-  let kf = u.k;
-  let trapA = u.trapA;
-  let boxL = u.boxL;
-  let centre = vec2f(0.5 * boxL);
   var k = 0u;
   loop {
     let s = t + k * stride;
     if (s >= n) { return; }
     let pi = sortedPos[s];
-    let bi = sortedBody[s];
-    let x0 = pi.xy;
     var f = vec2f(0.0);
-    if (FORCE_KIND != 0u) { f = interactionForce(s, x0); }
-    let x = x0 + dt * (kf * f - trapA * (x0 - centre));
-    // Lie: propulsion, orientation, noise; Strang: the second half, in reverse order.
-    let xi = flowNoise(u32(pi.w), step, seed, select(0u, 2u, STRANG));
-    let next = selfFlows(fc, SelfState(x, bi.xy), xi, STRANG);
-    outPos[s] = vec4f(wrapBox(next.x, boxL), 0.0, pi.w);
-    outBody[s] = vec4f(next.p, bi.zw + (next.x - x0));
+    if (FORCE_KIND != 0u) { f = interactionForce(s, pi.xy); }
+    let next = advance(fc, drift, pi, sortedBody[s], f, step, seed);
+    outPos[s] = next.pos;
+    outBody[s] = next.body;
     k++;
     continuing {
       break if k >= PER_THREAD;

@@ -1,4 +1,5 @@
-// Cell-list forces against the all-pairs sum (minimum image), on disordered configurations.
+// Cell-list forces (skin = 0) and Verlet-list forces (skin > 0) against the all-pairs sum
+// (minimum image), on disordered configurations.
 // Forces are read from one Lie step with v0 = Dt = A = 0: displacement = dt k F.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
@@ -26,8 +27,8 @@ async function gpuForces(p: ReturnType<typeof mipsParams>, minDistance: number) 
   }
 }
 
-it('soft disks: cell list with cutoff r_c = 2 r0 + ln(1e6)/b matches the untruncated all-pairs sum', async () => {
-  const p = mipsParams({ force: 'softdisk', n: 600, phi: 0.5, b: 7.5, v0: 0, Dt: 0, A: 0, k: 1, dt: 0.05, seed: 3 });
+it.each([0, 0.5])('soft disks, skin %s: cutoff r_c = 2 r0 + ln(1e6)/b matches the untruncated all-pairs sum', async (skin) => {
+  const p = mipsParams({ force: 'softdisk', n: 600, phi: 0.5, b: 7.5, v0: 0, Dt: 0, A: 0, k: 1, dt: 0.05, seed: 3, skin });
   const g = geometry(p);
   expect(cellGrid(g.boxL, g.rc).cellsPerSide).toBeGreaterThanOrEqual(5); // the 3x3 stencil and its wrap are used
   const { x0, force } = await gpuForces(p, 0.5);
@@ -46,8 +47,8 @@ it('soft disks: cell list with cutoff r_c = 2 r0 + ln(1e6)/b matches the untrunc
   expect(biggest).toBeGreaterThan(0.05); // the configuration has real forces
 });
 
-it('WCA: cell list matches all pairs', async () => {
-  const p = mipsParams({ force: 'wca', n: 600, phi: 0.55, sigma: 1, epsilon: 1, v0: 0, Dt: 0, A: 0, k: 1, dt: 1e-4, seed: 3 });
+it.each([0, 0.3])('WCA, skin %s: matches all pairs', async (skin) => {
+  const p = mipsParams({ force: 'wca', n: 600, phi: 0.55, sigma: 1, epsilon: 1, v0: 0, Dt: 0, A: 0, k: 1, dt: 1e-4, seed: 3, skin });
   const { x0, force } = await gpuForces(p, 0.9);
   const all = pairForces(p, x0).force;
   let worst = 0;

@@ -1,6 +1,7 @@
 // One step of every kernel against the float64 CPU reference (src/sims/mips/reference.ts), which
 // replays the same counter-based noise: both models x all forces x both splittings, plus the
-// per-particle divergence (EPR) field. Small systems on SwiftShader.
+// per-particle divergence (EPR) field; with the cell list rebuilt every step (skin = 0) and on the
+// Verlet list (skin > 0). Small systems on SwiftShader.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
 import type { GpuContext } from '../../src/gpu/context';
@@ -23,9 +24,11 @@ const SETUPS = {
   none: { n: 200, phi: 0.3, minDistance: 0 },
 } as const;
 
-describe.each(Object.keys(SETUPS) as (keyof typeof SETUPS)[])('one step vs float64 reference: force=%s', (force) => {
+const CASES = (Object.keys(SETUPS) as (keyof typeof SETUPS)[]).flatMap((force) => [0, 0.3].map((skin) => [force, skin] as const));
+
+describe.each(CASES)('one step vs float64 reference: force=%s skin=%s', (force, skin) => {
   const { minDistance, ...sizes } = SETUPS[force];
-  const base = mipsParams({ ...sizes, force, v0: 0.7, gamma: 0.8, Dr: 0.6, Dt: 0.05, k: 1.3, A: 0.02, dt: 0.002, seed: 77 });
+  const base = mipsParams({ ...sizes, force, skin, v0: 0.7, gamma: 0.8, Dr: 0.6, Dt: 0.05, k: 1.3, A: 0.02, dt: 0.002, seed: 77 });
   const L = geometry(base).boxL;
   // One system per force (pipelines compile once); model and splitting switch live.
   let sim: MipsSimulation;

@@ -11,7 +11,8 @@ let ctx: GpuContext;
 beforeAll(async () => void (ctx = await createNodeContext()));
 afterAll(() => ctx.device.destroy());
 
-const small = (seed: number) => mipsParams({ model: 'abp', force: 'wca', n: 256, phi: 0.5, v0: 1, Dr: 0.5, Dt: 0.05, epsilon: 1 / 24, dt: 0.01, seed });
+const small = (seed: number, skin = 0.3) =>
+  mipsParams({ model: 'abp', force: 'wca', n: 256, phi: 0.5, v0: 1, Dr: 0.5, Dt: 0.05, epsilon: 1 / 24, dt: 0.01, seed, skin });
 
 describe('determinism', () => {
   it('same seed gives the same state bit for bit; a different seed a different one', async () => {
@@ -27,8 +28,8 @@ describe('determinism', () => {
     expect(maxError(runs[0]!.positions, runs[2]!.positions)).toBeGreaterThan(0.01);
   });
 
-  it('an exported state resumes exactly after import (and a rebuild frees and reallocates)', async () => {
-    const a = new MipsSimulation(ctx, small(8));
+  it.each([0, 0.3])('skin %s: an exported state resumes exactly after import (and a rebuild frees and reallocates)', async (skin) => {
+    const a = new MipsSimulation(ctx, small(8, skin));
     a.step(30);
     const saved = await a.exportState();
     a.step(20);

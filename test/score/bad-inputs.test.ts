@@ -49,7 +49,7 @@ describe('score network: bad inputs', () => {
     expect(c.settings.width).toBe(16);
     expect(same(await c.params.weights(), await a.params.weights())).toBe(true);
     const simDt = new MipsSimulation(ctx, mipsParams({ ...VALUES, Dt: 0.5 }));
-    await expect(modelFromWeights(simDt, bytes)).rejects.toThrow(/these weights are for AOUP, Dt = 0; the system is AOUP, Dt > 0/);
+    await expect(modelFromWeights(simDt, bytes)).rejects.toThrow(/these weights are for AOUP, Dt = 0, .*; the system is AOUP, Dt > 0 \(s_x\)/);
     for (const m of [a, b, c]) m.destroy();
     sim.dispose();
     simDt.dispose();

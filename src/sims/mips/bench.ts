@@ -1,4 +1,5 @@
-// Throughput benchmark: particle-steps per second and a per-kernel time split (GPU timestamps).
+// Throughput benchmark: particle-steps per second and a per-kernel time split (GPU timestamps);
+// with a Verlet list (skin > 0), how often it was rebuilt.
 import type { GpuContext } from '../../gpu/context';
 import { GpuTimer } from '../../gpu/timing';
 import type { Params } from '../params';
@@ -9,15 +10,34 @@ export interface MipsBenchResult {
   steps: number;
   seconds: number;
   particleStepsPerSecond: number;
-  /** Milliseconds per step spent in each kernel pass (timestamp queries; empty without them). */
+  /**
+   * Milliseconds per step spent in each kernel pass (timestamp queries; empty without them),
+   * averaged over `timedSteps` steps: the rebuild kernels' share is their cost amortised.
+   */
   kernelMs: Record<string, number>;
+  timedSteps: number;
+  /** skin > 0: list builds during the `steps` (and the timed steps), and its fill. */
+  neighbourList?: {
+    skin: number;
+    rebuilds: number;
+    /** null when the measured steps did not rebuild. */
+    stepsPerRebuild: number | null;
+    /**
+     * GPU ms of one rebuild: the rebuild kernels' time on timed steps that rebuilt, minus their
+     * time (empty indirect dispatches) on steps that did not; null when the timed steps lack either.
+     */
+    msPerRebuild: number | null;
+    capacity: number;
+    most: number;
+  };
   adapter: string;
 }
 
 /** Steps per submit: enough to amortise submission, few enough to keep the queue responsive. */
 const BATCH = 20;
-/** Steps timed pass by pass for the kernel split (each step uses ≤ 7 timed passes of 128). */
+/** Steps timed pass by pass for the kernel split (more with a Verlet list, to catch rebuilds). */
 const TIMED_STEPS = 16;
+const TIMED_STEPS_VERLET = 48;
 
 export async function benchMips(ctx: GpuContext, params: Params, opts: { steps: number }): Promise<MipsBenchResult> {
   const sim = new MipsSimulation(ctx, params);
@@ -33,24 +53,53 @@ export async function benchMips(ctx: GpuContext, params: Params, opts: { steps: 
       await device.queue.onSubmittedWorkDone();
     };
     await run(Math.min(BATCH, opts.steps)); // warm-up: pipelines compiled, caches filled
+    const before = await sim.neighbourStats();
     const t0 = performance.now();
     await run(opts.steps);
     const seconds = (performance.now() - t0) / 1000;
+    const after = await sim.neighbourStats();
 
     const kernelMs: Record<string, number> = {};
+    const timedSteps = before ? TIMED_STEPS_VERLET : TIMED_STEPS;
+    // Rebuild kernels' ms per step, split by whether the GPU rebuilt on that step.
+    const rebuildMs = { built: 0, builtSteps: 0, idle: 0, idleSteps: 0 };
     if (ctx.hasTimestamps) {
       const timer = new GpuTimer(device);
-      for (let done = 0; done < TIMED_STEPS; done++) {
+      let rebuilds = after?.rebuilds ?? 0;
+      for (let done = 0; done < timedSteps; done++) {
+        const was = { ...timer.report().perLabelMs };
         const encoder = device.createCommandEncoder();
         sim.encodeSteps(encoder, 1, timer);
         timer.resolve(encoder);
         device.queue.submit([encoder.finish()]);
         await timer.collect();
+        if (!before) continue;
+        const now = timer.report().perLabelMs;
+        const ms = Object.keys(now).filter((k) => k.startsWith('rebuild:')).reduce((a, k) => a + now[k]! - (was[k] ?? 0), 0);
+        const count = (await sim.neighbourStats())!.rebuilds;
+        if (count > rebuilds) [rebuildMs.built, rebuildMs.builtSteps] = [rebuildMs.built + ms, rebuildMs.builtSteps + 1];
+        else [rebuildMs.idle, rebuildMs.idleSteps] = [rebuildMs.idle + ms, rebuildMs.idleSteps + 1];
+        rebuilds = count;
       }
-      for (const [label, ms] of Object.entries(timer.report().perLabelMs)) kernelMs[label] = ms / TIMED_STEPS;
+      for (const [label, ms] of Object.entries(timer.report().perLabelMs)) kernelMs[label] = ms / timedSteps;
       timer.destroy();
     }
-    return { n, steps: opts.steps, seconds, particleStepsPerSecond: (n * opts.steps) / seconds, kernelMs, adapter: ctx.adapterName };
+    const result: MipsBenchResult = {
+      n, steps: opts.steps, seconds, particleStepsPerSecond: (n * opts.steps) / seconds, kernelMs, timedSteps, adapter: ctx.adapterName,
+    };
+    if (before && after) {
+      const rebuilds = after.rebuilds - before.rebuilds;
+      const { built, builtSteps, idle, idleSteps } = rebuildMs;
+      result.neighbourList = {
+        skin: params.skin as number,
+        rebuilds,
+        stepsPerRebuild: rebuilds > 0 ? opts.steps / rebuilds : null,
+        msPerRebuild: builtSteps > 0 && idleSteps > 0 ? built / builtSteps - idle / idleSteps : null,
+        capacity: after.capacity,
+        most: after.most,
+      };
+    }
+    return result;
   } finally {
     sim.dispose();
   }

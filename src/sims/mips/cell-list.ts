@@ -8,14 +8,14 @@
 // Consumers (the force kernel, observables, a later k-nearest-neighbour gather) include
 // `CellList.accessWgsl` and bind `cells.accessBindings()`.
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
-import { dispatch, kernel, wgsl, type Kernel } from '../../gpu/pipelines';
+import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
 import common from '../../shaders/mips-common.wgsl?raw';
 import access from '../../shaders/mips-cell-access.wgsl?raw';
 import countCode from '../../shaders/mips-cell-count.wgsl?raw';
 import scanCode from '../../shaders/mips-cell-scan.wgsl?raw';
 import scatterCode from '../../shaders/mips-cell-scatter.wgsl?raw';
 import sortCode from '../../shaders/mips-gather.wgsl?raw';
-import { dispatchItems, dispatchThreads, itemsPerThread } from './grid';
+import { encodeStages, gridFor, itemsPerThread, type IndirectArgs, type Stage } from './grid';
 
 /** Cells per scan chunk (SCAN_CHUNK in mips-cell-scan.wgsl). */
 export const SCAN_CHUNK = 64;
@@ -58,16 +58,16 @@ export class CellList {
   private readonly slotId: GPUBuffer;
   private readonly chunks: number;
   private readonly uniforms: UniformStruct<Record<string, 'u32' | 'f32'>>[] = [];
-  private readonly count: Kernel;
-  private readonly sumChunks: Kernel;
-  private readonly scanChunks: Kernel;
-  private readonly startCells: Kernel;
-  private readonly scatter: Kernel;
-  private readonly sort: Kernel;
+  /** The build's dispatches in order: count, scan (3, or 1 when serial), scatter, sort. */
+  readonly stages: readonly Stage[];
   /** Items per invocation of the count / scatter / sort kernels (PER_THREAD). */
   readonly perThread: number;
 
-  /** `positions`: vec4f per particle, xy used, id (an exact f32) in w. */
+  /**
+   * `positions`: vec4f per particle, xy used, id (an exact f32) in w. `serialScan`: the prefix
+   * sum in one single-thread dispatch instead of three parallel ones (fewer dispatches for builds
+   * that are encoded every step but rarely run, on CPU implementations).
+   */
   constructor(
     private readonly device: GPUDevice,
     readonly n: number,
@@ -75,6 +75,7 @@ export class CellList {
     cutoff: number,
     positions: GPUBuffer,
     payload: CellPayload,
+    serialScan = false,
   ) {
     this.perThread = itemsPerThread(device);
     const perThread = { PER_THREAD: this.perThread };
@@ -97,22 +98,41 @@ export class CellList {
     const scatterU = this.uniform('scatter params', { n: 'u32', _a: 'u32', _b: 'u32', _c: 'u32' });
     scatterU.set({ n }).upload();
 
-    this.count = kernel(device, wgsl(common, countCode), 'countCells', {
+    const count = kernel(device, wgsl(common, countCode), 'countCells', {
       0: countU.buffer, 1: positions, 2: this.cellCount, 3: this.cellOf, 4: this.rank,
     }, perThread);
     const scan = wgsl(common, scanCode);
-    this.sumChunks = kernel(device, scan, 'sumChunks', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal });
-    this.scanChunks = kernel(device, scan, 'scanChunks', { 0: scanU.buffer, 2: this.chunkTotal });
-    this.startCells = kernel(device, scan, 'startCells', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal, 3: this.cellStart });
-    this.scatter = kernel(device, wgsl(common, access, scatterCode), 'scatterIds', {
+    const scanStages = (): Stage[] => {
+      if (serialScan) {
+        return [{ label: 'cells: scan', kernel: kernel(device, scan, 'scanSerial', { 0: scanU.buffer, 1: this.cellCount, 3: this.cellStart }), grid: [1, 1] }];
+      }
+      const perChunk = gridFor(this.chunks, 64);
+      return [
+        { label: 'cells: scan', kernel: kernel(device, scan, 'sumChunks', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal }), grid: perChunk },
+        { label: 'cells: scan', kernel: kernel(device, scan, 'scanChunks', { 0: scanU.buffer, 2: this.chunkTotal }), grid: [1, 1] },
+        {
+          label: 'cells: scan',
+          kernel: kernel(device, scan, 'startCells', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal, 3: this.cellStart }),
+          grid: perChunk,
+        },
+      ];
+    };
+    const scatter = kernel(device, wgsl(common, access, scatterCode), 'scatterIds', {
       0: scatterU.buffer, 1: this.cellOf, 2: this.rank, 4: positions, 5: this.slotId, ...this.accessBindings(),
     }, perThread);
     const sortU = this.uniform('sort params', { n: 'u32', cells: 'u32', _b: 'u32', _c: 'u32' });
     sortU.set({ n, cells: this.cells }).upload();
-    this.sort = kernel(device, wgsl(common, access, sortCode), 'placeSorted', {
+    const sort = kernel(device, wgsl(common, access, sortCode), 'placeSorted', {
       0: sortU.buffer, 1: this.perm, 2: positions, 3: payload.body, 4: payload.sortedPos, 5: payload.sortedBody,
       6: this.cellOf, 7: this.slotId, ...this.accessBindings(),
     }, perThread);
+    const items = gridFor(Math.ceil(n / this.perThread), 64);
+    this.stages = [
+      { label: 'cells: count', kernel: count, grid: items },
+      ...scanStages(),
+      { label: 'cells: scatter', kernel: scatter, grid: items },
+      { label: 'cells: sort', kernel: sort, grid: items },
+    ];
   }
 
   /** The binding (10) of a consumer that includes `CellList.accessWgsl`. */
@@ -120,22 +140,12 @@ export class CellList {
     return { 10: this.cellStart };
   }
 
-  /** Records the build; `passFor(label)` gives the pass for each kernel (one shared pass, or one timed pass each). */
-  encode(passFor: (label: string) => GPUComputePassEncoder, done: (pass: GPUComputePassEncoder) => void): void {
-    let pass = passFor('cells: count');
-    dispatchItems(pass, this.count, this.n, this.perThread);
-    done(pass);
-    pass = passFor('cells: scan');
-    dispatchThreads(pass, this.sumChunks, this.chunks);
-    dispatch(pass, this.scanChunks, 1);
-    dispatchThreads(pass, this.startCells, this.chunks);
-    done(pass);
-    pass = passFor('cells: scatter');
-    dispatchItems(pass, this.scatter, this.n, this.perThread);
-    done(pass);
-    pass = passFor('cells: sort');
-    dispatchItems(pass, this.sort, this.n, this.perThread);
-    done(pass);
+  /**
+   * Records the build; `passFor(label)` gives the pass for each kernel (one shared pass, or one
+   * timed pass per label). With `indirect`, stage i takes its workgroup counts from entry i there.
+   */
+  encode(passFor: (label: string) => GPUComputePassEncoder, done: (pass: GPUComputePassEncoder) => void, indirect?: IndirectArgs): void {
+    encodeStages(this.stages, passFor, done, indirect);
   }
 
   destroy(): void {

@@ -1,5 +1,6 @@
 // Every mips kernel for one configuration (params + geometry + buffers): uniforms set from the
-// params, bind groups built once. Rebuilt only when the cell grid changes (n, phi, force, σ, b).
+// params, bind groups built once. Rebuilt only when the cell grid changes (n, phi, force, σ, b,
+// skin). skin > 0 adds the Verlet list (verlet.ts) and the step kernels that use it.
 import { storageBuffer, UniformStruct, type UniformType } from '../../gpu/buffers';
 import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
 import type { Params } from '../params';
@@ -8,6 +9,8 @@ import common from '../../shaders/mips-common.wgsl?raw';
 import flows from '../../shaders/mips-flows.wgsl?raw';
 import halfFlowCode from '../../shaders/mips-half-flow.wgsl?raw';
 import forceStepCode from '../../shaders/mips-force-step.wgsl?raw';
+import stencil from '../../shaders/mips-stencil.wgsl?raw';
+import verletStepCode from '../../shaders/mips-verlet-step.wgsl?raw';
 import tickCode from '../../shaders/mips-tick.wgsl?raw';
 import densityCode from '../../shaders/mips-density.wgsl?raw';
 import observeCode from '../../shaders/mips-observe.wgsl?raw';
@@ -19,6 +22,7 @@ import initCode from '../../shaders/mips-init.wgsl?raw';
 import { CellList } from './cell-list';
 import { geometry, type Geometry } from './params';
 import type { ParticleBuffers } from './particles';
+import { kernelPair, verletStatusWgsl, VerletList } from './verlet';
 
 export const HISTOGRAM_BINS = 30;
 export const HISTOGRAM_MAX = 1.5;
@@ -28,6 +32,14 @@ const FORCE_KIND: Record<string, number> = { none: 0, softdisk: 1, wca: 2 };
 const COLOR_MODE: Record<string, number> = { orientation: 0, density: 1, epr: 2 };
 
 type Fields = Record<string, UniformType>;
+
+/** Step kernels of one pipeline variant; the Verlet ones per parity of the position buffers. */
+interface Variant {
+  halfFlow: Kernel;
+  forceStep: Kernel;
+  halfFlowTracked?: [Kernel, Kernel];
+  verletStep?: [Kernel, Kernel];
+}
 
 /** Sub-flow coefficients over a time h (computed in float64: 1 − e^{−2γh} loses digits in f32). */
 export function flowCoefficients(p: Params, h: number) {
@@ -52,6 +64,7 @@ export class MipsKernels {
   private readonly u: {
     halfFlow: UniformStruct<Fields>;
     forceStep: UniformStruct<Fields>;
+    verletStep: UniformStruct<Fields>;
     density: UniformStruct<Fields>;
     observe: UniformStruct<Fields>;
     reduce: UniformStruct<Fields>;
@@ -59,9 +72,11 @@ export class MipsKernels {
     color: UniformStruct<Fields>;
     init: UniformStruct<Fields>;
   };
-  private readonly variants = new Map<string, { halfFlow: Kernel; forceStep: Kernel }>();
-  private variant!: { halfFlow: Kernel; forceStep: Kernel };
-  private readonly buildVariant: (constants: Record<string, number>) => { halfFlow: Kernel; forceStep: Kernel };
+  private readonly variants = new Map<string, Variant>();
+  private variant!: Variant;
+  private readonly buildVariant: (constants: Record<string, number>) => Variant;
+  /** The Verlet list (skin > 0); without it every step rebuilds the cell list. */
+  readonly verlet: VerletList | undefined;
   readonly tick: Kernel;
   readonly density: Kernel;
   readonly observe: Kernel;
@@ -85,6 +100,7 @@ export class MipsKernels {
     this.cells = new CellList(device, n, g.boxL, g.rc, buf.posA, { body: buf.bodyA, sortedPos: buf.posB, sortedBody: buf.bodyB });
     this.perThread = this.cells.perThread;
     const grid = this.cells.grid;
+    this.verlet = (params.skin as number) > 0 ? new VerletList(device, g, params.force as string, buf) : undefined;
     this.cellsPerBin = Math.max(1, Math.round((DENSITY_PROBE_DIAMETERS * 2 * g.radius) / grid.cellWidth));
     this.binsPerSide = Math.ceil(grid.cellsPerSide / this.cellsPerBin);
     this.binDensity = storageBuffer(device, 'mips: bin density', this.binsPerSide ** 2 * 4);
@@ -101,6 +117,10 @@ export class MipsKernels {
         n: 'u32', seed: 'u32', model: 'u32', strang: 'u32', cellsPerSide: 'u32', stencil: 'i32', boxL: 'f32', invCellW: 'f32',
         forceParams: 'vec4f', rc2: 'f32', dt: 'f32', k: 'f32', trapA: 'f32',
         propulsionStep: 'f32', ouDecay: 'f32', ouKick: 'f32', rotationKick: 'f32', noiseKick: 'f32',
+      }),
+      verletStep: this.uniform('verlet step params', {
+        n: 'u32', seed: 'u32', model: 'u32', _pad: 'u32', forceParams: 'vec4f', boxL: 'f32', rc2: 'f32', dt: 'f32', k: 'f32',
+        trapA: 'f32', propulsionStep: 'f32', ouDecay: 'f32', ouKick: 'f32', rotationKick: 'f32', noiseKick: 'f32',
       }),
       density: this.uniform('density params', {
         cellsPerSide: 'u32', cellsPerBin: 'u32', binsPerSide: 'u32', histogramBins: 'u32',
@@ -123,14 +143,25 @@ export class MipsKernels {
     const { device: d } = this;
     const perThread = { PER_THREAD: this.perThread };
     const allPairs = grid.stencil === 0 ? 1 : 0;
-    this.buildVariant = (constants) => ({
-      halfFlow: kernel(d, wgsl(rng, common, flows, halfFlowCode), 'halfFlow', {
-        0: u.halfFlow.buffer, 1: buf.posA, 2: buf.bodyA, 3: buf.clock,
-      }, { ...perThread, MODEL: constants.MODEL!, ORIENT_NOISE: constants.ORIENT_NOISE!, THERMAL: constants.THERMAL! }),
-      forceStep: kernel(d, wgsl(rng, common, flows, access, forceStepCode), 'forceStep', {
-        0: u.forceStep.buffer, 1: buf.posB, 2: buf.bodyB, 3: buf.posA, 4: buf.bodyA, 5: buf.clock, ...cellBindings,
-      }, { ...forceKind, ...perThread, ...constants, ALL_PAIRS: allPairs }),
-    });
+    const halfFlowModule = wgsl(rng, common, flows, verletStatusWgsl, halfFlowCode);
+    const v = this.verlet;
+    this.buildVariant = (constants) => {
+      const selfFlows = { ...perThread, MODEL: constants.MODEL!, ORIENT_NOISE: constants.ORIENT_NOISE!, THERMAL: constants.THERMAL! };
+      const halfFlowBuffers = { 0: u.halfFlow.buffer, 1: buf.posA, 2: buf.bodyA, 3: buf.clock };
+      return {
+        halfFlow: kernel(d, halfFlowModule, 'halfFlow', halfFlowBuffers, selfFlows),
+        forceStep: kernel(d, wgsl(rng, common, flows, access, stencil, forceStepCode), 'forceStep', {
+          0: u.forceStep.buffer, 1: buf.posB, 2: buf.bodyB, 3: buf.posA, 4: buf.bodyA, 5: buf.clock, ...cellBindings,
+        }, { ...forceKind, ...perThread, ...constants, ALL_PAIRS: allPairs }),
+        halfFlowTracked: v && kernelPair(d, halfFlowModule, 'halfFlowTracked', (p) => ({
+          ...halfFlowBuffers, 4: v.xy[p], 5: v.xBuild, 6: v.status,
+        }), selfFlows),
+        verletStep: v && kernelPair(d, wgsl(rng, common, flows, verletStatusWgsl, verletStepCode), 'verletStep', (p) => ({
+          0: u.verletStep.buffer, 1: v.xy[p], 2: v.neighbours, 3: v.neighbourCount, 4: buf.posA, 5: buf.bodyA,
+          6: v.xy[1 - p]!, 7: v.xBuild, 8: v.status, 9: buf.clock,
+        }), { ...forceKind, ...perThread, ...constants }),
+      };
+    };
     this.tick = kernel(d, tickCode, 'tick', { 0: buf.clock });
     this.density = kernel(d, wgsl(common, access, densityCode), 'densityField', {
       0: u.density.buffer, 1: this.binDensity, 2: buf.histogram, ...cellBindings,
@@ -162,10 +193,21 @@ export class MipsKernels {
     return this.variant.forceStep;
   }
 
+  /** Strang first half that also feeds the Verlet list (skin > 0), per parity. */
+  get halfFlowTracked(): [Kernel, Kernel] {
+    return this.variant.halfFlowTracked!;
+  }
+
+  /** The step on the Verlet list (skin > 0), per parity. */
+  get verletStep(): [Kernel, Kernel] {
+    return this.variant.verletStep!;
+  }
+
   /** Does this configuration serve `p` (same buffers and cell grid)? Otherwise build a new one. */
   fits(p: Params): boolean {
     const g = geometry(p);
-    return g.boxL === this.geometry.boxL && g.rc === this.geometry.rc && (p.force as string) === this.force && (p.n as number) === this.buf.n;
+    const same = g.boxL === this.geometry.boxL && g.rc === this.geometry.rc && g.listCut === this.geometry.listCut;
+    return same && (p.force as string) === this.force && (p.n as number) === this.buf.n;
   }
 
   private force = '';
@@ -202,6 +244,10 @@ export class MipsKernels {
       n, seed, model, strang: strang ? 1 : 0, ...cellGeom, forceParams, rc2: g.rc * g.rc, dt,
       k: p.k as number, trapA: p.A as number, ...flowCoefficients(p, strang ? dt / 2 : dt),
     }).upload();
+    u.verletStep.set({
+      n, seed, model, forceParams, boxL: g.boxL, rc2: g.rc * g.rc, dt, k: p.k as number, trapA: p.A as number,
+      ...flowCoefficients(p, strang ? dt / 2 : dt),
+    }).upload();
     u.density.set({
       cellsPerSide: grid.cellsPerSide, cellsPerBin: this.cellsPerBin, binsPerSide: this.binsPerSide,
       histogramBins: HISTOGRAM_BINS, cellArea: grid.cellWidth ** 2, particleArea: Math.PI * g.radius ** 2, histogramMax: HISTOGRAM_MAX,
@@ -218,6 +264,7 @@ export class MipsKernels {
 
   destroy(): void {
     this.cells.destroy();
+    this.verlet?.destroy();
     this.binDensity.destroy();
     for (const u of this.uniforms) u.destroy();
   }

@@ -40,6 +40,10 @@ export const specs: readonly ParamSpec[] = [
     description: 'WCA: energy scale; the force at contact r = σ is 24 ε/σ.' },
   { kind: 'number', name: 'A', label: 'A', unit: '1/time', default: 0, min: 0, max: 1000,
     description: 'Harmonic trap −A (x − box centre), part of the interaction sub-flow.' },
+  { kind: 'number', name: 'skin', label: 'skin', unit: 'σ (WCA) or r0 (soft disks)', default: 0.3, min: 0, max: 2,
+    description: 'Verlet neighbour list: each particle keeps the particles within r_c + skin, and the list is rebuilt on the GPU only ' +
+      'once some particle has moved more than skin/2 since the last build. 0: the cell list is rebuilt every step. Any skin > 0 gives ' +
+      'the same trajectory bit for bit (forces are summed in id order); the skin only trades list length against rebuilds.' },
   {
     kind: 'enum', name: 'splitting', label: 'splitting', default: 'lie', options: ['lie', 'strang'],
     optionLabels: { lie: 'Lie–Trotter: force, propulsion, noise (one dt each)', strang: 'Strang: half propulsion/noise, force, half noise/propulsion' },
@@ -64,6 +68,8 @@ export interface Geometry {
   rc: number;
   /** Contact distance for clusters (≤ rc, so the cell list finds every contact). */
   contact: number;
+  /** Verlet list cutoff r_c + skin (in σ for WCA, r0 = 1 otherwise); equals rc when skin = 0. */
+  listCut: number;
 }
 
 /** Tail tolerance of the soft-disk cutoff: softplus_b(2 r0 − r_c) ≈ 1e-6 / b per pair. */
@@ -78,7 +84,24 @@ export function geometry(p: Params): Geometry {
   const rc = force === 'wca' ? wcaCut : force === 'softdisk' ? 2 + Math.log(1 / SOFTDISK_TAIL) / (p.b as number) : 2;
   // Clusters: pairs pushed into contact (r < σ for WCA, overlapping r < 2 r0 for soft disks).
   const contact = force === 'wca' ? sigma : 2;
-  return { radius, boxL, rc, contact };
+  const listCut = rc + (p.skin as number) * (force === 'wca' ? sigma : 1);
+  return { radius, boxL, rc, contact, listCut };
+}
+
+/** Candidates a list build can rank per particle (CANDIDATES in mips-verlet-build.wgsl). */
+export const MAX_NEIGHBOUR_CAPACITY = 64;
+/** The neighbour list must fit one storage buffer binding of the default WebGPU limit. */
+const LIST_BYTES_LIMIT = 128 * 1024 * 1024;
+
+/**
+ * Slots per particle of the Verlet list: 1.5 times the particles within r_c + skin of a disk
+ * in hexagonal close packing (diameter 2 r), rounded up to a multiple of 4. More neighbours than
+ * this overflow the list, which sample() reports as a problem.
+ */
+export function neighbourCapacity(g: Geometry): number {
+  const d = 2 * g.radius;
+  const closePacked = 2 / (Math.sqrt(3) * d * d);
+  return Math.max(8, 4 * Math.ceil((1.5 * Math.PI * g.listCut ** 2 * closePacked) / 4));
 }
 
 export const schema: ParamSchema = {
@@ -89,6 +112,18 @@ export const schema: ParamSchema = {
       return g.boxL > 2 * g.rc
         ? null
         : `n must be large enough that the box side L = ${g.boxL.toFixed(3)} exceeds 2 r_c = ${(2 * g.rc).toFixed(3)} (raise n or lower phi)`;
+    },
+    (p) => {
+      if ((p.skin as number) === 0) return null;
+      const g = geometry(p);
+      const capacity = neighbourCapacity(g);
+      const mib = ((p.n as number) * capacity * 4) / 2 ** 20;
+      if (capacity > MAX_NEIGHBOUR_CAPACITY) {
+        return `skin = ${p.skin} is too large: the neighbour list would need ${capacity} slots per particle (at most ${MAX_NEIGHBOUR_CAPACITY}); lower skin`;
+      }
+      return mib * 2 ** 20 <= LIST_BYTES_LIMIT
+        ? null
+        : `skin = ${p.skin} needs a neighbour list of n × ${capacity} slots = ${mib.toFixed(0)} MiB, over the 128 MiB of one storage buffer; lower skin or n`;
     },
   ],
 };

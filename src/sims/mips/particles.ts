@@ -4,7 +4,14 @@ import { storageBuffer } from '../../gpu/buffers';
 import { HISTOGRAM_BINS } from './kernels';
 
 /** Byte layout of the summary buffer that sample() reads back (a few hundred bytes). */
-export const SUMMARY = { totalOffset: 0, largestOffset: 32, histogramOffset: 48, bytes: 48 + HISTOGRAM_BINS * 4 };
+export const SUMMARY = {
+  totalOffset: 0,
+  largestOffset: 32,
+  histogramOffset: 48,
+  /** The Verlet list's status (verlet.ts STATUS_BYTES), when skin > 0. */
+  statusOffset: 48 + HISTOGRAM_BINS * 4,
+  bytes: 48 + HISTOGRAM_BINS * 4 + 32,
+};
 
 export class ParticleBuffers {
   /** vec4f (x, y, 0, id): also the render positions. */

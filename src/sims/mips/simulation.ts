@@ -13,6 +13,7 @@ import { msdAbp, msdAoup } from './msd';
 import { geometry, schema } from './params';
 import { ParticleBuffers, SUMMARY } from './particles';
 import type { CellList } from './cell-list';
+import { decodeStatus, STATUS_BYTES, type NeighbourStats, type VerletList } from './verlet';
 
 /**
  * A model attached to the simulation (the score network): adds scalars to samples and colours
@@ -134,6 +135,10 @@ export class MipsSimulation implements Simulation {
     const k = this.k;
     const n0 = this.buf.n;
     const strang = this.params.splitting === 'strang';
+    if (k.verlet) {
+      this.encodeVerletSteps(passes, n, k.verlet);
+      return;
+    }
     for (let s = 0; s < n; s++) {
       if (strang) {
         const p = passes.begin('half flow');
@@ -146,6 +151,32 @@ export class MipsSimulation implements Simulation {
       dispatchItems(p, k.forceStep, n0, k.perThread);
       dispatch(p, k.tick, 1);
       passes.end(p);
+    }
+  }
+
+  /**
+   * Steps on the Verlet list: [Strang: first half flow, rebuild decision], the rebuild kernels
+   * (dispatched indirectly: they run only when the GPU decided so), the step on the list, then
+   * the clock (Lie: with the decision for the next step).
+   */
+  private encodeVerletSteps(passes: PassPlan, n: number, v: VerletList): void {
+    const k = this.k;
+    const n0 = this.buf.n;
+    const strang = this.params.splitting === 'strang';
+    for (let s = 0; s < n; s++) {
+      const parity = v.parity;
+      if (strang) {
+        const p = passes.begin('half flow');
+        dispatchItems(p, k.halfFlowTracked[parity], n0, k.perThread);
+        dispatch(p, v.decide, 1);
+        passes.end(p);
+      }
+      v.encodeRebuild((label) => passes.begin(label), (p) => passes.end(p));
+      const p = passes.begin('force step');
+      dispatchItems(p, k.verletStep[parity], n0, k.perThread);
+      dispatch(p, strang ? k.tick : v.tickDecide, 1);
+      passes.end(p);
+      v.parity = parity === 0 ? 1 : 0;
     }
   }
 
@@ -203,6 +234,7 @@ export class MipsSimulation implements Simulation {
     } else {
       this.k.setParams(params);
     }
+    this.k.verlet?.requestRebuild(false);
     if (before.model !== params.model) {
       // A new propulsion state from the stationary law; the MSD origin restarts.
       const encoder = this.ctx.device.createCommandEncoder();
@@ -234,6 +266,8 @@ export class MipsSimulation implements Simulation {
     encoder.copyBufferToBuffer(this.buf.total, 0, this.buf.summary, SUMMARY.totalOffset, 32);
     encoder.copyBufferToBuffer(this.buf.largest, 0, this.buf.summary, SUMMARY.largestOffset, 4);
     encoder.copyBufferToBuffer(this.buf.histogram, 0, this.buf.summary, SUMMARY.histogramOffset, HISTOGRAM_BINS * 4);
+    const verlet = k.verlet;
+    if (verlet) encoder.copyBufferToBuffer(verlet.status, 0, this.buf.summary, SUMMARY.statusOffset, STATUS_BYTES);
     device.queue.submit([encoder.finish()]);
     const raw = await this.readback.read(this.buf.summary, 0, SUMMARY.bytes);
     const total = new Float32Array(raw, SUMMARY.totalOffset, 8);
@@ -268,6 +302,14 @@ export class MipsSimulation implements Simulation {
         `The state is not finite at step ${this.stepCount}: ${nonFinite} of ${n} particles have NaN/Inf ` +
         `positions or propulsion. The integration blew up — lower dt (${p.dt}) or the force scale ` +
         `(epsilon ${p.epsilon}, k ${p.k}), then reset.`;
+    }
+    // A blow-up overflows the list too (NaN positions share a cell): it is the one to report.
+    const list = verlet && decodeStatus(raw, SUMMARY.statusOffset, verlet.capacity);
+    if (list && list.most > list.capacity && !sample.problem) {
+      sample.problem =
+        `The neighbour list overflowed at step ${list.overflowStep}: a particle had ${list.most} neighbours within ` +
+        `r_c + skin, the list holds ${list.capacity}, so pairs were left out of the forces. Lower skin (${p.skin}), or set ` +
+        `skin = 0 (cell list every step), then reset.`;
     }
     if (this.attachment) Object.assign(sample.scalars, await this.attachment.sample());
     this.refreshColors();
@@ -333,6 +375,7 @@ export class MipsSimulation implements Simulation {
     q.writeBuffer(this.buf.posA, 0, pos);
     q.writeBuffer(this.buf.bodyA, 0, body);
     q.writeBuffer(this.buf.clock, 0, Uint32Array.of(state.step));
+    this.k.verlet?.requestRebuild(true);
     this.stepCount = state.step;
     this.time = state.time;
     this.msdOriginTime = origin[0]!;
@@ -345,6 +388,13 @@ export class MipsSimulation implements Simulation {
    */
   timings(): TimingReport {
     return this.timer.report();
+  }
+
+  /** Test/debug access: the Verlet list's rebuild count and fill (read back on request), or undefined when skin = 0. */
+  async neighbourStats(): Promise<NeighbourStats | undefined> {
+    const v = this.k.verlet;
+    if (!v) return undefined;
+    return decodeStatus(await this.readback.read(v.status, 0, STATUS_BYTES), 0, v.capacity);
   }
 
   dispose(): void {
@@ -387,6 +437,7 @@ export class MipsSimulation implements Simulation {
     const q = this.ctx.device.queue;
     q.writeBuffer(this.buf.posA, 0, initialPositions(this.buf.n, boxL, radius, this.params.seed as number));
     q.writeBuffer(this.buf.clock, 0, Uint32Array.of(0));
+    this.k.verlet?.requestRebuild(true);
     const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: init' });
     const pass = encoder.beginComputePass();
     dispatchThreads(pass, this.k.init, this.buf.n);

@@ -2,7 +2,9 @@
 // order (for colouring), plus per-workgroup partial sums for sample():
 //   partial[2w]   = (sum epr_i, sum |disp_i|^2, sum heading.x, sum heading.y)
 //   partial[2w+1] = (non-finite particles, sum local density, 0, 0)
-// epr_i = -div_{x_i} b_{x_i} = -k sum_j [f(r)/r + f'(r)] + 2 A   (2-D)
+// epr_i, the score-free EPR per particle (science.md §2, from E[div v] = 0 in steady state):
+//   Dt = 0: -div_x b_x;   Dt > 0: |b_x|^2 / Dt + div_x b_x,
+// with b_x = v0 e(p) + k F - A (x - c) and div_x b_x = k sum_j [f(r)/r + f'(r)] - 2 A (2-D).
 struct ObserveParams {
   n: u32,
   model: u32,
@@ -16,7 +18,11 @@ struct ObserveParams {
   trapA: f32,
   cellsPerBin: u32,
   binsPerSide: u32,
-  _pad: u32,
+  v0: f32,
+  invDt: f32,         // 1 / Dt, 0 without translational noise
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> u: ObserveParams;
@@ -27,7 +33,9 @@ struct ObserveParams {
 @group(0) @binding(5) var<storage, read_write> fields: array<vec2f>;   // (density, epr) by main slot
 @group(0) @binding(6) var<storage, read_write> partial: array<vec4f>;
 
-fn divergence(s: u32, x: vec2f) -> f32 {
+// (pair force F_i, sum_j [f(r)/r + f'(r)]) over the neighbours within r_c.
+fn interaction(s: u32, x: vec2f) -> vec3f {
+  var force = vec2f(0.0);
   var div = 0.0;
   let home = cellCoord(x, u.cellsPerSide, u.invCellW);
   for (var dy = -u.stencil; dy <= u.stencil; dy++) {
@@ -37,11 +45,20 @@ fn divergence(s: u32, x: vec2f) -> f32 {
       for (var j = cellStart(c); j < end; j++) {
         let d = minImage(x - sortedPos[j].xy, u.boxL);
         let r2 = dot(d, d);
-        if (r2 < u.rc2 && j != s) { div += pairDivergence(r2, u.forceParams); }
+        if (r2 < u.rc2 && j != s) {
+          force += pairForceOverR(r2, u.forceParams) * d;
+          div += pairDivergence(r2, u.forceParams);
+        }
       }
     }
   }
-  return div;
+  return vec3f(force, div);
+}
+
+fn scoreFreeEpr(x: vec2f, p: vec2f, pair: vec3f) -> f32 {
+  let divB = u.k * pair.z - 2.0 * u.trapA;
+  let b = u.v0 * propulsion(u.model, p) + u.k * pair.xy - u.trapA * (x - vec2f(0.5 * u.boxL));
+  return select(-divB, dot(b, b) * u.invDt + divB, u.invDt > 0.0);
 }
 
 fn isFinite4(v: vec4f) -> bool {
@@ -59,8 +76,9 @@ fn observe(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_
     let pi = sortedPos[s];
     let bi = sortedBody[s];
     if (isFinite4(pi) && isFinite4(bi)) {
-      var epr = 2.0 * u.trapA;
-      if (FORCE_KIND != 0u) { epr -= u.k * divergence(s, pi.xy); }
+      var pair = vec3f(0.0);
+      if (FORCE_KIND != 0u) { pair = interaction(s, pi.xy); }
+      let epr = scoreFreeEpr(pi.xy, bi.xy, pair);
       let cell = cellCoord(pi.xy, u.cellsPerSide, u.invCellW);
       let bin = vec2u(cell) / u.cellsPerBin;
       let density = binDensity[bin.y * u.binsPerSide + bin.x];

@@ -68,3 +68,16 @@ it('trapped AOUP without pair forces: the score-free EPR is A d per particle (sc
   expect(m.scalars.eprScoreFree).toBeCloseTo(2 * 0.7, 5);
   sim.dispose();
 });
+
+it('free AOUP and ABP with Dt > 0: the score-free EPR is d v0²/Dt and v0²/Dt per particle (science.md)', async () => {
+  // AOUP: v0² |g|² / Dt with g ~ N(0, I): |g|² has mean 2 and variance 4, so the mean over
+  // N = 1024 has standard error 2/32 ≈ 0.06 (× v0²/Dt = 1.5): 4 SE = 0.38. ABP: |n(θ)| = 1, exact.
+  const aoup = new MipsSimulation(ctx, mipsParams({ model: 'aoup', force: 'none', n: 1024, phi: 0.05, v0: 1.5, gamma: 1, Dt: 1.5, A: 0, dt: 0.01, seed: 6 }));
+  aoup.step(20);
+  expect(Math.abs((await aoup.sample()).scalars.eprScoreFree! - 2 * 1.5)).toBeLessThan(0.38);
+  aoup.dispose();
+  const abp = new MipsSimulation(ctx, mipsParams({ model: 'abp', force: 'none', n: 256, phi: 0.05, v0: 1.5, Dr: 1, Dt: 1.5, A: 0, dt: 0.01, seed: 6 }));
+  abp.step(20);
+  expect((await abp.sample()).scalars.eprScoreFree).toBeCloseTo(1.5, 3); // f32 cos/sin on SwiftShader: ~1e-4
+  abp.dispose();
+});

@@ -63,14 +63,14 @@ describe.each(CASES)('one step vs float64 reference: force=%s skin=%s', (force, 
     }
   });
 
-  it('per-particle EPR field (−k Σ div + 2A) matches the reference', async () => {
-    const p = { ...base, model: 'aoup' };
-    await sim.setParams(p);
-    {
+  it('per-particle score-free EPR field matches the reference: −div_x b_x (Dt = 0), |b_x|²/Dt + div_x b_x (Dt > 0)', async () => {
+    for (const [model, Dt] of [['aoup', 0], ['aoup', 0.5], ['abp', 0.5]] as const) {
+      const p = { ...base, model, Dt, A: 0.3 };
+      await sim.setParams(p);
       await writeState(sim, randomState(p, minDistance, 9), 0);
       const st = await readState(sim);
       const { epr } = await sim.readFields();
-      const want = localEpr(p, st.positions);
+      const want = localEpr(p, st);
       const scale = Math.max(1, ...want.map(Math.abs));
       expect(maxError(epr, want)).toBeLessThan(1e-4 * scale);
       if (force !== 'none') expect(Math.max(...want) - Math.min(...want)).toBeGreaterThan(0.01);

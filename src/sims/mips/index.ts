@@ -17,7 +17,7 @@ export const mipsSystem: SimDefinition = {
   presets,
   defaultPreset: 'abp-mips',
   metrics: [
-    { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: '−E[Σ_i div_{x_i} b_{x_i}] / N: the global entropy production rate in steady state (science.md §2).' },
+    { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: 'Global entropy production rate per particle from the simulation alone, exact in steady state: −E[div_x b_x] (Dt = 0), E[|b_x|²/Dt + div_x b_x] (Dt > 0) (science.md §2).' },
     { name: 'eprLearned', label: 'EPR (learned)', unit: '1/time per particle', description: 'From the score network (score/README.md): γ E[Σ_i |g_i + s_{g_i}|²] / N for AOUP, Dr E[s_θ²] for ABP, + E|b_x − Dt s_x|²/Dt when Dt > 0. Present when weights are loaded or training.' },
     { name: 'scoreCurrentMean', label: 'mean learned current', unit: '', description: 'Particle mean of |g_i + s_{g_i}| (ABP: |s_θ|).' },
     { name: 'scoreLocalEprMean', label: 'mean learned local EPR', unit: '1/time per particle / γ', description: 'Particle mean of −d − div_{g_i} s_{g_i} (exact divergence); equals EPR/γ for a converged score.' },

@@ -128,7 +128,8 @@ export class MipsKernels {
       }),
       observe: this.uniform('observe params', {
         n: 'u32', model: 'u32', cellsPerSide: 'u32', stencil: 'i32', boxL: 'f32', invCellW: 'f32', rc2: 'f32', k: 'f32',
-        forceParams: 'vec4f', trapA: 'f32', cellsPerBin: 'u32', binsPerSide: 'u32', _pad: 'u32',
+        forceParams: 'vec4f', trapA: 'f32', cellsPerBin: 'u32', binsPerSide: 'u32', v0: 'f32', invDt: 'f32',
+        _pad0: 'u32', _pad1: 'u32', _pad2: 'u32',
       }),
       reduce: this.uniform('reduce params', { groups: 'u32', _a: 'u32', _b: 'u32', _c: 'u32' }),
       clusters: this.uniform('cluster params', {
@@ -255,6 +256,7 @@ export class MipsKernels {
     u.observe.set({
       n, model, ...cellGeom, rc2: g.rc * g.rc, k: p.k as number, forceParams, trapA: p.A as number,
       cellsPerBin: this.cellsPerBin, binsPerSide: this.binsPerSide,
+      v0: p.v0 as number, invDt: (p.Dt as number) > 0 ? 1 / (p.Dt as number) : 0,
     }).upload();
     u.reduce.set({ groups: Math.ceil(n / 64) }).upload();
     u.clusters.set({ n, ...cellGeom, contact2: g.contact * g.contact }).upload();

@@ -52,7 +52,7 @@ export const specs: readonly ParamSpec[] = [
   {
     kind: 'enum', name: 'colorBy', label: 'colour by', default: 'orientation', options: ['orientation', 'density', 'epr', 'scoreCurrent', 'scoreEpr'],
     optionLabels: {
-      orientation: 'heading angle (hue wheel)', density: 'local packing fraction', epr: 'local entropy production −div_x b_x',
+      orientation: 'heading angle (hue wheel)', density: 'local packing fraction', epr: 'score-free local entropy production: −div_x b_x (Dt = 0), |b_x|²/Dt + div_x b_x (Dt > 0)',
       scoreCurrent: 'learned current |g + s_g| (score network; needs weights)',
       scoreEpr: 'learned local EPR −d − div_g s_g (score network; needs weights)',
     },

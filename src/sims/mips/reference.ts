@@ -59,9 +59,24 @@ export function pairForces(p: Params, x: Float64Array, opts: { cutoff: boolean }
 }
 
 /** Local EPR −div_{x_i} b_{x_i} = −k Σ_j [f/r + f'] + 2A per particle (science.md §2). */
-export function localEpr(p: Params, x: Float64Array): Float64Array {
-  const { div } = pairForces(p, x);
-  return div.map((d) => -(p.k as number) * d + 2 * (p.A as number));
+/**
+ * Per-particle score-free EPR (science.md §2, from E[div v] = 0 in steady state): −div_x b_x
+ * with Dt = 0, |b_x|²/Dt + div_x b_x with Dt > 0, where b_x = v0 e(p) + k F − A (x − c) and
+ * div_x b_x = k Σ_j [f(r)/r + f'(r)] − d A. (The propulsion part cancels: γE|g|² = dγ.)
+ */
+export function localEpr(p: Params, s: Pick<RefState, 'positions' | 'propulsion'>): Float64Array {
+  const { force, div } = pairForces(p, s.positions);
+  const [k, A, Dt, v0] = [p.k as number, p.A as number, p.Dt as number, p.v0 as number];
+  const c = geometry(p).boxL / 2;
+  const q = s.propulsion;
+  return div.map((d, i) => {
+    const divB = k * d - 2 * A;
+    if (!(Dt > 0)) return -divB;
+    const e = p.model === 'abp' ? [Math.cos(q[2 * i]!), Math.sin(q[2 * i]!)] : [q[2 * i]!, q[2 * i + 1]!];
+    const bx = v0 * e[0]! + k * force[2 * i]! - A * (s.positions[2 * i]! - c);
+    const by = v0 * e[1]! + k * force[2 * i + 1]! - A * (s.positions[2 * i + 1]! - c);
+    return (bx * bx + by * by) / Dt + divB;
+  });
 }
 
 function wrap(v: number, L: number): number {

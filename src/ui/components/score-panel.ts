@@ -15,7 +15,7 @@ const METRICS: MetricInfo[] = [
   { name: 'loss', label: 'DSM loss', unit: '', description: 'Antithetic denoising score-matching loss per pair (mean over recent chunks).' },
   { name: 'trainStep', label: 'training step', unit: '', description: 'Accepted AdamW steps.' },
   { name: 'eprLearned', label: 'EPR (learned)', unit: '1/time per particle', description: 'From the learned score: γ E|g + s_g|² (+ position part when Dt > 0).' },
-  { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: '−E[div_x b_x]: exact in steady state with Dt = 0.' },
+  { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: '−E[div_x b_x] (Dt = 0) or E[|b_x|²/Dt + div_x b_x] (Dt > 0): exact in steady state, no score needed.' },
 ];
 
 export const MAX_TRAIN_STEPS = 1_000_000;

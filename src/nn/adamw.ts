@@ -72,7 +72,7 @@ export class AdamW {
       0: this.uniforms.buffer, 1: params.theta.buffer, 2: g.buffer, 3: params.moments.buffer, 4: params.ema.buffer, 5: params.decayMask.buffer, 6: this.stats.buffer,
     });
     const finish = kernel(d, adamwCode, 'finish', { 6: this.stats.buffer });
-    const [gx, gy] = grid64(n);
+    const [gx, gy] = grid64(n / 4); // one thread per vec4 (n is a multiple of 256)
     this.updateOps = [
       sq,
       total,

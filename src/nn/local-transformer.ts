@@ -101,7 +101,8 @@ export class LocalTransformer {
     this.inputGrad = tensor(d, 'lt input grad', R, cfg.inputs);
     this.divergence = tensor(d, 'lt divergence', sets, 1);
     this.h0 = tensor(d, 'lt h0', R, C);
-    this.dLast = tensor(d, 'lt d last', R, C);
+    // gradient at the last block's output: token 0 only ([sets, C]) after a block, all tokens without one
+    this.dLast = tensor(d, 'lt d last', cfg.depth > 0 ? sets : R, C);
     this.headHid = tensor(d, 'lt head hidden', sets, cfg.headHidden);
     this.dHeadHid = tensor(d, 'lt d head hidden', sets, cfg.headHidden);
     const we = C / cfg.embed.length;
@@ -113,7 +114,11 @@ export class LocalTransformer {
     }));
     const scratch = tensor(d, 'lt ln scratch', R, C);
     const shape = { sets, k: K, width: C, heads: cfg.heads, mlp: cfg.mlp, window: cfg.window };
-    this.blocks = Array.from({ length: cfg.depth }, (_, b) => new EncoderBlock(params, `block${b}`, shape, this.tok.buffer, scratch));
+    // Only token 0 of the last block is read: that block computes token 0 past its keys and values.
+    this.blocks = Array.from(
+      { length: cfg.depth },
+      (_, b) => new EncoderBlock(params, `block${b}`, { ...shape, queries: b === cfg.depth - 1 ? 'first' : 'all' }, this.tok.buffer, scratch),
+    );
     this.head1 = new Linear(params, 'head.l1', sets, C, cfg.headHidden, true);
     this.head2 = new Linear(params, 'head.l2', sets, cfg.headHidden, cfg.outputs);
 
@@ -122,8 +127,9 @@ export class LocalTransformer {
     this.bwdInputs = this.buildBackward({ paramGrads: false }, true);
   }
 
+  /** Token 0 of every set at the last block's output: [sets, C]. */
   private get last(): View {
-    return this.blocks.length > 0 ? this.blocks[this.blocks.length - 1]!.out : this.h0;
+    return this.blocks.length > 0 ? this.blocks[this.blocks.length - 1]!.out : token(this.h0, this.cfg.tokens, 0);
   }
 
   private buildForward(): Op[] {
@@ -139,7 +145,7 @@ export class LocalTransformer {
       ops.push(...b.forward(h));
       h = b.out;
     }
-    ops.push(...this.head1.forward(token(h, this.cfg.tokens, 0), this.headHid));
+    ops.push(...this.head1.forward(this.last, this.headHid));
     ops.push(...this.head2.forward(this.headHid, this.output));
     return ops;
   }
@@ -149,11 +155,12 @@ export class LocalTransformer {
     const ops: Op[] = [];
     const K = this.cfg.tokens;
     const we = this.cfg.width / this.cfg.embed.length;
-    ops.push(...this.head2.backward(this.dOutput, this.dHeadHid, opts));
-    // Only token 0 feeds the head: the other rows of d(last) are zero.
+    // GELU input gradients are fused into the dX matmul producing them (dxGelu / dyAtPreActivation)
+    ops.push(...this.head2.backward(this.dOutput, this.dHeadHid, { ...opts, dxGelu: this.head1.pre }));
+    // Only token 0 feeds the head. Without blocks, the other rows of d(h0) are zero.
     const dLast = this.dLast;
-    ops.push(fill(d, 'lt zero d last', dLast));
-    ops.push(...this.head1.backward(this.dHeadHid, token(dLast, K, 0), opts));
+    if (this.blocks.length === 0) ops.push(fill(d, 'lt zero d last', dLast));
+    ops.push(...this.head1.backward(this.dHeadHid, this.blocks.length > 0 ? dLast : token(dLast, K, 0), { ...opts, dyAtPreActivation: true }));
     let dh = dLast;
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const r = this.blocks[b]!.backward(dh, opts);
@@ -163,8 +170,8 @@ export class LocalTransformer {
     if (inputGrads) ops.push(fill(d, 'lt zero input grad', this.inputGrad));
     this.cfg.embed.forEach(([start, count], g) => {
       const e = this.embeds[g]!;
-      ops.push(...e.l2.backward(columns(dh, g * we, we), e.dhid, opts));
-      ops.push(...e.l1.backward(e.dhid, inputGrads ? columns(this.inputGrad, start, count) : null, opts));
+      ops.push(...e.l2.backward(columns(dh, g * we, we), e.dhid, { ...opts, dxGelu: e.l1.pre }));
+      ops.push(...e.l1.backward(e.dhid, inputGrads ? columns(this.inputGrad, start, count) : null, { ...opts, dyAtPreActivation: true }));
     });
     return ops;
   }

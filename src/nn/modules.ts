@@ -7,7 +7,7 @@ import {
   attention, attentionBackward, colsum, copy, geluBackward, layerNorm, layerNormBackward, matmul,
   rowMajor, transposed, type Op,
 } from './ops';
-import { tensor, type View } from './tensor';
+import { isDense, tensor, token, type View } from './tensor';
 
 export interface BackwardOptions {
   /** Accumulate parameter gradients (false: input gradients only, e.g. for divergences). */
@@ -45,11 +45,15 @@ export class Linear {
     if (gelu) this.pre = tensor(params.device, `${name} pre`, rows, outDim);
   }
 
-  /** accumulate: y += x W + b (a residual add fused into the matmul). */
-  forward(x: View, y: View, accumulate = false): Op[] {
-    if (accumulate && this.gelu) throw new Error(`${this.name}: accumulate with GELU is not supported`);
+  /**
+   * y = x W + b (GELU'd when the layer has it); `residual`: y = r + x W + b, and `accumulate`:
+   * y += x W + b, both fused into the matmul.
+   */
+  forward(x: View, y: View, opts: { residual?: View; accumulate?: boolean } = {}): Op[] {
+    if ((opts.accumulate || opts.residual) && this.gelu) throw new Error(`${this.name}: a residual with GELU is not supported`);
     this.check(x, this.inDim, 'input');
     this.check(y, this.outDim, 'output');
+    if (opts.residual) this.check(opts.residual, this.outDim, 'residual');
     this.x = x;
     this.y = y;
     const { device, theta } = this.params;
@@ -57,7 +61,7 @@ export class Linear {
       matmul(device, `${this.name} fwd`, {
         m: this.rows, n: this.outDim, k: this.inDim,
         a: rowMajor(x), b: { buffer: theta.buffer, offset: this.w, rs: this.outDim, cs: 1 }, c: y,
-        bias: { buffer: theta.buffer, offset: this.b }, gelu: this.pre?.buffer, accumulate,
+        bias: { buffer: theta.buffer, offset: this.b }, gelu: this.pre?.buffer, residual: opts.residual, accumulate: opts.accumulate,
       }),
     ];
   }
@@ -65,13 +69,21 @@ export class Linear {
   /**
    * dy: gradient at the output (overwritten with the pre-activation gradient when GELU).
    * dx: where the input gradient goes (null: not needed); accumulate adds instead of writing.
+   * dxGelu: the input x is gelu(pre) (pre: the producing Linear's `pre`); dx then receives the
+   * gradient at pre instead, and the producer's backward takes it with dyAtPreActivation.
+   * dyAtPreActivation: dy already is the gradient at the pre-activation (GELU layers only).
    */
-  backward(dy: View, dx: View | null, opts: BackwardOptions & { accumulate?: boolean }): Op[] {
+  backward(
+    dy: View,
+    dx: View | null,
+    opts: BackwardOptions & { accumulate?: boolean; dxGelu?: View; dyAtPreActivation?: boolean },
+  ): Op[] {
     if (!this.x || !this.y) throw new Error(`${this.name}: backward before forward`);
     this.check(dy, this.outDim, 'output gradient');
+    if (opts.dyAtPreActivation && !this.pre) throw new Error(`${this.name}: dyAtPreActivation on a layer without GELU`);
     const { device, theta, grad } = this.params;
     const ops: Op[] = [];
-    if (this.pre) ops.push(geluBackward(device, `${this.name} gelu bwd`, this.pre, dy));
+    if (this.pre && !opts.dyAtPreActivation) ops.push(geluBackward(device, `${this.name} gelu bwd`, this.pre, dy));
     if (opts.paramGrads) {
       const splits = Math.min(64, Math.ceil(this.rows / SPLIT_ROWS));
       const wGrad = { buffer: grad.buffer, offset: this.w, rows: this.inDim, cols: this.outDim, stride: this.outDim };
@@ -88,11 +100,15 @@ export class Linear {
     }
     if (dx) {
       this.check(dx, this.inDim, 'input gradient');
+      if (opts.dxGelu) {
+        this.check(opts.dxGelu, this.inDim, 'GELU pre-activation');
+        if (!isDense(opts.dxGelu)) throw new Error(`${this.name}: dxGelu must be a dense pre-activation`);
+      }
       ops.push(
         matmul(device, `${this.name} dX`, {
           m: this.rows, n: this.inDim, k: this.outDim,
           a: rowMajor(dy), b: { buffer: theta.buffer, offset: this.w, rs: 1, cs: this.outDim }, c: dx,
-          accumulate: opts.accumulate ?? false,
+          geluGrad: opts.dxGelu?.buffer, accumulate: opts.accumulate ?? false,
         }),
       );
     }
@@ -154,7 +170,12 @@ export class LayerNorm {
   }
 }
 
-/** Post-LN encoder block: h1 = LN1(x + Attn(x)), h2 = LN2(h1 + MLP(h1)). */
+/**
+ * Post-LN encoder block: h1 = LN1(x + Attn(x)), h2 = LN2(h1 + MLP(h1)).
+ * queries 'first': only token 0 of each set is computed past the keys and values (attention
+ * queries, projection, LayerNorms, MLP): `out` is [sets, width], the rows of token 0. Exact for the
+ * last block of a network that reads token 0 only, at about 1/k of the work after qkv.
+ */
 export class EncoderBlock {
   static declare(layout: ParamLayout, name: string, width: number, mlp: number): void {
     Linear.declare(layout, `${name}.qkv`, width, 3 * width);
@@ -165,6 +186,7 @@ export class EncoderBlock {
     LayerNorm.declare(layout, `${name}.ln2`, width);
   }
 
+  /** Block output: [sets * k, width], or [sets, width] (token 0) with queries 'first'. */
   readonly out: View;
   private readonly qkv: Linear;
   private readonly proj: Linear;
@@ -173,56 +195,68 @@ export class EncoderBlock {
   private readonly mlp2: Linear;
   private readonly ln2: LayerNorm;
   private readonly a: Record<'qkv' | 'att' | 'lse' | 'r1' | 'h1' | 'hid' | 'r2', View>;
-  private readonly g: Record<'dr2' | 'dhid' | 'dr1' | 'datt' | 'dqkv' | 'delta', View>;
+  private readonly g: Record<'dr2' | 'dhid' | 'dr1' | 'datt' | 'dqkv' | 'delta' | 'dx', View>;
   private x: View | undefined;
   private readonly rows: number;
+  /** Query tokens per set: k, or 1 with queries 'first'. */
+  private readonly nq: number;
 
   constructor(
     private readonly params: ParamSet,
     readonly name: string,
-    readonly shape: { sets: number; k: number; width: number; heads: number; mlp: number; window?: number },
+    readonly shape: { sets: number; k: number; width: number; heads: number; mlp: number; window?: number; queries?: 'all' | 'first' },
     /** Per-token mask / group values (see nn-attention.wgsl). */
     private readonly tok: GPUBuffer,
+    /** Dense [>= sets * k, width] scratch for the LayerNorms; may be shared between blocks. */
     scratch: View,
   ) {
     const { sets, k, width: c, mlp } = shape;
     const R = (this.rows = sets * k);
+    this.nq = shape.queries === 'first' ? 1 : k;
+    const Rq = sets * this.nq;
     const d = params.device;
-    const t = (label: string, cols: number, rows = R) => tensor(d, `${name} ${label}`, rows, cols);
+    const t = (label: string, cols: number, rows = Rq) => tensor(d, `${name} ${label}`, rows, cols);
+    const lnScratch = { ...scratch, rows: Rq };
     this.qkv = new Linear(params, `${name}.qkv`, R, c, 3 * c);
-    this.proj = new Linear(params, `${name}.proj`, R, c, c);
-    this.ln1 = new LayerNorm(params, `${name}.ln1`, R, c, 1e-5, scratch);
-    this.mlp1 = new Linear(params, `${name}.mlp1`, R, c, mlp, true);
-    this.mlp2 = new Linear(params, `${name}.mlp2`, R, mlp, c);
-    this.ln2 = new LayerNorm(params, `${name}.ln2`, R, c, 1e-5, scratch);
-    this.a = { qkv: t('qkv', 3 * c), att: t('att', c), lse: t('lse', 1, sets * shape.heads * k), r1: t('r1', c), h1: t('h1', c), hid: t('hid', mlp), r2: t('r2', c) };
-    this.g = { dr2: t('dr2', c), dhid: t('dhid', mlp), dr1: t('dr1', c), datt: t('datt', c), dqkv: t('dqkv', 3 * c), delta: t('delta', 1, sets * shape.heads * k) };
+    this.proj = new Linear(params, `${name}.proj`, Rq, c, c);
+    this.ln1 = new LayerNorm(params, `${name}.ln1`, Rq, c, 1e-5, lnScratch);
+    this.mlp1 = new Linear(params, `${name}.mlp1`, Rq, c, mlp, true);
+    this.mlp2 = new Linear(params, `${name}.mlp2`, Rq, mlp, c);
+    this.ln2 = new LayerNorm(params, `${name}.ln2`, Rq, c, 1e-5, lnScratch);
+    const rowsQ = sets * shape.heads * this.nq;
+    this.a = { qkv: t('qkv', 3 * c, R), att: t('att', c), lse: t('lse', 1, rowsQ), r1: t('r1', c), h1: t('h1', c), hid: t('hid', mlp), r2: t('r2', c) };
+    const dr1 = t('dr1', c);
+    this.g = {
+      dr2: t('dr2', c), dhid: t('dhid', mlp), dr1, datt: t('datt', c), dqkv: t('dqkv', 3 * c, R), delta: t('delta', 1, rowsQ),
+      // d(x): dr1 itself when every token is a query, else its own [sets * k, width]
+      dx: this.nq === k ? dr1 : t('dx', c, R),
+    };
     this.out = t('h2', c);
   }
 
   private get attShape() {
     const s = this.shape;
-    return { sets: s.sets, k: s.k, heads: s.heads, channels: s.width, window: s.window, tok: this.tok };
+    return { sets: s.sets, k: s.k, heads: s.heads, channels: s.width, window: s.window, queries: this.nq, tok: this.tok };
   }
 
+  /** x: the block input, dense [sets * k, width]. */
   forward(x: View): Op[] {
     this.x = x;
     const d = this.params.device;
     const a = this.a;
+    const xq = this.nq === this.shape.k ? x : token(x, this.shape.k, 0);
     return [
       ...this.qkv.forward(x, a.qkv),
       attention(d, `${this.name} attention`, { ...this.attShape, qkv: a.qkv, out: a.att, lse: a.lse }),
-      copy(d, `${this.name} residual 1`, x, a.r1),
-      ...this.proj.forward(a.att, a.r1, true), // r1 = x + proj(att)
+      ...this.proj.forward(a.att, a.r1, { residual: xq }), // r1 = x + proj(att)
       ...this.ln1.forward(a.r1, a.h1),
       ...this.mlp1.forward(a.h1, a.hid),
-      copy(d, `${this.name} residual 2`, a.h1, a.r2),
-      ...this.mlp2.forward(a.hid, a.r2, true), // r2 = h1 + mlp(h1)
+      ...this.mlp2.forward(a.hid, a.r2, { residual: a.h1 }), // r2 = h1 + mlp(h1)
       ...this.ln2.forward(a.r2, this.out),
     ];
   }
 
-  /** dh2: gradient at the block output (read only). Returns the view holding d(input). */
+  /** dh2: gradient at the block output (read only; shaped like `out`). Returns the view holding d(input). */
   backward(dh2: View, opts: BackwardOptions): { ops: Op[]; dx: View } {
     if (!this.x) throw new Error(`${this.name}: backward before forward`);
     const d = this.params.device;
@@ -230,14 +264,19 @@ export class EncoderBlock {
     const a = this.a;
     const ops: Op[] = [
       ...this.ln2.backward(dh2, g.dr2, opts),
-      ...this.mlp2.backward(g.dr2, g.dhid, opts),
-      ...this.mlp1.backward(g.dhid, g.dr2, { ...opts, accumulate: true }), // dr2 becomes d(h1)
+      ...this.mlp2.backward(g.dr2, g.dhid, { ...opts, dxGelu: this.mlp1.pre }), // dhid: at mlp1's pre-activation
+      ...this.mlp1.backward(g.dhid, g.dr2, { ...opts, accumulate: true, dyAtPreActivation: true }), // dr2 becomes d(h1)
       ...this.ln1.backward(g.dr2, g.dr1, opts),
       ...this.proj.backward(g.dr1, g.datt, opts),
-      attentionBackward(d, `${this.name} attention bwd`, { ...this.attShape, qkv: a.qkv, lse: a.lse, dout: g.datt, dqkv: g.dqkv, delta: g.delta }),
-      ...this.qkv.backward(g.dqkv, g.dr1, { ...opts, accumulate: true }), // dr1 becomes d(x)
+      attentionBackward(d, `${this.name} attention bwd`, { ...this.attShape, qkv: a.qkv, out: a.att, lse: a.lse, dout: g.datt, dqkv: g.dqkv, delta: g.delta }),
     ];
-    return { ops, dx: g.dr1 };
+    if (this.nq === this.shape.k) {
+      ops.push(...this.qkv.backward(g.dqkv, g.dr1, { ...opts, accumulate: true })); // dr1 becomes d(x)
+    } else {
+      // d(x) = qkv's input gradient + the residual path into token 0
+      ops.push(...this.qkv.backward(g.dqkv, g.dx, opts));
+      ops.push(copy(d, `${this.name} residual bwd`, g.dr1, token(g.dx, this.shape.k, 0), true));
+    }
+    return { ops, dx: g.dx };
   }
 }
-

@@ -1,5 +1,8 @@
 // Small strided kernels over 2-D views (rows x cols, row stride, unit column stride):
-// copy / scatter-add (token slices, residual inputs), GELU backward in place, fill.
+// copy / scatter-add (token slices), GELU backward in place, fill.
+// Written over `V` (f32, or vec4f when columns, offsets and strides are multiples of 4; W floats
+// per V, gelu_grad_v on V), which ops.ts (elementCode) defines before this code; one thread per V.
+// Offsets, strides and cols in the uniforms count floats.
 
 struct Params {
   rows: u32, cols: u32, x_off: u32, x_rs: u32,
@@ -8,38 +11,41 @@ struct Params {
 const ACCUMULATE = 1u;
 
 @group(0) @binding(0) var<uniform> u: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<V>;
+@group(0) @binding(2) var<storage, read_write> y: array<V>;
 
-fn rc(i: u32) -> vec2u { return vec2u(i / u.cols, i % u.cols); }
+struct Ix { x: u32, y: u32, ok: bool }
+
+fn at(id: vec3u) -> Ix {
+  let i = id.x + id.y * 65535u * 64u;
+  let cv = u.cols / W;
+  let r = i / cv;
+  let c = i % cv;
+  return Ix((u.x_off + r * u.x_rs) / W + c, (u.y_off + r * u.y_rs) / W + c, r < u.rows);
+}
 
 // y[r, c] (+)= x[r, c]
 @compute @workgroup_size(64)
 fn copy2d(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x + id.y * 65535u * 64u;
-  if (i >= u.rows * u.cols) { return; }
-  let p = rc(i);
-  let yi = u.y_off + p.x * u.y_rs + p.y;
-  var v = x[u.x_off + p.x * u.x_rs + p.y];
-  if ((u.flags & ACCUMULATE) != 0u) { v += y[yi]; }
-  y[yi] = v;
+  let p = at(id);
+  if (!p.ok) { return; }
+  var v = x[p.x];
+  if ((u.flags & ACCUMULATE) != 0u) { v += y[p.y]; }
+  y[p.y] = v;
 }
 
-// y[r, c] *= gelu'(x[r, c]) where x holds the pre-activation (dense [rows, cols]).
+// y[r, c] *= gelu'(x[r, c]) where x holds the pre-activation.
 @compute @workgroup_size(64)
 fn gelu_backward(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x + id.y * 65535u * 64u;
-  if (i >= u.rows * u.cols) { return; }
-  let p = rc(i);
-  let yi = u.y_off + p.x * u.y_rs + p.y;
-  y[yi] *= gelu_grad(x[u.x_off + p.x * u.x_rs + p.y]);
+  let p = at(id);
+  if (!p.ok) { return; }
+  y[p.y] *= gelu_grad_v(x[p.x]);
 }
 
 // y[r, c] = value
 @compute @workgroup_size(64)
 fn fill(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x + id.y * 65535u * 64u;
-  if (i >= u.rows * u.cols) { return; }
-  let p = rc(i);
-  y[u.y_off + p.x * u.y_rs + p.y] = u.value;
+  let p = at(id);
+  if (!p.ok) { return; }
+  y[p.y] = V(u.value);
 }

@@ -1,17 +1,23 @@
-// Register-blocked matmul over strided views: C[m, n] (+)= sum_k A[m, k] B[k, n] (+ bias[n]), optional GELU.
+// Register-blocked matmul over strided views: C[m, n] (+)= epilogue(sum_k A[m, k] B[k, n]), where the
+// epilogue (each step optional, chosen by pipeline constants) is: times gelu'(pre) (the input
+// gradient of a GELU layer), + bias[n], GELU (keeping the pre-activation), + a residual input view.
 // Serves linear forward (A = X, B = W), input grad (B = W^T by strides) and weight grad
 // (A = X^T by strides, split-K over z into partial slabs that nn-reduce sums).
 // Element (m, k) of A is a[a_off + m * a_rs + k * a_cs]; likewise B; C has unit column stride.
+// This is the general path (any strides and sizes); nn-matmul4.wgsl has the vec4 fast paths.
 
 struct Params {
   m: u32, n: u32, k: u32, k_chunk: u32,
   a_off: u32, a_rs: u32, a_cs: u32, b_off: u32,
   b_rs: u32, b_cs: u32, c_off: u32, c_rs: u32,
-  c_split: u32, bias_off: u32, flags: u32, pad: u32,
+  c_split: u32, bias_off: u32, r_off: u32, r_rs: u32,
 }
-const HAS_BIAS = 1u;   // add bias[bias_off + n]
-const GELU = 2u;       // store pre-activation to `pre` (dense [m, n]) and write gelu(z)
-const ACCUMULATE = 4u; // C += result
+// Pipeline constants, so that the unused epilogue is compiled out.
+override GELU_GRAD: bool = false;  // multiply by gelu'(pre[m, n]) (pre dense [m, n], read)
+override HAS_BIAS: bool = false;   // add bias[bias_off + n]
+override GELU: bool = false;       // store pre-activation to `pre` (dense [m, n]) and write gelu(z)
+override RESIDUAL: bool = false;   // add res[r_off + m * r_rs + n]
+override ACCUMULATE: bool = false; // C += result
 
 @group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -19,6 +25,7 @@ const ACCUMULATE = 4u; // C += result
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 @group(0) @binding(5) var<storage, read_write> pre: array<f32>;
+@group(0) @binding(6) var<storage, read> res: array<f32>;
 
 // Each thread owns a 4 x 4 block of C (a workgroup a 32 x 32 tile) and streams A and B
 // through registers: no workgroup memory or barriers, which keeps CPU (SwiftShader) runs fast
@@ -42,10 +49,12 @@ fn b_row(k: u32, n0: u32) -> vec4f {
 fn store(m: u32, n: u32, z: u32, acc: f32) {
   if (m >= u.m || n >= u.n) { return; }
   var v = acc;
-  if ((u.flags & HAS_BIAS) != 0u) { v += bias[u.bias_off + n]; }
-  if ((u.flags & GELU) != 0u) { pre[m * u.n + n] = v; v = gelu(v); }
+  if (GELU_GRAD) { v *= gelu_grad(pre[m * u.n + n]); }
+  if (HAS_BIAS) { v += bias[u.bias_off + n]; }
+  if (GELU) { pre[m * u.n + n] = v; v = gelu(v); }
+  if (RESIDUAL) { v += res[u.r_off + m * u.r_rs + n]; }
   let ci = u.c_off + z * u.c_split + m * u.c_rs + n;
-  if ((u.flags & ACCUMULATE) != 0u) { v += c[ci]; }
+  if (ACCUMULATE) { v += c[ci]; }
   c[ci] = v;
 }
 

@@ -75,10 +75,12 @@ describe.each([
   });
 });
 
-describe('layernorm', () => {
+describe.each([
+  { cols: 12, path: 'vec4' },
+  { cols: 10, path: 'scalar' },
+])('layernorm, $cols channels ($path)', ({ cols }) => {
   it('forward and backward (dX, dgamma, dbeta) match finite differences', async () => {
     const rows = 300; // > 256: two-pass column sums
-    const cols = 12;
     const layout = new ParamLayout();
     LayerNorm.declare(layout, 'ln', cols);
     const params = new ParamSet(device, layout);
@@ -110,36 +112,54 @@ describe('layernorm', () => {
   });
 });
 
-describe.each([
-  { name: 'plain', sets: 3, k: 5, heads: 2, c: 8, masked: false, window: undefined },
-  { name: 'key mask + window', sets: 3, k: 6, heads: 3, c: 12, masked: true, window: 1 },
-])('attention ($name)', ({ sets, k, heads, c, masked, window }) => {
+// Every case with one query (key) per thread (GPUs) and four (CPU adapters); k not a multiple of
+// 4; and with the queries restricted to the first tokens of each set (dq of the others is zero).
+describe.each(
+  [
+    { name: 'plain', sets: 3, k: 5, heads: 2, c: 8, masked: false, window: undefined, queries: undefined },
+    { name: 'key mask + window', sets: 3, k: 6, heads: 3, c: 12, masked: true, window: 1, queries: undefined },
+    { name: 'head dim 6 (vec4 + vec2)', sets: 2, k: 7, heads: 2, c: 12, masked: false, window: undefined, queries: undefined },
+    { name: 'head dim 9 (2 vec4 + f32), masked', sets: 2, k: 5, heads: 1, c: 9, masked: true, window: 2, queries: undefined },
+    { name: 'token 0 queries only', sets: 3, k: 7, heads: 2, c: 8, masked: false, window: undefined, queries: 1 },
+    { name: 'first 5 queries, masked', sets: 2, k: 9, heads: 2, c: 8, masked: true, window: 3, queries: 5 },
+  ].flatMap((c) => [1, 4].map((perThread) => ({ ...c, perThread: perThread as 1 | 4 }))),
+)('attention ($name, $perThread per thread)', ({ sets, k, heads, c, masked, window, queries, perThread }) => {
   it('fused softmax attention forward and backward match finite differences', async () => {
     const R = sets * k;
+    const nq = queries ?? k;
+    const Rq = sets * nq;
     const qkv = tensor(device, 'qkv', R, 3 * c);
     const tokT = tensor(device, 'tok', R, 1);
-    const out = tensor(device, 'out', R, c);
-    const lse = tensor(device, 'lse', sets * heads * k, 1);
-    const dout = tensor(device, 'dout', R, c);
+    const out = tensor(device, 'out', Rq, c);
+    const lse = tensor(device, 'lse', sets * heads * nq, 1);
+    const dout = tensor(device, 'dout', Rq, c);
     const dqkv = tensor(device, 'dqkv', R, 3 * c);
-    const delta = tensor(device, 'delta', sets * heads * k, 1);
+    const delta = tensor(device, 'delta', sets * heads * nq, 1);
     const qv = randn(R * 3 * c, 11);
     // masked: last token of each set is padding (-1), others carry a group index 0, 1, 2, ...
     const tok = Float64Array.from({ length: R }, (_, r) => (!masked ? 0 : r % k === k - 1 ? -1 : r % k));
-    const gv = randn(R * c, 12);
-    if (masked) for (let r = 0; r < R; r++) if (tok[r]! < 0) for (let e = 0; e < c; e++) gv[r * c + e] = 0; // padded outputs carry no loss
+    // query rows of the reference output (token i < nq of each set)
+    const qrows = Array.from({ length: Rq }, (_, r) => Math.floor(r / nq) * k + (r % nq));
+    const gv = randn(Rq * c, 12);
+    if (masked) qrows.forEach((rr, r) => { if (tok[rr]! < 0) for (let e = 0; e < c; e++) gv[r * c + e] = 0; }); // padded outputs carry no loss
     upload(device, qkv, qv);
     upload(device, tokT, tok);
     upload(device, dout, gv);
-    const shape = { sets, k, heads, channels: c, window, tok: tokT.buffer };
+    upload(device, dqkv, new Float64Array(R * 3 * c).fill(7)); // every element must be written
+    const shape = { sets, k, heads, channels: c, window, queries, tok: tokT.buffer, perThread };
     await exec([
       attention(device, 'att', { ...shape, qkv, out, lse }),
-      attentionBackward(device, 'att bwd', { ...shape, qkv, lse, dout, dqkv, delta }),
+      attentionBackward(device, 'att bwd', { ...shape, qkv, out, lse, dout, dqkv, delta }),
     ]);
-    const fwd = (x: Float64Array) => ref.attention(x, sets, k, heads, c, tok, window ?? Infinity);
+    const fwd = (x: Float64Array) => {
+      const all = ref.attention(x, sets, k, heads, c, tok, window ?? Infinity);
+      const o = new Float64Array(Rq * c);
+      qrows.forEach((rr, r) => o.set(all.subarray(rr * c, rr * c + c), r * c));
+      return o;
+    };
     const o = await read(device, out);
     const want = fwd(qv);
-    for (let r = 0; r < R; r++) if (tok[r]! < 0) for (let e = 0; e < c; e++) o[r * c + e] = want[r * c + e]!; // padded rows: unspecified
+    qrows.forEach((rr, r) => { if (tok[rr]! < 0) for (let e = 0; e < c; e++) o[r * c + e] = want[r * c + e]!; }); // padded rows: unspecified
     expectClose('forward', o, want, FWD);
     expectClose('dqkv', await read(device, dqkv), numericGrad((x) => dot(gv, fwd(x)), qv), GRAD);
   });

@@ -44,25 +44,27 @@ describe('LocalTransformer', () => {
     console.log(table.split('\n').slice(0, 6).join('\n') + '\n...');
   });
 
-  it('parameter gradient of the antithetic DSM loss matches finite differences (with a padded token)', async () => {
+  // depth 2: a full block, then one computing token 0 only past its keys and values; 0: no block
+  it.each([2, 1, 0])('parameter gradient of the antithetic DSM loss matches finite differences (with a padded token), depth %i', async (depth) => {
+    const CFG_ = { ...CFG, depth };
     const n = 2, sets = 2 * n, sigma = 0.3;
-    const layout = localTransformerLayout(CFG);
+    const layout = localTransformerLayout(CFG_);
     const params = new ParamSet(device, layout, 7);
     // perturb LayerNorm affine and biases away from their 1 / 0 init so every path is exercised
     const theta = Float64Array.from(await params.weights()).map((v, i) => v + 0.1 * randn(layout.size, 99)[i]!);
     params.setWeights(Float32Array.from(theta));
-    const net = new LocalTransformer(params, CFG, sets);
-    const x = randn(sets * CFG.tokens * CFG.inputs, 5);
-    const tok = Float64Array.from({ length: sets * CFG.tokens }, (_, r) => (r === 3 || r === 6 ? -1 : 0)); // padding
+    const net = new LocalTransformer(params, CFG_, sets);
+    const x = randn(sets * CFG_.tokens * CFG_.inputs, 5);
+    const tok = Float64Array.from({ length: sets * CFG_.tokens }, (_, r) => (r === 3 || r === 6 ? -1 : 0)); // padding
     upload(device, net.input, x);
     upload(device, net.tok, tok);
     const loss = new DsmLoss(device, net.output, net.dOutput, sigma);
-    const zeta = randn(n * CFG.outputs, 6);
+    const zeta = randn(n * CFG_.outputs, 6);
     upload(device, loss.zeta, zeta);
     await exec([fill(device, 'zero grad', params.grad), ...net.forwardOps(), ...loss.ops(), ...net.backwardOps()]);
     const out = await read(device, net.output);
-    expectClose('output', out, ref.localTransformerForward(CFG, theta, x, sets, tok), 1e-5, 1e-4);
-    const f = (t: Float64Array) => ref.dsmLoss(ref.localTransformerForward(CFG, t, x, sets, tok, layout), zeta, n, CFG.outputs, sigma);
+    expectClose('output', out, ref.localTransformerForward(CFG_, theta, x, sets, tok), 1e-5, 1e-4);
+    const f = (t: Float64Array) => ref.dsmLoss(ref.localTransformerForward(CFG_, t, x, sets, tok, layout), zeta, n, CFG_.outputs, sigma);
     const want = numericGrad(f, theta, 1e-5);
     const got = Float64Array.from(await params.gradients());
     for (const e of layout.entries) {

@@ -75,6 +75,26 @@ fn gatherCandidates(s: u32, x: vec2f) -> u32 {
   return count;
 }
 
+// Two entry points, so that each binds at most 6 storage buffers (WebGPU's default limit is 8).
+@compute @workgroup_size(WG)
+fn adoptOrder(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = threadIndex(gid, nwg);
+  var k = 0u;
+  loop {
+    let s = blockItem(t, k);
+    if (s >= u.n) { break; }
+    let p = sortedPos[s];
+    pos[s] = p;
+    body[s] = sortedBody[s];
+    xyOut[s] = p.xy;
+    xBuild[s] = p.xy;
+    k++;
+    continuing {
+      break if k >= PER_THREAD;
+    }
+  }
+}
+
 @compute @workgroup_size(WG)
 fn buildNeighbours(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = threadIndex(gid, nwg);
@@ -85,12 +105,7 @@ fn buildNeighbours(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
   loop {
     let s = blockItem(t, k);
     if (s >= n) { break; }
-    let p = sortedPos[s];
-    pos[s] = p;
-    body[s] = sortedBody[s];
-    xyOut[s] = p.xy;
-    xBuild[s] = p.xy;
-    let count = gatherCandidates(s, p.xy);
+    let count = gatherCandidates(s, sortedPos[s].xy);
     let kept = min(count, CANDIDATES);
     for (var a = 0u; a < kept; a++) {
       let id = candidateId[a];

@@ -4,8 +4,8 @@
 // move (atomicMax), a one-thread kernel (decideRebuild) writes the indirect dispatch arguments of
 // the rebuild kernels (their real workgroup counts, or 0), and the rebuild runs through
 // dispatchWorkgroupsIndirect. Nothing is read back per step.
-// Rebuild: a cell list of width r_c + skin copies the state into cell order, then buildNeighbours
-// makes that order the main state (A) and writes the lists (mips-verlet-build.wgsl).
+// Rebuild: a cell list of width r_c + skin copies the state into cell order, adoptOrder makes
+// that order the main state (A), and buildNeighbours writes the lists (mips-verlet-build.wgsl).
 // Positions for the force loop live in two compact vec2 buffers that swap every step (`parity`).
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
 import { bindBuffers, computePipeline, kernel, wgsl, type Kernel } from '../../gpu/pipelines';
@@ -110,13 +110,20 @@ export class VerletList {
       n: 'u32', capacity: 'u32', cellsPerSide: 'u32', _pad: 'u32', boxL: 'f32', invCellW: 'f32', listCut2: 'f32', _pad2: 'f32',
     });
     buildU.set({ n, capacity: this.capacity, cellsPerSide: grid.cellsPerSide, boxL: g.boxL, invCellW: 1 / grid.cellWidth, listCut2: g.listCut ** 2 }).upload();
-    const build = kernelPair(device, wgsl(common, CellList.accessWgsl, stencil, statusCode, buildCode), 'buildNeighbours', (p) => ({
+    const buildWgsl = wgsl(common, CellList.accessWgsl, stencil, statusCode, buildCode);
+    const adopt = kernelPair(device, buildWgsl, 'adoptOrder', (p) => ({
       0: buildU.buffer, 1: buf.posB, 2: buf.bodyB, 3: buf.posA, 4: buf.bodyA, 5: this.xy[p], 6: this.xBuild,
-      7: this.neighbours, 8: this.neighbourCount, 9: this.status, 11: buf.clock, ...this.cells.accessBindings(),
-    }), { PER_THREAD: perThread, ALL_PAIRS: grid.stencil === 0 ? 1 : 0 });
+    }), { PER_THREAD: perThread });
+    const build = kernel(device, buildWgsl, 'buildNeighbours', {
+      0: buildU.buffer, 1: buf.posB, 7: this.neighbours, 8: this.neighbourCount, 9: this.status, 11: buf.clock, ...this.cells.accessBindings(),
+    }, { PER_THREAD: perThread, ALL_PAIRS: grid.stencil === 0 ? 1 : 0 });
     const items = gridFor(Math.ceil(n / perThread), 64);
     const cellStages = this.cells.stages.map((st) => ({ ...st, label: `rebuild: ${st.label}` }));
-    this.stages = [0, 1].map((p) => [...cellStages, { label: 'rebuild: neighbour list', kernel: build[p as 0 | 1], grid: items }]) as [Stage[], Stage[]];
+    this.stages = [0, 1].map((p) => [
+      ...cellStages,
+      { label: 'rebuild: adopt cell order', kernel: adopt[p as 0 | 1], grid: items },
+      { label: 'rebuild: neighbour list', kernel: build, grid: items },
+    ]) as [Stage[], Stage[]];
 
     const dispatches = this.stages[0].length;
     this.fullArgs = new Uint32Array(dispatches * (INDIRECT_ENTRY / 4));

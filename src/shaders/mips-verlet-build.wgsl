@@ -31,8 +31,8 @@ const CANDIDATES: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> body: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> xyOut: array<vec2f>;
 @group(0) @binding(6) var<storage, read_write> xBuild: array<vec2f>;
+// Slot of neighbour t of s at t * n + s; the count of s at capacity * n + s.
 @group(0) @binding(7) var<storage, read_write> neighbours: array<u32>;
-@group(0) @binding(8) var<storage, read_write> neighbourCount: array<u32>;
 @group(0) @binding(9) var<storage, read_write> status: ListStatus;
 @group(0) @binding(11) var<storage, read> clock: array<u32>;
 
@@ -113,7 +113,7 @@ fn buildNeighbours(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
       for (var b = 0u; b < kept; b++) { rank += select(0u, 1u, candidateId[b] < id); }
       neighbours[min(rank, capacity - 1u) * n + s] = candidateSlot[a];
     }
-    neighbourCount[s] = min(count, capacity);
+    neighbours[capacity * n + s] = min(count, capacity);
     most = max(most, count);
     k++;
     continuing {

@@ -11,7 +11,7 @@ struct VerletStepParams {
   n: u32,
   seed: u32,
   model: u32,
-  _pad: u32,
+  capacity: u32,      // list slots per particle; the counts follow the lists
   forceParams: vec4f, // (b, 2 r0, sigma^2, 24 epsilon)
   boxL: f32,
   rc2: f32,
@@ -27,8 +27,9 @@ struct VerletStepParams {
 
 @group(0) @binding(0) var<uniform> u: VerletStepParams;
 @group(0) @binding(1) var<storage, read> xyIn: array<vec2f>;
-@group(0) @binding(2) var<storage, read> neighbours: array<u32>; // slot of neighbour t of s at t * n + s
-@group(0) @binding(3) var<storage, read> neighbourCount: array<u32>;
+// Slot of neighbour t of s at t * n + s; the count of s at capacity * n + s. (8 storage
+// buffers: WebGPU's default per-stage limit.)
+@group(0) @binding(2) var<storage, read> neighbours: array<u32>;
 @group(0) @binding(4) var<storage, read_write> pos: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> body: array<vec4f>;
 @group(0) @binding(6) var<storage, read_write> xyOut: array<vec2f>;
@@ -42,7 +43,7 @@ fn listForce(s: u32, x: vec2f) -> vec2f {
   let rc2 = u.rc2;
   let fp = u.forceParams;
   let L = u.boxL;
-  let count = neighbourCount[s];
+  let count = neighbours[u.capacity * n + s];
   var f = vec2f(0.0);
   for (var t = 0u; t < count; t++) {
     let d = minImage(x - xyIn[neighbours[t * n + s]], L);

@@ -127,7 +127,7 @@ describe('skin validation', () => {
   it.each([
     [{ skin: '-0.1' }, /^skin must be a number in \[0, 2\] σ \(WCA\) or r0 \(soft disks\); got -0.1/],
     [{ skin: '3' }, /^skin must be a number in \[0, 2\]/],
-    [{ skin: '2', n: '1048576' }, /^skin = 2 needs a neighbour list of n × 56 slots = 224 MiB, over the 128 MiB/],
+    [{ skin: '2', n: '1048576' }, /^skin = 2 needs a neighbour list of n × \(56 \+ 1\) slots = 228 MiB, over the 128 MiB/],
   ])('%j is a ParamError on skin', (values, message) => {
     let err: unknown;
     try {

@@ -119,7 +119,7 @@ export class MipsKernels {
         propulsionStep: 'f32', ouDecay: 'f32', ouKick: 'f32', rotationKick: 'f32', noiseKick: 'f32',
       }),
       verletStep: this.uniform('verlet step params', {
-        n: 'u32', seed: 'u32', model: 'u32', _pad: 'u32', forceParams: 'vec4f', boxL: 'f32', rc2: 'f32', dt: 'f32', k: 'f32',
+        n: 'u32', seed: 'u32', model: 'u32', capacity: 'u32', forceParams: 'vec4f', boxL: 'f32', rc2: 'f32', dt: 'f32', k: 'f32',
         trapA: 'f32', propulsionStep: 'f32', ouDecay: 'f32', ouKick: 'f32', rotationKick: 'f32', noiseKick: 'f32',
       }),
       density: this.uniform('density params', {
@@ -158,7 +158,7 @@ export class MipsKernels {
           ...halfFlowBuffers, 4: v.xy[p], 5: v.xBuild, 6: v.status,
         }), selfFlows),
         verletStep: v && kernelPair(d, wgsl(rng, common, flows, verletStatusWgsl, verletStepCode), 'verletStep', (p) => ({
-          0: u.verletStep.buffer, 1: v.xy[p], 2: v.neighbours, 3: v.neighbourCount, 4: buf.posA, 5: buf.bodyA,
+          0: u.verletStep.buffer, 1: v.xy[p], 2: v.neighbours, 4: buf.posA, 5: buf.bodyA,
           6: v.xy[1 - p]!, 7: v.xBuild, 8: v.status, 9: buf.clock,
         }), { ...forceKind, ...perThread, ...constants }),
       };
@@ -246,7 +246,7 @@ export class MipsKernels {
       k: p.k as number, trapA: p.A as number, ...flowCoefficients(p, strang ? dt / 2 : dt),
     }).upload();
     u.verletStep.set({
-      n, seed, model, forceParams, boxL: g.boxL, rc2: g.rc * g.rc, dt, k: p.k as number, trapA: p.A as number,
+      n, seed, model, capacity: this.verlet?.capacity ?? 0, forceParams, boxL: g.boxL, rc2: g.rc * g.rc, dt, k: p.k as number, trapA: p.A as number,
       ...flowCoefficients(p, strang ? dt / 2 : dt),
     }).upload();
     u.density.set({

@@ -117,13 +117,13 @@ export const schema: ParamSchema = {
       if ((p.skin as number) === 0) return null;
       const g = geometry(p);
       const capacity = neighbourCapacity(g);
-      const mib = ((p.n as number) * capacity * 4) / 2 ** 20;
+      const mib = ((p.n as number) * (capacity + 1) * 4) / 2 ** 20; // slots, then the counts
       if (capacity > MAX_NEIGHBOUR_CAPACITY) {
         return `skin = ${p.skin} is too large: the neighbour list would need ${capacity} slots per particle (at most ${MAX_NEIGHBOUR_CAPACITY}); lower skin`;
       }
       return mib * 2 ** 20 <= LIST_BYTES_LIMIT
         ? null
-        : `skin = ${p.skin} needs a neighbour list of n × ${capacity} slots = ${mib.toFixed(0)} MiB, over the 128 MiB of one storage buffer; lower skin or n`;
+        : `skin = ${p.skin} needs a neighbour list of n × (${capacity} + 1) slots = ${mib.toFixed(0)} MiB, over the 128 MiB of one storage buffer; lower skin or n`;
     },
   ],
 };

@@ -68,9 +68,8 @@ export class VerletList {
   readonly xy: readonly [GPUBuffer, GPUBuffer];
   /** Positions at the last build (vec2f per slot). */
   readonly xBuild: GPUBuffer;
-  /** Slot of neighbour t of the particle in slot s at t * n + s (ascending id). */
+  /** Slot of neighbour t of the particle in slot s at t * n + s (ascending id); its count at capacity * n + s. */
   readonly neighbours: GPUBuffer;
-  readonly neighbourCount: GPUBuffer;
   /** Rebuild decision for the next step (Strang: runs after the first half flow). */
   readonly decide: Kernel;
   /** Lie: end of step, advances the clock and decides for the next step. */
@@ -101,8 +100,7 @@ export class VerletList {
     const perThread = this.cells.perThread;
     this.xy = [storageBuffer(device, 'verlet: positions 0', n * 8), storageBuffer(device, 'verlet: positions 1', n * 8)];
     this.xBuild = storageBuffer(device, 'verlet: positions at build', n * 8);
-    this.neighbours = storageBuffer(device, 'verlet: neighbour slots', n * this.capacity * 4);
-    this.neighbourCount = storageBuffer(device, 'verlet: neighbour counts', n * 4);
+    this.neighbours = storageBuffer(device, 'verlet: neighbour slots and counts', n * (this.capacity + 1) * 4);
     this.status = storageBuffer(device, 'verlet: status', Uint32Array.of(0, 1, 0, 0, NO_OVERFLOW));
 
     const grid = this.cells.grid;
@@ -115,7 +113,7 @@ export class VerletList {
       0: buildU.buffer, 1: buf.posB, 2: buf.bodyB, 3: buf.posA, 4: buf.bodyA, 5: this.xy[p], 6: this.xBuild,
     }), { PER_THREAD: perThread });
     const build = kernel(device, buildWgsl, 'buildNeighbours', {
-      0: buildU.buffer, 1: buf.posB, 7: this.neighbours, 8: this.neighbourCount, 9: this.status, 11: buf.clock, ...this.cells.accessBindings(),
+      0: buildU.buffer, 1: buf.posB, 7: this.neighbours, 9: this.status, 11: buf.clock, ...this.cells.accessBindings(),
     }, { PER_THREAD: perThread, ALL_PAIRS: grid.stencil === 0 ? 1 : 0 });
     const items = gridFor(Math.ceil(n / perThread), 64);
     const cellStages = this.cells.stages.map((st) => ({ ...st, label: `rebuild: ${st.label}` }));
@@ -141,7 +139,7 @@ export class VerletList {
     const decide = wgsl(common, statusCode, decideCode);
     this.decide = kernel(device, decide, 'decideRebuild', decideBuffers, { TICK: 0 });
     this.tickDecide = kernel(device, decide, 'decideRebuild', decideBuffers, { TICK: 1 });
-    this.owned = [this.xy[0], this.xy[1], this.xBuild, this.neighbours, this.neighbourCount, this.status, this.fullArgsBuffer, this.args];
+    this.owned = [this.xy[0], this.xy[1], this.xBuild, this.neighbours, this.status, this.fullArgsBuffer, this.args];
   }
 
   /** Records the rebuild kernels (cell list, then the list): they run only where decide said so. */

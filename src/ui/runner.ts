@@ -315,6 +315,8 @@ export class LabRunner {
             /* the old device is gone */
           }
           this.sim = undefined;
+          // A sample in flight on the lost device may never settle: new samples must not queue behind it.
+          this.sampling = undefined;
           try {
             this.viewport.dispose();
           } catch {

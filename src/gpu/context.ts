@@ -12,6 +12,11 @@ export interface GpuContext {
   lost: Promise<GPUDeviceLostInfo>;
 }
 
+/** Whether the device is (or within a moment turns out to be) lost: tells a failed read from a lost device. */
+export function deviceLostSoon(device: GPUDevice, ms = 250): Promise<boolean> {
+  return Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}
+
 export class NoWebGPUError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,7 +1,7 @@
 // The lab's engine room, separate from the Lit shell: owns the GPU context, the simulation, the
 // viewport and the metric log, and runs the frame loop. Per frame it only encodes steps and a
 // GPU→GPU copy for the viewport; readbacks (sample(), labels) happen at metric cadence.
-import { createContext, type GpuContext } from '../gpu/context';
+import { createContext, deviceLostSoon, type GpuContext } from '../gpu/context';
 import { MetricLog } from '../sims/metrics';
 import { checkState, type SimState } from '../sims/state';
 import { getSystem } from '../sims/registry';
@@ -31,11 +31,6 @@ export interface Stats {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** Whether the context's device is (or within a moment turns out to be) lost. */
-function deviceLostSoon(ctx: GpuContext, ms = 250): Promise<boolean> {
-  return Promise.race([ctx.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 }
 
 export class LabRunner {
@@ -234,7 +229,7 @@ export class LabRunner {
     } catch (e) {
       this.playing = false;
       // A read that failed because the device was lost is reported (and recovered) by the loss handler.
-      if (this.disposed || (await deviceLostSoon(ctx))) return;
+      if (this.disposed || (await deviceLostSoon(ctx.device))) return;
       this.hooks.message('error', `Sampling failed: ${errorText(e)}`);
     }
   }

@@ -1,6 +1,7 @@
 // The score network's life in the lab: one per mips simulation. Starts / stops online training
 // (in chunks, yielding to the page between them), saves and loads weights, loads the shipped
 // default for a preset. A bad file or a non-finite step stops training with the weights unchanged.
+import { deviceLostSoon } from '../../../gpu/context';
 import { NonFiniteStepError } from '../../../nn/adamw';
 import type { MipsSimulation } from '../simulation';
 import { SCORE_DEFAULTS, sameArch, scoreArch, type ScoreSettings } from './config';
@@ -17,11 +18,6 @@ const CHECKPOINT_SECONDS = 30;
 export interface ScoreCheckpoint {
   bytes: Uint8Array;
   source: string;
-}
-
-/** Whether the device is (or within a moment turns out to be) lost. */
-function lostSoon(device: GPUDevice, ms = 250): Promise<boolean> {
-  return Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 }
 
 /** Pretrained weights shipped in public/weights/, by preset. */
@@ -86,7 +82,7 @@ export class ScoreSession {
       await this.keepCheckpoint();
     } catch (e) {
       // A lost device is reported (and recovered, with the checkpoint) by the lab.
-      if (await lostSoon(this.sim.internals.device)) return;
+      if (await deviceLostSoon(this.sim.internals.device)) return;
       const msg = e instanceof NonFiniteStepError ? `${e.message}. Training stopped.` : `Training stopped: ${(e as Error).message}`;
       this.say('error', msg);
     } finally {

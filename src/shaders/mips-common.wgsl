@@ -67,6 +67,11 @@ fn propulsion(model: u32, p: vec2f) -> vec2f {
   return p;
 }
 
+// Drift of a particle's position: b_x = v0 e(p) + k F - A (x - box centre).
+fn positionDrift(model: u32, v0: f32, p: vec2f, k: f32, force: vec2f, trapA: f32, x: vec2f, boxL: f32) -> vec2f {
+  return v0 * propulsion(model, p) + k * force - trapA * (x - vec2f(0.5 * boxL));
+}
+
 // Pair-force parameters: (b, 2 r0, sigma^2, 24 epsilon).
 // f(r)/r for a pair at squared distance r2 (f > 0 is repulsive, along x_i - x_j).
 fn pairForceOverR(r2: f32, fp: vec4f) -> f32 {

@@ -57,7 +57,7 @@ fn interaction(s: u32, x: vec2f) -> vec3f {
 
 fn scoreFreeEpr(x: vec2f, p: vec2f, pair: vec3f) -> f32 {
   let divB = u.k * pair.z - 2.0 * u.trapA;
-  let b = u.v0 * propulsion(u.model, p) + u.k * pair.xy - u.trapA * (x - vec2f(0.5 * u.boxL));
+  let b = positionDrift(u.model, u.v0, p, u.k, pair.xy, u.trapA, x, u.boxL);
   return select(-divB, dot(b, b) * u.invDt + divB, u.invDt > 0.0);
 }
 

@@ -145,8 +145,7 @@ fn gatherAll(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
   var f = vec2f(0.0);
   let found = search(s, xi, &f);
   writeSet(s, pi, xi, f, found);
-  // Drift of x_i: v0 e(p_i) + k F_i − A (x_i − c).
-  let drift = u.v0 * propulsion(u.model, pi) + u.k * f - u.trapA * (xi - vec2f(0.5 * u.boxL));
+  let drift = positionDrift(u.model, u.v0, pi, u.k, f, u.trapA, xi, u.boxL);
   info[2u * s] = vec4f(pi, pos[s].w, 0.0);
   info[2u * s + 1u] = vec4f(drift, 0.0, 0.0);
 }

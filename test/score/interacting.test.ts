@@ -2,11 +2,12 @@
 // estimate from the simulation alone (science.md §2). In steady state E[div v] = 0 gives
 // EPR = E[b · D⁻¹ b] + E[div b] over the noisy coordinates; the g part cancels (γ E|g|² − dγ),
 // leaving E|b_x|²/Dt + E[div_x b_x] for Dt > 0 and −E[div_x b_x] for Dt = 0. The sim reports
-// it as eprScoreFree; here it is also computed in float64 from exported snapshots.
+// it as eprScoreFree; here it is also computed in float64 from exported snapshots
+// (reference.localEpr).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
 import type { GpuContext } from '../../src/gpu/context';
-import { pairForces } from '../../src/sims/mips/reference';
+import { localEpr } from '../../src/sims/mips/reference';
 import type { MipsSimulation } from '../../src/sims/mips/simulation';
 import { mean, positions, propulsion, trainedModel } from './helpers';
 
@@ -18,20 +19,14 @@ afterAll(() => ctx.device.destroy());
 
 const SETTINGS = { neighbors: 4, width: 16, depth: 1, heads: 2, batch: 64, lr: 3e-3, emaDecay: 0.98, forceInput: 1 };
 
-/** Score-free EPR per particle of the current state, and its interaction-blind part E|b_x|²/Dt. */
+/**
+ * Score-free EPR per particle of the current state (float64 reference), and its
+ * interaction-blind part E|b_x|²/Dt = free + (−E[div_x b_x]) (0 at Dt = 0).
+ */
 async function scoreFree(sim: MipsSimulation): Promise<{ free: number; blind: number }> {
-  const p = sim.params;
-  const [v0, k, Dt] = [p.v0 as number, p.k as number, p.Dt as number];
-  const x = await positions(sim);
-  const g = await propulsion(sim);
-  const { force, div } = pairForces(p, x);
-  const n = x.length / 2;
-  let b2 = 0, divSum = 0;
-  for (let i = 0; i < n; i++) {
-    b2 += (v0 * g[2 * i]! + k * force[2 * i]!) ** 2 + (v0 * g[2 * i + 1]! + k * force[2 * i + 1]!) ** 2;
-    divSum += k * div[i]!;
-  }
-  return Dt > 0 ? { free: (b2 / Dt + divSum) / n, blind: b2 / Dt / n } : { free: -divSum / n, blind: 0 };
+  const st = { positions: await positions(sim), propulsion: await propulsion(sim) };
+  const free = mean(localEpr(sim.params, st));
+  return (sim.params.Dt as number) > 0 ? { free, blind: free + mean(localEpr({ ...sim.params, Dt: 0 }, st)) } : { free, blind: 0 };
 }
 
 const sd = (a: number[]) => Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / (a.length - 1));

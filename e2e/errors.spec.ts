@@ -1,6 +1,5 @@
 // Bad input never crashes the lab: URL params, values typed in the panel, no WebGPU, a lost device.
-import { expect, test } from '@playwright/test';
-import { download, openLab, runUntil, stepCount } from './helpers';
+import { download, expect, openLab, runUntil, stepCount, test } from './helpers';
 
 test('a bad URL param names the field and its range; the run falls back to defaults', async ({ page }) => {
   await openLab(page, 'system=mips&preset=abp-mips&n=1024&phi=1.5');

@@ -1,7 +1,6 @@
 // Every export downloads and holds what it says; a state import resumes at the same step.
-import { expect, test } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
-import { download, openLab, particlePixels, pngSize, runUntil, stepCount } from './helpers';
+import { download, expect, openLab, particlePixels, pngSize, runUntil, stepCount, test } from './helpers';
 
 test('PNG, metrics CSV/JSON and state JSON export; state import resumes', async ({ page }, info) => {
   await openLab(page);

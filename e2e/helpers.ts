@@ -1,6 +1,25 @@
 // Shared e2e helpers: open the lab, wait for the test hook, read downloads, count particle pixels.
-import { expect, type Download, type Page } from '@playwright/test';
+import { test as base, expect, type Download, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+
+/** Playwright's test, plus: a failed test prints the lab's in-flight work (why a page stalled). */
+export const test = base.extend<{ labState: void }>({
+  labState: [
+    async ({ page }, use, info) => {
+      await use();
+      if (info.status === info.expectedStatus) return;
+      const state = await page
+        .evaluate(() => {
+          const l = window.__lab;
+          return l && { ready: l.ready, step: l.step, playing: l.playing, frames: l.frames, samples: l.samples, pending: l.pending };
+        })
+        .catch((e: unknown) => `unreadable: ${String(e)}`);
+      console.log(`[lab state after failure] ${JSON.stringify(state)}`);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 /** Small N keeps SwiftShader (CPU) fast; the default system is mips with its abp-mips preset. */
 export const SMALL = 'system=mips&preset=abp-mips&n=1024';
@@ -8,7 +27,12 @@ export const SMALL = 'system=mips&preset=abp-mips&n=1024';
 export async function openLab(page: Page, query = SMALL): Promise<void> {
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
   await page.goto(`/?${query}`);
-  await page.waitForFunction(() => window.__lab?.ready === true, null, { timeout: 90_000 });
+  await page.waitForFunction(() => window.__lab?.ready === true, null, { timeout: 90_000, polling: 100 });
+}
+
+/** Waits for a reset to land. Polls on a timer: a state change must not depend on frames being drawn. */
+export async function waitForReset(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__lab!.step === 0 && window.__lab!.ready, null, { timeout: 60_000, polling: 100 });
 }
 
 export async function stepCount(page: Page): Promise<number> {

@@ -1,6 +1,5 @@
 // Open the lab, run mips/abp-mips, see particles, change a parameter live.
-import { expect, test } from '@playwright/test';
-import { openLab, particlePixels, runUntil, stepCount } from './helpers';
+import { expect, openLab, particlePixels, runUntil, stepCount, test } from './helpers';
 
 test('runs abp-mips, draws particles and applies a parameter live', async ({ page }) => {
   await openLab(page);

@@ -1,7 +1,7 @@
 // The active-matter system in Chromium: MIPS clusters form (asserted on metrics), the splitting toggle is live.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
-import { openLab, stepBy, stepCount } from './helpers';
+import { expect, openLab, stepBy, stepCount, test, waitForReset } from './helpers';
 
 async function clusterFraction(page: Page): Promise<number> {
   const s = await page.evaluate(() => window.__lab!.sampleNow());
@@ -39,7 +39,7 @@ test('the splitting toggle applies live and changes the trajectory deterministic
     await page.locator('select[data-param=splitting]').selectOption(splitting);
     await expect.poll(() => page.evaluate(() => window.__lab!.params!.splitting)).toBe(splitting);
     await page.getByTestId('reset').click();
-    await page.waitForFunction(() => window.__lab!.step === 0 && window.__lab!.ready);
+    await waitForReset(page);
     await stepBy(page, 200);
     const s = await page.evaluate(() => window.__lab!.sampleNow());
     return s!.scalars.eprScoreFree!;

@@ -1,8 +1,7 @@
 // Buffers go from compute to render with no per-frame readback: with metric sampling off,
 // running many frames maps no buffer but the GPU timer's 16-byte timestamp buffer, and that
 // only a few times a second (every GPUBuffer.mapAsync call is counted by buffer label).
-import { expect, test } from '@playwright/test';
-import { openLab } from './helpers';
+import { expect, openLab, test } from './helpers';
 
 test('the render loop never reads GPU buffers back', async ({ page }) => {
   await page.addInitScript(() => {

@@ -1,8 +1,8 @@
 // The Score panel (mips): the shipped network for boffi-mips, learned EPR and the local-EPR map,
 // colour overlays, save / load of weights (a bad file is refused, weights unchanged), the
 // "train to" field, a short online training run, and the network surviving a device loss.
-import { expect, test, type Page } from '@playwright/test';
-import { download, openLab } from './helpers';
+import type { Page } from '@playwright/test';
+import { download, expect, openLab, test } from './helpers';
 
 // Small N: inference over every particle is quick on SwiftShader; the network is local, so the
 // boffi-mips weights (trained at N = 1024) run unchanged.

@@ -1,6 +1,5 @@
 // The tokens system in Chromium: scheme toggles change trajectories live; the convergence plot shows four slopes.
-import { expect, test } from '@playwright/test';
-import { download, openLab, particlePixels, stepBy, stepCount } from './helpers';
+import { download, expect, openLab, particlePixels, stepBy, stepCount, test, waitForReset } from './helpers';
 
 test('sa-sphere: tokens drawn on the sphere cluster, and E_β does not decrease', async ({ page }) => {
   await openLab(page, 'system=tokens&preset=sa-sphere');
@@ -20,7 +19,7 @@ test('switching splitting and substep live changes the trajectory', async ({ pag
     await page.locator('select[data-param=substep]').selectOption(substep);
     await expect.poll(() => page.evaluate(() => `${window.__lab!.params!.splitting}/${window.__lab!.params!.substep}`)).toBe(`${splitting}/${substep}`);
     await page.getByTestId('reset').click();
-    await page.waitForFunction(() => window.__lab!.step === 0 && window.__lab!.ready);
+    await waitForReset(page);
     await stepBy(page, 4);
     return (await page.evaluate(() => window.__lab!.sampleNow()))!.scalars.meanCosine!;
   };

@@ -1,6 +1,5 @@
 // URL state: system, preset, seed and every param round-trip through the query string; "copy link".
-import { expect, test } from '@playwright/test';
-import { openLab } from './helpers';
+import { expect, openLab, test } from './helpers';
 
 test('params round-trip through the URL and the copy-link action', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -20,7 +19,7 @@ test('params round-trip through the URL and the copy-link action', async ({ page
   await expect(page.getByTestId('banner-info')).toContainText('dt=0.005');
 
   await page.reload();
-  await page.waitForFunction(() => window.__lab?.ready === true);
+  await page.waitForFunction(() => window.__lab?.ready === true, null, { polling: 100 });
   const q = await page.evaluate(() => window.__lab!.params!);
   expect(q).toEqual({ ...p, dt: 0.005 });
   expect(await page.evaluate(() => window.__lab!.preset)).toBe('abp-mips');

@@ -87,6 +87,13 @@ export class UniformStruct<F extends Record<string, UniformType>> {
   }
 }
 
+let mapsInFlight = 0;
+
+/** Readback maps requested and not yet settled, across all Readbacks (a stuck read shows here). */
+export function readbacksInFlight(): number {
+  return mapsInFlight;
+}
+
 /**
  * Copies GPU data back to the CPU through one reused staging buffer (grown when needed).
  * Reads are serialised, so callers may fire several without waiting.
@@ -127,7 +134,12 @@ export class Readback {
     const encoder = this.device.createCommandEncoder({ label: `${this.label} copy` });
     encoder.copyBufferToBuffer(src, offset, staging, 0, size);
     this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ, 0, size);
+    mapsInFlight++;
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, size);
+    } finally {
+      mapsInFlight--;
+    }
     const copy = staging.getMappedRange(0, size).slice(0);
     staging.unmap();
     return copy;

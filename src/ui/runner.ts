@@ -89,6 +89,11 @@ export class LabRunner {
     return this.opDepth > 0;
   }
 
+  /** What is in flight now: operations holding the controls, and whether a sample is pending. */
+  get pending(): { operations: number; sampling: boolean } {
+    return { operations: this.opDepth, sampling: !!this.sampling };
+  }
+
   /** Runs an operation that may rebuild buffers, never concurrently with a sample or another operation. */
   /** `quiet` operations (reads such as snapshots) are serialised too but leave the controls enabled. */
   private exclusive<T>(fn: () => Promise<T>, quiet = false): Promise<T> {

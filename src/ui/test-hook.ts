@@ -2,6 +2,7 @@
 import type { MetricSample } from '../sims/types';
 import type { Params } from '../sims/params';
 import type { ParticleLab } from './lab-app';
+import { readbacksInFlight } from '../gpu/buffers';
 
 export interface LabHook {
   readonly ready: boolean;
@@ -20,6 +21,8 @@ export interface LabHook {
   /** Step of the last state snapshot kept for device-loss recovery (-1: none). */
   readonly snapshotStep: number;
   readonly count: number;
+  /** In-flight work, for diagnosing a stalled page: operations, a pending sample, readback maps. */
+  readonly pending: { operations: number; sampling: boolean; readbacks: number };
   /** Every MetricSample of the run so far. */
   history(): MetricSample[];
   play(on: boolean): void;
@@ -78,6 +81,9 @@ export function installTestHook(app: ParticleLab): void {
     },
     get count() {
       return r()?.sim?.render.count ?? 0;
+    },
+    get pending() {
+      return { ...(r()?.pending ?? { operations: 0, sampling: false }), readbacks: readbacksInFlight() };
     },
     history: () => [...(r()?.log.samples ?? [])],
     play: (on) => r()?.setPlaying(on),

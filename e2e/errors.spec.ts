@@ -51,6 +51,17 @@ test('a lost device is re-initialised with the same params and the last snapshot
   await runUntil(page, step + 3);
 });
 
+test('an uncaptured GPU error pauses the run and names the error', async ({ page }) => {
+  await openLab(page, 'system=mips&preset=abp-mips&n=512');
+  await page.evaluate(() => window.__lab!.play(true));
+  await page.evaluate(() => window.__lab!.injectGpuError());
+  await expect(page.getByTestId('banner-error')).toContainText(/Paused at step \d+: GPU error: .*injected error/);
+  expect(await page.evaluate(() => window.__lab!.playing)).toBe(false);
+  const s = await stepCount(page);
+  await page.waitForTimeout(500);
+  expect(await stepCount(page)).toBe(s);
+});
+
 test('a blow-up (NaN in the state) pauses the run with a message, and the metrics recorded so far stay exportable', async ({ page }) => {
   // Brownian WCA disks with a huge ε and dt: explicit Euler diverges within a few steps.
   await openLab(page, 'system=mips&preset=passive-wca&n=256&phi=0.7&epsilon=10000&dt=1');

@@ -291,11 +291,32 @@ export class LabRunner {
       if (this.disposed || ctx !== this.ctx) return;
       void this.recover(info);
     });
+    ctx.device.addEventListener('uncapturederror', (e) => {
+      if (!this.disposed && ctx === this.ctx) this.gpuError((e as GPUUncapturedErrorEvent).error);
+    });
+  }
+
+  // An uncaptured GPU error (invalid pipeline, out of memory, ...) means commands were dropped:
+  // the numbers from here on cannot be trusted, so the run pauses and says why (once per message).
+  private readonly reportedGpuErrors = new Set<string>();
+  private gpuError(error: GPUError): void {
+    this.playing = false;
+    const text = error.message.replace(/\s+/g, ' ').trim().slice(0, 400);
+    if (this.reportedGpuErrors.has(text)) return;
+    this.reportedGpuErrors.add(text);
+    const kind = error instanceof GPUOutOfMemoryError ? 'out of GPU memory (try a smaller n)' : `GPU error: ${text}`;
+    this.hooks.message('error', `Paused at step ${this.stepCount}: ${kind}. Steps after this point may be wrong; reset or reload to continue.`);
+    this.hooks.changed();
   }
 
   /** Destroys the device on purpose (tests exercise the recovery path with it). */
   loseDevice(): void {
     this.ctx.device.destroy();
+  }
+
+  /** Makes the device raise a validation error on purpose (tests exercise the GPU-error path). */
+  injectGpuError(): void {
+    this.ctx.device.createBuffer({ label: 'injected error', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
   }
 
   private async recover(info: GPUDeviceLostInfo): Promise<void> {

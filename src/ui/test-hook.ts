@@ -32,6 +32,8 @@ export interface LabHook {
   sampleNow(): Promise<MetricSample | undefined>;
   /** Destroys the GPUDevice to exercise device-loss recovery. */
   loseDevice(): void;
+  /** Raises a GPU validation error (an invalid buffer) to exercise the error path. */
+  injectGpuError(): void;
 }
 
 declare global {
@@ -98,5 +100,6 @@ export function installTestHook(app: ParticleLab): void {
       return r()?.log.latest;
     },
     loseDevice: () => r()?.loseDevice(),
+    injectGpuError: () => r()?.injectGpuError(),
   };
 }

@@ -2,18 +2,31 @@
 import { test as base, expect, type Download, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 
-/** Playwright's test, plus: a failed test prints the lab's in-flight work (why a page stalled). */
+/**
+ * Playwright's test, with two changes:
+ * - each test gets its own browser. Chromium shares one GPU process between the pages of a browser;
+ *   after several WebGPU-heavy pages (ours run SwiftShader on the CPU) a later page sometimes
+ *   deadlocked there (renderer and GPU process idle, page.evaluate never returning), so
+ *   tests were not independent. A fresh browser per test keeps them so (~1 s each).
+ * - a failed test prints the lab's in-flight work (why a page stalled).
+ */
 export const test = base.extend<{ labState: void }>({
+  context: async ({ playwright, launchOptions, baseURL, viewport, acceptDownloads }, use) => {
+    const browser = await playwright.chromium.launch(launchOptions);
+    const context = await browser.newContext({ baseURL, viewport, acceptDownloads });
+    await use(context);
+    await browser.close();
+  },
   labState: [
     async ({ page }, use, info) => {
       await use();
       if (info.status === info.expectedStatus) return;
-      const state = await page
-        .evaluate(() => {
-          const l = window.__lab;
-          return l && { ready: l.ready, step: l.step, playing: l.playing, frames: l.frames, samples: l.samples, pending: l.pending };
-        })
-        .catch((e: unknown) => `unreadable: ${String(e)}`);
+      const read = page.evaluate(() => {
+        const l = window.__lab;
+        return l && { ready: l.ready, step: l.step, playing: l.playing, frames: l.frames, samples: l.samples, pending: l.pending };
+      });
+      const timeout = new Promise<string>((r) => setTimeout(() => r('the page does not answer (main thread blocked)'), 5000));
+      const state = await Promise.race([read, timeout]).catch((e: unknown) => `unreadable: ${String(e)}`);
       console.log(`[lab state after failure] ${JSON.stringify(state)}`);
     },
     { auto: true },

@@ -1,12 +1,14 @@
 // Particle Lab headless CLI on Dawn: `npm run --silent lab -- <verb> <system> [options]`.
+import { collectGpuErrors, type GpuContext } from '../src/gpu/context';
 import { createNodeContext } from '../src/gpu/node';
-import { ParamError } from '../src/sims/params';
+import { ParamError, type Params } from '../src/sims/params';
 import { resolveParams } from '../src/sims/config';
 import { getSystem, listSystems } from '../src/sims/registry';
+import type { SimDefinition } from '../src/sims/types';
 import '../src/sims/index';
 import { parseArgs, UsageError, type CliArgs } from './args';
 import { finalMetrics, runSystem } from './run';
-import { benchTarget, VERBS_EXTRA } from './verbs';
+import { benchTarget, VERBS_EXTRA, type BenchTarget } from './verbs';
 
 const HELP = `Particle Lab CLI — runs the lab's WebGPU kernels headless (Dawn; SwiftShader when there is no GPU).
 
@@ -34,6 +36,9 @@ options:
                         seed, warmup = sim steps before training)
   --json                print one JSON object on stdout and nothing else
   --help                this text
+
+exit codes: 0 ok, 1 failure, 2 bad arguments, 3 the state went non-finite (NaN/Inf),
+            4 the GPU reported an error (dropped commands: results unreliable)
 
 examples:
   npm run --silent lab -- run mips --preset abp-mips --steps 2000 --json
@@ -88,6 +93,18 @@ async function main(argv: string[]): Promise<number> {
   const { def, params } = resolve(args);
   const ctx = await createNodeContext();
   console.error(`adapter: ${ctx.adapterName}${ctx.software ? ' (software)' : ''}`);
+  const gpuErrors = collectGpuErrors(ctx.device);
+  const code = await runVerb(ctx, args, def, params, bench);
+  await ctx.device.queue.onSubmittedWorkDone();
+  if (gpuErrors.messages.length > 0) {
+    const first = gpuErrors.messages[0]!.replace(/\s+/g, ' ').trim();
+    console.error(`error: the GPU reported ${gpuErrors.messages.length} error(s), so commands were dropped and the results are unreliable. First: ${first}`);
+    return 4;
+  }
+  return code;
+}
+
+async function runVerb(ctx: GpuContext, args: CliArgs, def: SimDefinition, params: Params, bench: BenchTarget | undefined): Promise<number> {
   if (bench) return (await bench.load())(ctx, def, params, args);
   if (args.verb !== 'run') return VERBS_EXTRA[args.verb]!(ctx, def, params, args);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../src/gpu/node';
-import type { GpuContext } from '../src/gpu/context';
+import { collectGpuErrors, type GpuContext } from '../src/gpu/context';
 import { Readback, storageBuffer, UniformStruct } from '../src/gpu/buffers';
 import { dispatch, kernel } from '../src/gpu/pipelines';
 import { GpuTimer } from '../src/gpu/timing';
@@ -81,5 +81,17 @@ describe('GpuTimer', () => {
     const ms = await timer.timeQueue(() => void workPass(timer));
     expect(ms).toBeGreaterThan(0);
     expect(timer.report().totalMs).toBe(ms);
+  });
+
+  it('collects uncaptured GPU errors: none for valid calls, the message for an invalid one', async () => {
+    const { device } = ctx;
+    const errors = collectGpuErrors(device);
+    device.createBuffer({ label: 'valid', size: 16, usage: GPUBufferUsage.STORAGE }).destroy();
+    await device.queue.onSubmittedWorkDone();
+    expect(errors.messages).toEqual([]);
+    device.createBuffer({ label: 'invalid', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
+    await device.queue.onSubmittedWorkDone();
+    await expect.poll(() => errors.messages.length).toBe(1);
+    expect(errors.messages[0]).toMatch(/MapRead/);
   });
 });

@@ -17,6 +17,13 @@ export function deviceLostSoon(device: GPUDevice, ms = 250): Promise<boolean> {
   return Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 }
 
+/** Collects the device's uncaptured errors (dropped commands: results after one are unreliable). */
+export function collectGpuErrors(device: GPUDevice): { readonly messages: string[] } {
+  const messages: string[] = [];
+  device.addEventListener('uncapturederror', (e) => messages.push((e as GPUUncapturedErrorEvent).error.message));
+  return { messages };
+}
+
 export class NoWebGPUError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,5 +1,5 @@
 // The tokens system in Chromium: scheme toggles change trajectories live; the convergence plot shows four slopes.
-import { download, expect, openLab, particlePixels, stepBy, stepCount, test, waitForReset } from './helpers';
+import { download, expect, openLab, particlePixels, runUntil, stepBy, stepCount, test, waitForReset } from './helpers';
 
 test('sa-sphere: tokens drawn on the sphere cluster, and E_β does not decrease', async ({ page }) => {
   await openLab(page, 'system=tokens&preset=sa-sphere');
@@ -10,6 +10,15 @@ test('sa-sphere: tokens drawn on the sphere cluster, and E_β does not decrease'
   expect(later!.scalars.meanCosine!).toBeGreaterThan(first!.scalars.meanCosine!);
   const shot = await page.getByTestId('viewport-canvas').screenshot();
   expect((await particlePixels(page, shot)).particles).toBeGreaterThan(200);
+});
+
+test('playing stops at the network depth T/dt once; play again continues past it', async ({ page }) => {
+  await openLab(page, 'system=tokens&preset=sa-sphere&T=0.7&n=16');
+  await page.evaluate(() => window.__lab!.setStepsPerFrame(3)); // 7 layers: frames of 3, 3, then 1
+  await page.evaluate(() => window.__lab!.play(true));
+  await expect(page.getByTestId('banner-info')).toContainText('Reached T = 0.7');
+  expect(await page.evaluate(() => [window.__lab!.step, window.__lab!.playing])).toEqual([7, false]);
+  await runUntil(page, 10);
 });
 
 test('switching splitting and substep live changes the trajectory', async ({ page }) => {

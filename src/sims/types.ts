@@ -90,6 +90,8 @@ export interface Simulation {
   /** Re-read after setParams/importState/reset: buffers may be rebuilt. */
   readonly render: RenderView;
   readonly actions?: readonly SimAction[];
+  /** A step where a run naturally ends (e.g. a network's last layer): playing pauses there once. */
+  readonly horizon?: { step: number; description: string };
   /** Encodes and submits n steps; no readback. */
   step(n: number): void;
   /** Applies a validated full parameter set: live where possible, rebuilding (and freeing) buffers otherwise. */

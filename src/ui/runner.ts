@@ -256,7 +256,7 @@ export class LabRunner {
     this.rafId = requestAnimationFrame(this.tick);
     const sim = this.sim;
     if (!sim || this.busy) return;
-    if (this.playing) sim.step(this.stepsPerFrame);
+    if (this.playing) this.playFrame(sim);
     this.viewport.frame();
     this.frames++;
     const w = this.statWindow;
@@ -278,6 +278,18 @@ export class LabRunner {
       void this.takeSnapshot();
     }
   };
+
+  // Steps of one playing frame. A run that reaches the system's horizon pauses there (once: play
+  // again continues past it).
+  private playFrame(sim: Simulation): void {
+    const h = sim.horizon;
+    const left = h && sim.stepCount < h.step ? h.step - sim.stepCount : Infinity;
+    sim.step(Math.min(this.stepsPerFrame, left));
+    if (h && left <= this.stepsPerFrame) {
+      this.setPlaying(false);
+      this.hooks.message('info', `Reached ${h.description} at step ${sim.stepCount}; paused. Play continues past it.`);
+    }
+  }
 
   private need(): Simulation {
     if (!this.sim) throw new Error('no simulation is loaded');

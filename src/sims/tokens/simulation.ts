@@ -103,6 +103,10 @@ export class TokenSimulation implements Simulation {
     return Math.round(Number(this.params.T) / Number(this.params.dt));
   }
 
+  get horizon(): { step: number; description: string } {
+    return { step: this.depth, description: `T = ${this.params.T}, the output of the network's last layer (${this.depth} layers),` };
+  }
+
   /** Latest convergence study, if one was run. */
   get convergenceResult(): ConvergenceResult | null {
     return this.convergence;

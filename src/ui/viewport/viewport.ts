@@ -12,21 +12,20 @@ import {
   PerspectiveCamera,
   Scene,
   SphereGeometry,
-  Sprite,
-  SpriteNodeMaterial,
+  MeshBasicNodeMaterial,
   Vector3,
   WireframeGeometry,
   type StorageInstancedBufferAttribute,
   type WebGPURenderer,
 } from 'three/webgpu';
-import { float, instancedArray, instanceIndex, shapeCircle, uint, uniform, vec3, select } from 'three/tsl';
+import { float, instancedArray, select, uint, uniform, vec4 } from 'three/tsl';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { RenderView } from '../../sims/types';
+import { discBatch } from './disc-batch';
 import { createRenderer, gpuBufferOf } from './three-adapter';
 
 const BACKGROUND = 0x0d1117;
 
-const disc = () => shapeCircle() as unknown as ReturnType<typeof float>;
 const vec4Array = (count: number) => instancedArray(count, 'vec4');
 
 /** A storage attribute three draws from, filled from a sim buffer by a GPU copy. */
@@ -123,44 +122,40 @@ export class Viewport {
     const colors = this.mirror(view.count);
     const disposables: { dispose(): void }[] = [];
 
-    const pAttr = positions.node.toAttribute();
-    const cAttr = colors.node.toAttribute();
-    const material = new SpriteNodeMaterial();
-    material.positionNode = pAttr.xyz;
-    material.colorNode = cAttr.xyz;
-    material.opacityNode = cAttr.w.mul(disc());
+    const positionAt = positions.node.toReadOnly();
+    const colorAt = colors.node.toReadOnly();
+    const material = new MeshBasicNodeMaterial();
     material.alphaTest = 0.5;
-    material.scaleNode = this.particleScale;
-    const sprite = new Sprite(material);
-    sprite.count = view.count;
-    sprite.frustumCulled = false;
-    group.add(sprite);
-    disposables.push(material, sprite.geometry);
+    const particles = discBatch(view.count, material, {
+      center: (i) => positionAt.element(i),
+      color: (i) => colorAt.element(i),
+      size: this.particleScale,
+    });
+    group.add(particles);
+    disposables.push(material, particles.geometry);
 
     let trail: Layer['trail'];
     if (view.trails) {
       const { length } = view.trails;
       const mirror = this.mirror(view.count * length);
+      const trailAt = mirror.node.toReadOnly();
       const head = uniform(0, 'uint');
       const filled = uniform(0, 'uint');
-      const n = uint(view.count);
-      const frame = instanceIndex.div(n);
-      const age = head.add(uint(length)).sub(frame).mod(uint(length));
-      const valid = age.lessThan(filled);
-      const fade = float(1).sub(float(age).div(float(length)));
-      const tm = new SpriteNodeMaterial();
-      tm.positionNode = mirror.node.toAttribute().xyz;
-      tm.colorNode = vec3(0.55, 0.7, 1.0);
-      tm.opacityNode = select(valid, fade.mul(0.55), float(0)).mul(disc());
+      const tm = new MeshBasicNodeMaterial();
       tm.transparent = true;
       tm.depthWrite = false;
-      tm.scaleNode = this.trailScale;
-      const ts = new Sprite(tm);
-      ts.count = view.count * length;
-      ts.frustumCulled = false;
-      ts.renderOrder = -1;
-      group.add(ts);
-      disposables.push(tm, ts.geometry);
+      const trails = discBatch(view.count * length, tm, {
+        center: (i) => trailAt.element(i),
+        color: (i) => {
+          const age = head.add(uint(length)).sub(i.div(uint(view.count))).mod(uint(length));
+          const fade = float(1).sub(float(age).div(float(length)));
+          return vec4(0.55, 0.7, 1.0, select(age.lessThan(filled), fade.mul(0.55), float(0)));
+        },
+        size: this.trailScale,
+      });
+      trails.renderOrder = -1;
+      group.add(trails);
+      disposables.push(tm, trails.geometry);
       trail = { mirror, head, filled };
     }
 

@@ -3,6 +3,7 @@
 import { UniformStruct } from '../gpu/buffers';
 import { bindBuffers, computePipeline, dispatch, wgsl, type Kernel } from '../gpu/pipelines';
 import geluCode from '../shaders/nn-gelu.wgsl?raw';
+import matmulParams from '../shaders/nn-matmul-params.wgsl?raw';
 import matmulCode from '../shaders/nn-matmul.wgsl?raw';
 import matmul4Shared from '../shaders/nn-matmul4.wgsl?raw';
 import reduceCode from '../shaders/nn-reduce.wgsl?raw';
@@ -60,7 +61,7 @@ export function dummy(device: GPUDevice): GPUBuffer {
   return d;
 }
 
-const MATMUL = wgsl(geluCode, matmulCode);
+const MATMUL = wgsl(geluCode, matmulParams, matmulCode);
 
 /**
  * nn-reduce / nn-elementwise / nn-layernorm are written over an element type V: f32, or vec4f
@@ -239,7 +240,7 @@ const tileCodes = new Map<string, string>();
 function matmul4Code(path: MatmulPath, tile: MatmulTile): string {
   const key = `${path} ${tile.rows} ${tile.quads} ${tile.group}`;
   let code = tileCodes.get(key);
-  if (!code) tileCodes.set(key, (code = wgsl(geluCode, matmul4Shared, matmulTileCode(path, tile))));
+  if (!code) tileCodes.set(key, (code = wgsl(geluCode, matmulParams, matmul4Shared, matmulTileCode(path, tile))));
   return code;
 }
 

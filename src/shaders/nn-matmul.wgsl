@@ -6,20 +6,6 @@
 // Element (m, k) of A is a[a_off + m * a_rs + k * a_cs]; likewise B; C has unit column stride.
 // This is the general path (any strides and sizes); nn-matmul4.wgsl has the vec4 fast paths.
 
-struct Params {
-  m: u32, n: u32, k: u32, k_chunk: u32,
-  a_off: u32, a_rs: u32, a_cs: u32, b_off: u32,
-  b_rs: u32, b_cs: u32, c_off: u32, c_rs: u32,
-  c_split: u32, bias_off: u32, r_off: u32, r_rs: u32,
-}
-// Pipeline constants, so that the unused epilogue is compiled out.
-override GELU_GRAD: bool = false;  // multiply by gelu'(pre[m, n]) (pre dense [m, n], read)
-override HAS_BIAS: bool = false;   // add bias[bias_off + n]
-override GELU: bool = false;       // store pre-activation to `pre` (dense [m, n]) and write gelu(z)
-override RESIDUAL: bool = false;   // add res[r_off + m * r_rs + n]
-override ACCUMULATE: bool = false; // C += result
-
-@group(0) @binding(0) var<uniform> u: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;

@@ -1,5 +1,5 @@
 // Fast paths of nn-matmul for 4-aligned layouts: C[m, n] (+)= epilogue(sum_k A[m, k] B[k, n]) with
-// the epilogue of nn-matmul.wgsl, and every operand read and written as vec4f. Same Params (all
+// the epilogue of nn-matmul.wgsl, and every operand read and written as vec4f. Same Params (nn-matmul-params.wgsl; all
 // offsets and strides in floats). The host picks a path only when the alignment it needs holds
 // (offsets, strides and the vectorised extents multiples of 4, buffers of whole vec4s):
 //   nn: A row-major (unit column stride), B row-major: linear forward.
@@ -13,22 +13,7 @@
 // for loading and masked at the store; the tile's vec4 columns divide the matrix's). GPUs get 4 x 4
 // tiles; CPU adapters (SwiftShader) much larger ones, where each load costs far more than the
 // multiply-adds it feeds.
-// Flags are pipeline constants, so unused epilogue code is compiled out (SwiftShader would
-// otherwise run both sides of a uniform branch).
 
-struct Params {
-  m: u32, n: u32, k: u32, k_chunk: u32,
-  a_off: u32, a_rs: u32, a_cs: u32, b_off: u32,
-  b_rs: u32, b_cs: u32, c_off: u32, c_rs: u32,
-  c_split: u32, bias_off: u32, r_off: u32, r_rs: u32,
-}
-override GELU_GRAD: bool = false;  // multiply by gelu'(pre[m, n]) (pre dense [m, n], read)
-override HAS_BIAS: bool = false;   // add bias[bias_off + n]
-override GELU: bool = false;       // store the pre-activation to `pre` (dense [m, n]), write gelu(z)
-override RESIDUAL: bool = false;   // add res[r_off + m * r_rs + n]
-override ACCUMULATE: bool = false; // C += result
-
-@group(0) @binding(0) var<uniform> u: Params;
 // binding 1, a: array<vec4f> (array<f32> for sn), declared with the generated entry point
 @group(0) @binding(2) var<storage, read> b: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;

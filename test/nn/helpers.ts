@@ -1,6 +1,10 @@
 // Shared test helpers: one device per file, uploads, readbacks, seeded randoms, comparisons.
 import { Readback } from '../../src/gpu/buffers';
+import { gelu } from '../../src/nn/reference';
 import type { View } from '../../src/nn/tensor';
+
+/** d gelu / dx by central differences of the float64 reference (independent of the WGSL formula). */
+export const geluGrad = (x: number): number => (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6;
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;

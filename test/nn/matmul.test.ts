@@ -7,10 +7,7 @@ import type { GpuContext } from '../../src/gpu/context';
 import { isSoftwareDevice, matmul, matmulPath, matmulTile, run, type MatmulPath, type MatmulSpec, type MatmulTile, type Strided } from '../../src/nn/ops';
 import { tensor, type View } from '../../src/nn/tensor';
 import { gelu } from '../../src/nn/reference';
-import { compare, randn, read } from './helpers';
-
-/** d gelu / dx by central differences of the float64 reference (independent of the WGSL formula). */
-const geluGrad = (x: number) => (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6;
+import { compare, geluGrad, randn, read } from './helpers';
 
 let ctx: GpuContext;
 let device: GPUDevice;

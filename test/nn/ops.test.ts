@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
 import type { GpuContext } from '../../src/gpu/context';
 import { colsum, copy, fill, geluBackward, run, type Op } from '../../src/nn/ops';
-import { gelu } from '../../src/nn/reference';
 import { tensor, type View } from '../../src/nn/tensor';
-import { compare, randn, read } from './helpers';
+import { compare, geluGrad, randn, read } from './helpers';
 
 let ctx: GpuContext;
 let device: GPUDevice;
@@ -16,8 +15,6 @@ beforeAll(async () => {
   device = ctx.device;
 });
 afterAll(() => device.destroy());
-
-const geluGrad = (x: number) => (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6;
 
 /** A view of rows x cols at (offset, stride) in a fresh buffer of random floats; returns its data too. */
 function strided(rows: number, cols: number, offset: number, stride: number, seed: number): { v: View; data: Float64Array } {

@@ -18,17 +18,28 @@ export function shaderModule(device: GPUDevice, code: string, label: string): GP
   return module;
 }
 
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/** A compute pipeline by (code, entry point, constants), created once per device and then shared. */
 export function computePipeline(
   device: GPUDevice,
   code: string,
   entryPoint: string,
   constants?: Record<string, number>,
 ): GPUComputePipeline {
-  return device.createComputePipeline({
-    label: entryPoint,
-    layout: 'auto',
-    compute: { module: shaderModule(device, code, entryPoint), entryPoint, constants },
-  });
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, (cache = new Map()));
+  const key = `${entryPoint}\u0000${JSON.stringify(constants ?? {})}\u0000${code}`;
+  let pipeline = cache.get(key);
+  if (!pipeline) {
+    pipeline = device.createComputePipeline({
+      label: entryPoint,
+      layout: 'auto',
+      compute: { module: shaderModule(device, code, entryPoint), entryPoint, constants },
+    });
+    cache.set(key, pipeline);
+  }
+  return pipeline;
 }
 
 /** A bind group for group 0 of `pipeline`, binding buffers at the given indices. */

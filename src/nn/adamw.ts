@@ -2,9 +2,9 @@
 // one kernel clips, updates moments and weights, and updates the EMA, unless the loss or the
 // gradient norm is non-finite, in which case nothing changes and the step counts as skipped.
 import { Readback, UniformStruct } from '../gpu/buffers';
-import { dispatch } from '../gpu/pipelines';
+import { dispatch, kernel } from '../gpu/pipelines';
 import adamwCode from '../shaders/nn-adamw.wgsl?raw';
-import { colsum, fill, kernel, run, type Op } from './ops';
+import { colsum, fill, run, type Op } from './ops';
 import type { ParamSet } from './params';
 import { grid64, tensor, type View } from './tensor';
 

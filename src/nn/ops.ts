@@ -1,7 +1,7 @@
 // One function per kernel use: each builds its pipeline, uniform struct and bind group once and
 // returns an Op that only records dispatches. Networks are lists of Ops.
 import { UniformStruct } from '../gpu/buffers';
-import { bindBuffers, computePipeline, dispatch, wgsl, type Kernel } from '../gpu/pipelines';
+import { dispatch, kernel, wgsl, type Kernel } from '../gpu/pipelines';
 import geluCode from '../shaders/nn-gelu.wgsl?raw';
 import matmulParams from '../shaders/nn-matmul-params.wgsl?raw';
 import matmulCode from '../shaders/nn-matmul.wgsl?raw';
@@ -33,24 +33,6 @@ function single(k: Kernel, x: number, y = 1, z = 1): Op {
 
 function seq(label: string, ops: Op[]): Op {
   return { label, encode: (pass) => ops.forEach((o) => o.encode(pass)) };
-}
-
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
-/** kernel() with the pipeline shared by every use of the same code, entry point and constants. */
-export function kernel(
-  device: GPUDevice,
-  code: string,
-  entry: string,
-  buffers: Record<number, GPUBuffer>,
-  constants?: Record<string, number>,
-): Kernel {
-  let cache = pipelines.get(device);
-  if (!cache) pipelines.set(device, (cache = new Map()));
-  const key = `${entry}\u0000${JSON.stringify(constants ?? {})}\u0000${code}`;
-  let pipeline = cache.get(key);
-  if (!pipeline) cache.set(key, (pipeline = computePipeline(device, code, entry, constants)));
-  return { label: entry, pipeline, bindGroup: bindBuffers(device, pipeline, entry, buffers) };
 }
 
 const dummies = new WeakMap<GPUDevice, GPUBuffer>();

@@ -7,11 +7,11 @@
 // (SwiftShader: the tiled variant is ~10–100× slower there).
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/context';
-import type { Kernel } from '../../gpu/pipelines';
+import { kernel, type Kernel } from '../../gpu/pipelines';
 import unfusedCode from '../../shaders/tokens-unfused.wgsl?raw';
 import { defaults, withValues } from '../params';
 import { liveSettings, TokenEngine, TokenWeights } from './engine';
-import { ATTEND_FIELDS, attentionCodeFor, bind, groups64 } from './kernels';
+import { ATTEND_FIELDS, attentionCodeFor, groups64 } from './kernels';
 import { buildModel, normals } from './model';
 import { schema } from './schema';
 
@@ -87,7 +87,7 @@ export async function benchTokens(ctx: GpuContext, opts: BenchOptions): Promise<
   const attend = new UniformStruct(device, 'bench attend', ATTEND_FIELDS).set({ n, d, normalization: 0, beta });
   attend.upload();
   uniforms.push(attend);
-  const fused: Pass[] = [{ kernel: bind(device, attentionCodeFor(dh), 'attend', { 0: attend.buffer, 1: q, 2: k, 3: v, 4: fusedOut }), groups: [Math.ceil(n / 64), heads] }];
+  const fused: Pass[] = [{ kernel: kernel(device, attentionCodeFor(dh), 'attend', { 0: attend.buffer, 1: q, 2: k, 3: v, 4: fusedOut }), groups: [Math.ceil(n / 64), heads] }];
 
   const variant = opts.unfused ?? (ctx.software ? 'simple' : 'tiled');
   // Big sizes on slow adapters: skip the untimed warm-up (compilation is small next to one rep).
@@ -100,15 +100,15 @@ export async function benchTokens(ctx: GpuContext, opts: BenchOptions): Promise<
     uniforms.push(u);
     if (variant === 'tiled') {
       unfused.push(
-        { kernel: bind(device, unfusedCode, 'scores_matmul', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: [tiles, tiles] },
-        { kernel: bind(device, unfusedCode, 'softmax_rows', { 0: u.buffer, 1: scores }), groups: [Math.min(n, 65535), Math.ceil(n / 65535)] },
-        { kernel: bind(device, unfusedCode, 'mix_matmul', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: [Math.ceil(dh / 16), tiles] },
+        { kernel: kernel(device, unfusedCode, 'scores_matmul', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: [tiles, tiles] },
+        { kernel: kernel(device, unfusedCode, 'softmax_rows', { 0: u.buffer, 1: scores }), groups: [Math.min(n, 65535), Math.ceil(n / 65535)] },
+        { kernel: kernel(device, unfusedCode, 'mix_matmul', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: [Math.ceil(dh / 16), tiles] },
       );
     } else {
       unfused.push(
-        { kernel: bind(device, unfusedCode, 'scores_simple', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: groups64(n * n) },
-        { kernel: bind(device, unfusedCode, 'softmax_serial', { 0: u.buffer, 1: scores }), groups: groups64(n) },
-        { kernel: bind(device, unfusedCode, 'mix_simple', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: groups64(n * dh) },
+        { kernel: kernel(device, unfusedCode, 'scores_simple', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: groups64(n * n) },
+        { kernel: kernel(device, unfusedCode, 'softmax_serial', { 0: u.buffer, 1: scores }), groups: groups64(n) },
+        { kernel: kernel(device, unfusedCode, 'mix_simple', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: groups64(n * dh) },
       );
     }
   }

@@ -1,6 +1,6 @@
-// Pipelines for the tokens kernels, built once per device and shared by every engine.
+// The tokens kernels' WGSL composition and uniform layouts; pipelines are shared per device.
 import { UniformStruct } from '../../gpu/buffers';
-import { bindBuffers, computePipeline, wgsl, type Kernel } from '../../gpu/pipelines';
+import { wgsl } from '../../gpu/pipelines';
 import attentionCode from '../../shaders/tokens-attention.wgsl?raw';
 import integrateCode from '../../shaders/tokens-integrate.wgsl?raw';
 import linearCode from '../../shaders/tokens-linear.wgsl?raw';
@@ -17,23 +17,6 @@ export function attentionCodeFor(headDim: number): string {
     `const KEY_TILE: u32 = ${keyTile(headDim)}u;`,
     attentionCode,
   );
-}
-
-const cache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
-/** A compute pipeline by (code, entry point), created once per device. */
-export function pipeline(device: GPUDevice, code: string, entry: string): GPUComputePipeline {
-  let map = cache.get(device);
-  if (!map) cache.set(device, (map = new Map()));
-  const key = `${entry}\u0000${code}`;
-  let p = map.get(key);
-  if (!p) map.set(key, (p = computePipeline(device, code, entry)));
-  return p;
-}
-
-export function bind(device: GPUDevice, code: string, entry: string, buffers: Record<number, GPUBuffer>): Kernel {
-  const p = pipeline(device, code, entry);
-  return { label: entry, pipeline: p, bindGroup: bindBuffers(device, p, entry, buffers) };
 }
 
 export const LINEAR_FIELDS = {

@@ -3,9 +3,9 @@
 // histogram of pairwise cosines, the mean norm and, side by side, the RMS gap between schemes.
 // Only ~50 numbers are read back per sample.
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
-import type { Kernel } from '../../gpu/pipelines';
+import { kernel, type Kernel } from '../../gpu/pipelines';
 import observablesCode from '../../shaders/tokens-observables.wgsl?raw';
-import { bind, groups64 } from './kernels';
+import { groups64 } from './kernels';
 
 export const COSINE_BINS = 40;
 export const CLUSTER_THRESHOLD = 0.999;
@@ -64,13 +64,13 @@ export class TokenObservables {
     this.reduceUniform.set({ n }).upload();
     this.labelUniform.set({ n, words }).upload();
     const code = observablesCode;
-    this.pairStats = bind(device, code, 'pair_stats', { 0: this.pairUniform.buffer, 1: x, 2: other ?? x, 3: this.partial, 4: this.adjacency, 5: this.counters });
-    this.reduce = bind(device, code, 'reduce_stats', { 0: this.reduceUniform.buffer, 1: this.partial, 2: this.totals });
+    this.pairStats = kernel(device, code, 'pair_stats', { 0: this.pairUniform.buffer, 1: x, 2: other ?? x, 3: this.partial, 4: this.adjacency, 5: this.counters });
+    this.reduce = kernel(device, code, 'reduce_stats', { 0: this.reduceUniform.buffer, 1: this.partial, 2: this.totals });
     // 'auto' layouts hold only the bindings an entry point uses.
     const [u, edges, labels, counters] = [this.labelUniform.buffer, this.adjacency, this.labels, this.counters];
-    this.labelsInit = bind(device, code, 'labels_init', { 0: u, 2: labels });
-    this.propagate = bind(device, code, 'propagate_labels', { 0: u, 1: edges, 2: labels, 3: counters });
-    this.countRoots = bind(device, code, 'count_roots', { 0: u, 2: labels, 3: counters });
+    this.labelsInit = kernel(device, code, 'labels_init', { 0: u, 2: labels });
+    this.propagate = kernel(device, code, 'propagate_labels', { 0: u, 1: edges, 2: labels, 3: counters });
+    this.countRoots = kernel(device, code, 'count_roots', { 0: u, 2: labels, 3: counters });
     this.readback = new Readback(device, 'token stats readback');
   }
 

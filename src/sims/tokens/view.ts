@@ -3,9 +3,9 @@
 // d ≤ 3, a fixed random orthonormal projection, or PCA of the current tokens (from a d×d
 // covariance reduced on the GPU; only the d×d matrix is read back).
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
-import type { Kernel } from '../../gpu/pipelines';
+import { kernel, type Kernel } from '../../gpu/pipelines';
 import viewCode from '../../shaders/tokens-view.wgsl?raw';
-import { bind, groups64 } from './kernels';
+import { groups64 } from './kernels';
 import { normals, orthonormalRows, randomProjection } from './model';
 
 export type Projection = 'pca' | 'random';
@@ -54,10 +54,10 @@ export class TokenView {
     this.covariance = storageBuffer(device, 'token covariance', d * d * 4);
     this.uniforms = sets.map((_, k) => new UniformStruct(device, `view params ${k}`, { n: 'u32', d: 'u32', offset: 'u32' }).set({ n, d, offset: k * n }));
     this.uniforms.forEach((u) => u.upload());
-    this.write = sets.map((s, k) => bind(device, viewCode, 'positions_3d', { 0: this.uniforms[k]!.buffer, 1: s.x, 2: this.basis, 3: this.positions }));
+    this.write = sets.map((s, k) => kernel(device, viewCode, 'positions_3d', { 0: this.uniforms[k]!.buffer, 1: s.x, 2: this.basis, 3: this.positions }));
     this.covUniform = new UniformStruct(device, 'covariance params', { n: 'u32', d: 'u32' }).set({ n, d });
     this.covUniform.upload();
-    this.covarianceKernel = bind(device, viewCode, 'covariance_matrix', { 0: this.covUniform.buffer, 1: sets[0]!.x, 2: this.covariance });
+    this.covarianceKernel = kernel(device, viewCode, 'covariance_matrix', { 0: this.covUniform.buffer, 1: sets[0]!.x, 2: this.covariance });
     this.readback = new Readback(device, 'covariance readback');
   }
 

@@ -1,5 +1,6 @@
 // Open the lab, run mips/abp-mips, see particles, change a parameter live.
-import { expect, openLab, particlePixels, runUntil, stepCount, test } from './helpers';
+import { writeFile } from 'node:fs/promises';
+import { download, expect, openLab, particlePixels, runUntil, stepCount, test } from './helpers';
 
 test('runs abp-mips, draws particles and applies a parameter live', async ({ page }) => {
   await openLab(page);
@@ -47,4 +48,33 @@ test('a rebuild parameter (n) rebuilds the system with the new size', async ({ p
   await runUntil(page, (await stepCount(page)) + 3);
   const shot = await page.getByTestId('viewport-canvas').screenshot();
   expect((await particlePixels(page, shot)).particles).toBeGreaterThan(500);
+});
+
+test('every disc is drawn, also those past the viewport\'s first batch of 1024', async ({ page }, info) => {
+  // n = 1100: discs 0..1023 fill the first instance of the batched draw, 1024..1099 the second.
+  await openLab(page, 'system=mips&preset=abp-mips&n=1100&colorBy=orientation');
+  const exported = JSON.parse((await download(page, () => page.locator('button[data-export=state]').click())).data.toString('utf8'));
+  const original = new Float32Array(new Uint8Array(Buffer.from(exported.buffers.positions.base64, 'base64')).buffer);
+  const L = Math.max(...original); // just inside the box
+  const drawnPixels = async (spreadFrom: number) => {
+    // Discs before `spreadFrom` stacked at the centre (one visible disc); the rest on a 9 x 9 grid.
+    const xy = new Float32Array(2 * 1100);
+    for (let i = 0; i < 1100; i++) {
+      const g = i - spreadFrom;
+      xy[2 * i] = g < 0 ? L / 2 : L * (0.1 + 0.8 * ((g % 9) / 8));
+      xy[2 * i + 1] = g < 0 ? L / 2 : L * (0.1 + 0.8 * (Math.floor(g / 9) / 8));
+    }
+    const state = { ...exported, buffers: { ...exported.buffers, positions: { ...exported.buffers.positions, base64: Buffer.from(xy.buffer).toString('base64') } } };
+    const path = info.outputPath(`state-${spreadFrom}.json`);
+    await writeFile(path, JSON.stringify(state));
+    await page.getByTestId('import-file').setInputFiles(path);
+    await expect.poll(() => page.evaluate(() => window.__lab!.ready)).toBe(true);
+    await page.waitForTimeout(500); // a few frames
+    return (await particlePixels(page, await page.getByTestId('viewport-canvas').screenshot())).particles;
+  };
+  const oneDisc = await drawnPixels(1100); // all stacked
+  const secondBatch = await drawnPixels(1024); // 1 stack + 76 discs, all from the second instance
+  expect(oneDisc).toBeGreaterThan(0);
+  // 77 separate discs vs one: allow for edge pixels and the grid's overlaps with the stack.
+  expect(secondBatch).toBeGreaterThan(40 * oneDisc);
 });

@@ -97,8 +97,7 @@ async function main(argv: string[]): Promise<number> {
   const code = await runVerb(ctx, args, def, params, bench);
   await ctx.device.queue.onSubmittedWorkDone();
   if (gpuErrors.messages.length > 0) {
-    const first = gpuErrors.messages[0]!.replace(/\s+/g, ' ').trim();
-    console.error(`error: the GPU reported ${gpuErrors.messages.length} error(s), so commands were dropped and the results are unreliable. First: ${first}`);
+    console.error(`error: the GPU reported ${gpuErrors.messages.length} error(s), so commands were dropped and the results are unreliable. First: ${gpuErrors.messages[0]}`);
     return 4;
   }
   return code;

@@ -17,10 +17,18 @@ export function deviceLostSoon(device: GPUDevice, ms = 250): Promise<boolean> {
   return Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 }
 
-/** Collects the device's uncaptured errors (dropped commands: results after one are unreliable). */
+/** Calls `handle` with each uncaptured GPU error: commands were dropped, results after it are unreliable. */
+export function onGpuError(device: GPUDevice, handle: (error: GPUError, text: string) => void): void {
+  device.addEventListener('uncapturederror', (e) => {
+    const error = (e as GPUUncapturedErrorEvent).error;
+    handle(error, error.message.replace(/\s+/g, ' ').trim());
+  });
+}
+
+/** Collects the device's uncaptured errors as one-line messages. */
 export function collectGpuErrors(device: GPUDevice): { readonly messages: string[] } {
   const messages: string[] = [];
-  device.addEventListener('uncapturederror', (e) => messages.push((e as GPUUncapturedErrorEvent).error.message));
+  onGpuError(device, (_, text) => messages.push(text));
   return { messages };
 }
 

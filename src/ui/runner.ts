@@ -1,7 +1,7 @@
 // The lab's engine room, separate from the Lit shell: owns the GPU context, the simulation, the
 // viewport and the metric log, and runs the frame loop. Per frame it only encodes steps and a
 // GPU→GPU copy for the viewport; readbacks (sample(), labels) happen at metric cadence.
-import { createContext, deviceLostSoon, type GpuContext } from '../gpu/context';
+import { createContext, deviceLostSoon, onGpuError, type GpuContext } from '../gpu/context';
 import { MetricLog } from '../sims/metrics';
 import { checkState, type SimState } from '../sims/state';
 import { getSystem } from '../sims/registry';
@@ -303,17 +303,16 @@ export class LabRunner {
       if (this.disposed || ctx !== this.ctx) return;
       void this.recover(info);
     });
-    ctx.device.addEventListener('uncapturederror', (e) => {
-      if (!this.disposed && ctx === this.ctx) this.gpuError((e as GPUUncapturedErrorEvent).error);
+    onGpuError(ctx.device, (error, text) => {
+      if (!this.disposed && ctx === this.ctx) this.gpuError(error, text.slice(0, 400));
     });
   }
 
   // An uncaptured GPU error (invalid pipeline, out of memory, ...) means commands were dropped:
   // the numbers from here on cannot be trusted, so the run pauses and says why (once per message).
   private readonly reportedGpuErrors = new Set<string>();
-  private gpuError(error: GPUError): void {
+  private gpuError(error: GPUError, text: string): void {
     this.playing = false;
-    const text = error.message.replace(/\s+/g, ' ').trim().slice(0, 400);
     if (this.reportedGpuErrors.has(text)) return;
     this.reportedGpuErrors.add(text);
     const kind = error instanceof GPUOutOfMemoryError ? 'out of GPU memory (try a smaller n)' : `GPU error: ${text}`;

@@ -17,6 +17,10 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+// E2E_PORT lets two runs share a machine: each builds into its own folder and serves on its own port.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const outDir = `.e2e-dist/${port}`;
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 180_000,
@@ -27,14 +31,14 @@ export default defineConfig({
   retries: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     acceptDownloads: true,
     viewport: { width: 1280, height: 800 },
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS },
   },
   webServer: {
-    command: 'npx vite build --logLevel error && npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite build --logLevel error --outDir ${outDir} && npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${outDir}`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
   },

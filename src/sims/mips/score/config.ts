@@ -3,7 +3,7 @@
 // (k F_i / v0)(2, with interactions and forceInput: token 0's pair force, zero on the others)].
 // Outputs: the score of particle i's noisy coordinates [s_p (2 for AOUP g, 1 for ABP θ), s_x (2, when Dt > 0)].
 import type { LocalTransformerConfig } from '../../../nn/local-transformer';
-import type { Params } from '../../params';
+import { checkAll, withText, type ParamSchema, type Params } from '../../params';
 
 export interface ScoreSettings {
   /** Nearest neighbours per particle (tokens = neighbors + 1; `k` is the force strength). */
@@ -31,10 +31,14 @@ export interface ScoreSettings {
   forceInput: number;
 }
 
-/** Defaults: a few minutes on a laptop GPU for boffi-mips. */
+/**
+ * Defaults: a few minutes on a laptop GPU for boffi-mips. lr 3e-3 with EMA 0.98: at lr 1e-3 and
+ * EMA 0.995 the EMA still carries the initial weights after a few hundred steps (0.995^400 = 0.13),
+ * and trapped AOUP (exact EPR 1) read 0.41 after 400 steps (README, Measured).
+ */
 export const SCORE_DEFAULTS: ScoreSettings = {
-  neighbors: 16, width: 32, depth: 2, heads: 4, sigma: 0.05, lr: 1e-3, batch: 512,
-  simStepsPerChunk: 20, trainStepsPerChunk: 4, emaDecay: 0.995, seed: 1, forceInput: 1,
+  neighbors: 16, width: 32, depth: 2, heads: 4, sigma: 0.05, lr: 3e-3, batch: 512,
+  simStepsPerChunk: 20, trainStepsPerChunk: 4, emaDecay: 0.98, seed: 1, forceInput: 1,
 };
 
 /** Tiny settings for tests on SwiftShader. */
@@ -85,25 +89,65 @@ export function channelsOf(a: ScoreArch, s: Pick<ScoreSettings, 'forceInput'>): 
   return { inputs: 4 + (absChannel ? 2 : 0) + (forceChannel ? 2 : 0), absChannel, forceChannel };
 }
 
+/** Prefix of the score settings among a run's parameters (CLI `--set score.KEY=V`, messages). */
+export const SCORE_PREFIX = 'score.';
+
+const D = SCORE_DEFAULTS;
+/**
+ * The score settings as a parameter schema, named with the `score.` prefix so every message names
+ * the field as it is set. The CLI, weights files and the Score panel all validate through it.
+ */
+export const SCORE_SCHEMA: ParamSchema = {
+  specs: [
+    { kind: 'number', name: 'score.neighbors', label: 'neighbours', unit: 'particles', default: D.neighbors, min: 0, max: MAX_NEIGHBORS, integer: true,
+      description: 'Nearest neighbours per particle (tokens = neighbours + 1); private arrays in score-gather.wgsl cap it.' },
+    { kind: 'number', name: 'score.width', label: 'width', unit: 'channels', default: D.width, min: 2, max: 512, integer: true,
+      description: 'Channels per token; even (two embeddings) and divisible by heads into at most 64 channels per head.' },
+    { kind: 'number', name: 'score.depth', label: 'depth', unit: 'blocks', default: D.depth, min: 0, max: 16, integer: true,
+      description: 'Attention blocks; 0 sees only the particle\'s own token and the embeddings.' },
+    { kind: 'number', name: 'score.heads', label: 'heads', unit: '', default: D.heads, min: 1, max: 64, integer: true,
+      description: 'Attention heads per block.' },
+    { kind: 'number', name: 'score.sigma', label: 'σ (DSM)', unit: 'coordinate units', default: D.sigma, min: 0, max: 10, minExclusive: true, maxExclusive: true, log: true,
+      description: 'Noise scale of denoising score matching (antithetic pairs y ± σζ); smaller resolves sharper scores but is noisier.' },
+    { kind: 'number', name: 'score.lr', label: 'learning rate', unit: '', default: D.lr, min: 0, max: 1, minExclusive: true, maxExclusive: true, log: true,
+      description: 'AdamW learning rate (global gradient clipping at 1).' },
+    { kind: 'number', name: 'score.batch', label: 'batch', unit: 'particles', default: D.batch, min: 1, max: 1 << 20, integer: true, log: true,
+      description: 'Particles per training step (2 × batch network sets: the antithetic pairs).' },
+    { kind: 'number', name: 'score.simStepsPerChunk', label: 'sim steps / chunk', unit: 'steps', default: D.simStepsPerChunk, min: 0, max: 1e6, integer: true,
+      description: 'Sim steps between training chunks (online training).' },
+    { kind: 'number', name: 'score.trainStepsPerChunk', label: 'train steps / chunk', unit: 'steps', default: D.trainStepsPerChunk, min: 1, max: 1e4, integer: true,
+      description: 'Training steps per chunk (same snapshot, new random batch and noise each step).' },
+    { kind: 'number', name: 'score.emaDecay', label: 'EMA decay', unit: 'per step', default: D.emaDecay, min: 0, max: 1, maxExclusive: true,
+      description: 'EMA decay of the weights per step; evaluation uses the EMA (memory ≈ 1 / (1 − decay) steps).' },
+    { kind: 'number', name: 'score.seed', label: 'seed', unit: '', default: D.seed, min: 0, max: 4294967295, integer: true,
+      description: 'Seed of the initial weights and of the training batches and noise (u32 on the GPU).' },
+    { kind: 'number', name: 'score.forceInput', label: 'force input', unit: '', default: D.forceInput, min: 0, max: 1, integer: true,
+      description: '1: token 0 also carries the scaled pair force k F_i / v0 (interacting systems).' },
+  ],
+  checks: [
+    (p) => {
+      const w = p['score.width'] as number;
+      const h = p['score.heads'] as number;
+      return w % 2 !== 0 || w % h !== 0 || w / h > 64
+        ? `score.width must be even and divisible by score.heads into at most 64 channels per head; got width ${w}, heads ${h}`
+        : null;
+    },
+  ],
+};
+
+const KEYS = Object.keys(SCORE_DEFAULTS) as Array<keyof ScoreSettings>;
+
+export function settingsToParams(s: ScoreSettings): Params {
+  return Object.fromEntries(KEYS.map((k) => [SCORE_PREFIX + k, s[k]]));
+}
+
+export function settingsFromParams(p: Params): ScoreSettings {
+  return Object.fromEntries(KEYS.map((k) => [k, p[SCORE_PREFIX + k] as number])) as unknown as ScoreSettings;
+}
+
+/** Throws ParamError naming the `score.`-prefixed field when a setting is out of range. */
 export function checkSettings(s: ScoreSettings): void {
-  const int = (name: keyof ScoreSettings, lo: number, hi: number) => {
-    const v = s[name];
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`score ${name} must be an integer in [${lo}, ${hi}]; got ${v}`);
-  };
-  int('neighbors', 0, MAX_NEIGHBORS);
-  int('width', 2, 512);
-  int('depth', 0, 16);
-  int('heads', 1, 64);
-  int('batch', 1, 1 << 20);
-  int('simStepsPerChunk', 0, 1e6);
-  int('trainStepsPerChunk', 1, 1e4);
-  int('forceInput', 0, 1);
-  if (s.width % 2 !== 0 || s.width % s.heads !== 0 || s.width / s.heads > 64) {
-    throw new Error(`score width ${s.width} must be even and divisible by heads ${s.heads} into ≤ 64 channels`);
-  }
-  if (!(s.sigma > 0 && s.sigma < 10)) throw new Error(`score sigma must be in (0, 10); got ${s.sigma}`);
-  if (!(s.emaDecay >= 0 && s.emaDecay < 1)) throw new Error(`score emaDecay must be in [0, 1); got ${s.emaDecay}`);
-  if (!(s.lr > 0 && s.lr < 1)) throw new Error(`score lr must be in (0, 1); got ${s.lr}`);
+  checkAll(SCORE_SCHEMA, settingsToParams(s));
 }
 
 /** The LocalTransformer of these settings: p embedded by one MLP, [offset (, absolute)] by another. */
@@ -116,15 +160,12 @@ export function networkConfig(s: ScoreSettings, a: ScoreArch): LocalTransformerC
   };
 }
 
-/** Parses `score.key=value` overrides (CLI --set) onto settings. */
+/**
+ * Parses `key=value` overrides (CLI `--set score.KEY=V`, keys without the prefix) onto settings,
+ * strictly as every other parameter: decimal numbers only, integers where required, ranges and the
+ * width/heads rule checked here, before any GPU work. Throws ParamError with a one-line message.
+ */
 export function withScoreText(base: ScoreSettings, overrides: Record<string, string>): ScoreSettings {
-  const out = { ...base };
-  for (const [key, text] of Object.entries(overrides)) {
-    if (!(key in out)) throw new Error(`unknown score setting "${key}"; use ${Object.keys(out).join('|')}`);
-    const v = Number(text);
-    if (!Number.isFinite(v)) throw new Error(`score.${key} must be a number; got "${text}"`);
-    (out as Record<string, number>)[key] = v;
-  }
-  checkSettings(out);
-  return out;
+  const text = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [SCORE_PREFIX + k, v]));
+  return settingsFromParams(withText(SCORE_SCHEMA, settingsToParams(base), text));
 }

@@ -1,8 +1,11 @@
 // Observables of the token cloud as small GPU reductions (nothing of size n·d leaves the GPU):
-//   pair_stats       per token: Σ_{j≠i} cos_ij, Σ_j exp(β<x_i,x_j>), |x_i - y_i|², |x_i|;
+//   pair_stats       per token: Σ_{j≠i} cos_ij, |x_i - y_i|², |x_i|, and Σ_j exp(β<x_i,x_j>)
+//                    as a log-sum-exp pair (m_i = max_j β<x_i,x_j>, Σ_j exp(β<x_i,x_j> − m_i)):
+//                    exp(β<x,y>) overflows float32 once β<x,y> > 88 (β = 100 on the sphere);
 //                    histogram of cos over pairs i<j; adjacency bits cos_ij > THRESHOLD;
 //                    non-finite tokens counted.
-//   reduce_stats     one workgroup sums the per-token values.
+//   reduce_stats     one workgroup sums the per-token values; the exp sums are rescaled to the
+//                    largest m_i, so the host gets (M, Σ) with Σ_j exp(...) = exp(M)·Σ, Σ ≤ n².
 //   labels_init / propagate_labels / count_roots: connected components of the adjacency
 //                    (min-label propagation; the host repeats it until nothing changes).
 
@@ -18,6 +21,7 @@ struct PairParams { n: u32, d: u32, words: u32, beta: f32 }
 @group(0) @binding(0) var<uniform> pairParams: PairParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> other: array<f32>; // the side-by-side state (or x again)
+// Two per token: [2i] = (Σcos, Σexp(β dot − m_i), gap², |x_i|), [2i + 1] = (m_i, 0, 0, 0).
 @group(0) @binding(3) var<storage, read_write> partial: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> adjacency: array<u32>;
 @group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>>;
@@ -49,14 +53,21 @@ fn pair_stats(@builtin(global_invocation_id) id: vec3u) {
   if (!finite) { atomicAdd(&counters[NON_FINITE], 1u); }
   let normI = sqrt(dotTokens(i, i, d));
   var sumCos = 0.0;
-  var sumExp = 0.0;
+  var sumExp = 0.0; // Σ exp(β dot − maxLogit), rescaled whenever the running maximum grows
+  var maxLogit = -3.4e38;
   for (var w = 0u; w < pairParams.words; w++) {
     var bits = 0u;
     for (var b = 0u; b < 32u; b++) {
       let j = w * 32u + b;
       if (j >= n) { break; }
       let dot = dotTokens(i, j, d);
-      sumExp += exp(pairParams.beta * dot);
+      let logit = pairParams.beta * dot;
+      if (logit > maxLogit) {
+        sumExp = sumExp * exp(maxLogit - logit) + 1.0;
+        maxLogit = logit;
+      } else {
+        sumExp += exp(logit - maxLogit);
+      }
       if (j == i) { continue; }
       let cosine = dot / max(normI * sqrt(dotTokens(j, j, d)), 1e-30);
       sumCos += cosine;
@@ -68,33 +79,42 @@ fn pair_stats(@builtin(global_invocation_id) id: vec3u) {
     }
     adjacency[i * pairParams.words + w] = bits;
   }
-  partial[i] = vec4f(sumCos, sumExp, gap, normI);
+  partial[2u * i] = vec4f(sumCos, sumExp, gap, normI);
+  partial[2u * i + 1u] = vec4f(maxLogit, 0.0, 0.0, 0.0);
 }
 
 struct ReduceParams { n: u32 }
 @group(0) @binding(0) var<uniform> reduceParams: ReduceParams;
 @group(0) @binding(1) var<storage, read> partialIn: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> totals: array<f32>; // Σcos, Σexp, Σgap², Σ|x|, max|x|
+@group(0) @binding(2) var<storage, read_write> totals: array<f32>; // Σcos, Σexp (scaled by e^−M), Σgap², Σ|x|, max|x|, M
 
 var<workgroup> sums: array<vec4f, 256>;
-var<workgroup> maxima: array<f32, 256>;
+var<workgroup> maxima: array<vec2f, 256>; // (max |x_i|, max m_i)
 
 @compute @workgroup_size(256)
 fn reduce_stats(@builtin(local_invocation_index) lid: u32) {
-  var s = vec4f(0.0);
-  var m = 0.0;
+  // Pass 1: the largest norm and the largest logit M.
+  var m = vec2f(0.0, -3.4e38);
   for (var i = lid; i < reduceParams.n; i += 256u) {
-    s += partialIn[i];
-    m = max(m, partialIn[i].w);
+    m = max(m, vec2f(partialIn[2u * i].w, partialIn[2u * i + 1u].x));
   }
-  sums[lid] = s;
   maxima[lid] = m;
   workgroupBarrier();
   for (var stride = 128u; stride > 0u; stride >>= 1u) {
-    if (lid < stride) {
-      sums[lid] += sums[lid + stride];
-      maxima[lid] = max(maxima[lid], maxima[lid + stride]);
-    }
+    if (lid < stride) { maxima[lid] = max(maxima[lid], maxima[lid + stride]); }
+    workgroupBarrier();
+  }
+  let top = maxima[0].y;
+  // Pass 2: sums, each token's exp sum rescaled from its m_i to M (a factor ≤ 1, never overflows).
+  var s = vec4f(0.0);
+  for (var i = lid; i < reduceParams.n; i += 256u) {
+    let a = partialIn[2u * i];
+    s += vec4f(a.x, a.y * exp(partialIn[2u * i + 1u].x - top), a.z, a.w);
+  }
+  sums[lid] = s;
+  workgroupBarrier();
+  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+    if (lid < stride) { sums[lid] += sums[lid + stride]; }
     workgroupBarrier();
   }
   if (lid == 0u) {
@@ -102,7 +122,8 @@ fn reduce_stats(@builtin(local_invocation_index) lid: u32) {
     totals[1] = sums[0].y;
     totals[2] = sums[0].z;
     totals[3] = sums[0].w;
-    totals[4] = maxima[0];
+    totals[4] = maxima[0].x;
+    totals[5] = top;
   }
 }
 

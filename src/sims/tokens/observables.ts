@@ -1,5 +1,6 @@
 // Observables as small GPU reductions: mean pairwise cosine, the interaction energy
-// E_β = 1/(2βn²) Σ_ij exp(β<x_i,x_j>), clusters (connected components of cos > 0.999), the
+// E_β = 1/(2βn²) Σ_ij exp(β<x_i,x_j>) (log-sum-exp on the GPU, combined in float64 here: the
+// float32 sum overflows at β<x_i,x_j> > 88), clusters (connected components of cos > 0.999), the
 // histogram of pairwise cosines, the mean norm and, side by side, the RMS gap between schemes.
 // Only ~50 numbers are read back per sample.
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
@@ -52,7 +53,7 @@ export class TokenObservables {
     private readonly d: number,
   ) {
     const words = Math.ceil(n / 32);
-    this.partial = storageBuffer(device, 'token partial sums', n * 16);
+    this.partial = storageBuffer(device, 'token partial sums', n * 32); // two vec4f per token
     this.adjacency = storageBuffer(device, 'token adjacency bits', n * words * 4);
     this.counters = storageBuffer(device, 'token counters', (COSINE_BINS + 4) * 4);
     this.totals = storageBuffer(device, 'token totals', 8 * 4);
@@ -117,7 +118,7 @@ export class TokenObservables {
     const [counters, totals] = await Promise.all([this.readback.u32(this.counters), this.readback.f32(this.totals)]);
     return {
       meanCosine: n > 1 ? totals[0]! / (n * (n - 1)) : 1,
-      energy: totals[1]! / (2 * beta * n * n),
+      energy: energyOf(totals[1]!, totals[5]!, beta, n),
       gap: Math.sqrt(totals[2]! / n),
       meanNorm: totals[3]! / n,
       maxNorm: totals[4]!,
@@ -134,6 +135,14 @@ export class TokenObservables {
     this.labelUniform.destroy();
     this.readback.destroy();
   }
+}
+
+/**
+ * E_β = exp(M) · Σ / (2βn²), from the reduction's largest logit M and rescaled sum Σ, in float64:
+ * finite while log E_β < 709 (float32 overflowed at 88).
+ */
+export function energyOf(scaledSum: number, maxLogit: number, beta: number, n: number): number {
+  return Math.exp(maxLogit + Math.log(scaledSum) - Math.log(2 * beta * n * n));
 }
 
 export function cosineEdges(): number[] {

@@ -1,21 +1,47 @@
 // A run's metric history, kept on the CPU (small samples only), exportable as CSV and JSON.
+// A rebuild (new N, φ, ...) starts a new run: its samples restart at step 0, so they are kept
+// apart (`run` on each sample) instead of being drawn or exported as one zig-zagging series.
 import type { MetricSample } from './types';
+
+/** Where a run of the log begins, and why (e.g. "rebuild: n 1024 → 4096"). */
+export interface RunStart {
+  run: number;
+  label: string;
+}
 
 export class MetricLog {
   readonly samples: MetricSample[] = [];
+  readonly runs: RunStart[] = [{ run: 0, label: 'start' }];
 
   constructor(
     readonly system: string,
     private readonly limit = 100_000,
   ) {}
 
+  get run(): number {
+    return this.runs[this.runs.length - 1]!.run;
+  }
+
+  /**
+   * Adds a sample to the current run. A second sample of the same step (a pause, "sample now",
+   * a live parameter change) replaces the first: one row per step, holding the latest values.
+   */
   push(s: MetricSample): void {
-    this.samples.push(s);
+    const tagged: MetricSample = { ...s, run: this.run };
+    const last = this.latest;
+    if (last && last.run === tagged.run && last.step === tagged.step) this.samples[this.samples.length - 1] = tagged;
+    else this.samples.push(tagged);
     if (this.samples.length > this.limit) this.samples.splice(0, this.samples.length - this.limit);
+  }
+
+  /** Starts a new run (after a rebuild); later samples are plotted and exported apart from earlier ones. */
+  newRun(label: string): void {
+    this.runs.push({ run: this.run + 1, label });
   }
 
   clear(): void {
     this.samples.length = 0;
+    this.runs.splice(1);
   }
 
   get latest(): MetricSample | undefined {
@@ -28,17 +54,17 @@ export class MetricLog {
     return [...names];
   }
 
-  /** step,time,<scalars...>; histograms and curves are in the JSON export. */
+  /** step,time,run,<scalars...>; histograms and curves are in the JSON export. */
   toCSV(): string {
     const names = this.scalarNames();
-    const rows = [['step', 'time', ...names].join(',')];
+    const rows = [['step', 'time', 'run', ...names].join(',')];
     for (const s of this.samples) {
-      rows.push([s.step, s.time, ...names.map((n) => (n in s.scalars ? s.scalars[n] : ''))].join(','));
+      rows.push([s.step, s.time, s.run ?? 0, ...names.map((n) => (n in s.scalars ? s.scalars[n] : ''))].join(','));
     }
     return rows.join('\n') + '\n';
   }
 
   toJSON(meta: Record<string, unknown> = {}): string {
-    return JSON.stringify({ system: this.system, ...meta, samples: this.samples });
+    return JSON.stringify({ system: this.system, ...meta, runs: this.runs, samples: this.samples });
   }
 }

@@ -36,6 +36,8 @@ export interface MetricSample {
   curves?: Record<string, Curve[]>;
   /** Set when the state is not finite (NaN/Inf): the lab pauses and shows it. */
   problem?: string;
+  /** Which run of the metric log the sample belongs to (a rebuild starts a new one); set by MetricLog. */
+  run?: number;
 }
 
 export interface MetricInfo {
@@ -45,13 +47,18 @@ export interface MetricInfo {
   description: string;
 }
 
-/** How the lab plots metrics; every system lists its own. */
-export type PlotSpec =
+/**
+ * How the lab plots metrics; every system lists its own. A series' `x` is a scalar name, or
+ * 'time' / 'step' (the sample's own clock; the default is time). `shown` hides a plot whose
+ * scalars the current params never produce (e.g. a comparison that is switched off).
+ */
+export type PlotSpec = (
   | { kind: 'series'; id: string; title: string; y: string[]; x?: string; logX?: boolean; logY?: boolean; yLabel?: string }
   | { kind: 'histogram'; id: string; title: string; histogram: string; xLabel?: string }
   /** A histogram's history as a heatmap: x = time, y = bins (e.g. cosine similarity drifting to 1). */
   | { kind: 'histogram-time'; id: string; title: string; histogram: string; yLabel?: string }
-  | { kind: 'curves'; id: string; title: string; curves: string; logX?: boolean; logY?: boolean; xLabel?: string; yLabel?: string };
+  | { kind: 'curves'; id: string; title: string; curves: string; logX?: boolean; logY?: boolean; xLabel?: string; yLabel?: string }
+) & { shown?: (params: Params) => boolean };
 
 /** What the viewport draws, straight from GPU storage buffers (no CPU copy per frame). */
 export interface RenderView {
@@ -69,8 +76,8 @@ export interface RenderView {
   sphere?: boolean;
   /** Past positions: a ring of `length` frames of `count` vec4<f32>; `head()` is the newest frame. */
   trails?: { buffer: GPUBuffer; length: number; head: () => number; filled: () => number };
-  /** Text labels attached to particles (e.g. words); positions are read back only at metric cadence. */
-  labels?: { text: string[]; read: () => Promise<Float32Array> };
+  /** Text labels attached to the first particles (e.g. words); drawn at `positions` on the GPU, never read back. */
+  labels?: { text: string[] };
   /** A line shown under the viewport (e.g. which projection is used for d > 3). */
   caption?: string;
 }

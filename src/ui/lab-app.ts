@@ -70,8 +70,6 @@ export class ParticleLab extends LitElement {
       main { overflow-y: auto; padding: 10px 14px 24px; min-width: 0; }
       .stage { position: relative; height: min(62vh, 640px); min-height: 320px; border: 1px solid #30363d; border-radius: 8px; overflow: hidden; background: #0d1117; }
       .stage canvas { display: block; position: absolute; inset: 0; touch-action: none; }
-      .labels { position: absolute; inset: 0; pointer-events: none; overflow: hidden; }
-      .label { position: absolute; left: 0; top: 0; font: 11px system-ui, sans-serif; color: #f0f6fc; text-shadow: 0 0 3px #000, 0 0 2px #000; white-space: nowrap; margin: -16px 0 0 4px; }
       .hint { position: absolute; right: 8px; bottom: 6px; font-size: 11px; color: #6e7681; pointer-events: none; }
       .under { display: flex; justify-content: space-between; gap: 10px; margin: 6px 2px 10px; flex-wrap: wrap; }
       .caption { color: #8b949e; font-size: 12px; }
@@ -98,6 +96,7 @@ export class ParticleLab extends LitElement {
       this.runner = await LabRunner.create(this.viewportHost, {
         changed: () => this.tick++,
         recovered: () => this.syncScore(this.scoreSession?.checkpoint),
+        releasing: (sim) => this.releaseScore(sim),
         sampled: (s) => {
           this.latest = s;
           this.schedulePlots();
@@ -183,6 +182,14 @@ export class ParticleLab extends LitElement {
       },
       (e: unknown) => this.say('info', `No pretrained score network loaded (${errorText(e)}); train one in the Score panel.`),
     );
+  }
+
+  /** The score session of a simulation about to be destroyed stops (training, inference) first. */
+  private async releaseScore(sim: unknown): Promise<void> {
+    const session = this.scoreSession;
+    if (!session || session.sim !== sim) return;
+    this.scoreSession = undefined;
+    await session.dispose();
   }
 
   private async scoreLoad(file: File): Promise<void> {
@@ -421,8 +428,8 @@ export class ParticleLab extends LitElement {
               @score-color=${(e: CustomEvent<string>) => this.changeParam({ name: 'colorBy', text: e.detail })}></lab-score-panel>`
           : nothing}
         <section class="plots">
-          ${def?.plots.map(
-            (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} version=${this.plotVersion}></lab-plot>`,
+          ${def?.plots.filter((p) => p.shown?.(this.params) ?? true).map(
+            (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} .runs=${r!.log.runs} version=${this.plotVersion}></lab-plot>`,
           )}
         </section>
       </main>

@@ -1,6 +1,6 @@
 // The lab's engine room, separate from the Lit shell: owns the GPU context, the simulation, the
 // viewport and the metric log, and runs the frame loop. Per frame it only encodes steps and a
-// GPU→GPU copy for the viewport; readbacks (sample(), labels) happen at metric cadence.
+// GPU→GPU copy for the viewport; readbacks (sample()) happen at metric cadence.
 import { createContext, deviceLostSoon, onGpuError, type GpuContext } from '../gpu/context';
 import { MetricLog } from '../sims/metrics';
 import { checkState, type SimState } from '../sims/state';
@@ -19,6 +19,8 @@ export interface RunnerHooks {
   message(kind: MessageKind, text: string): void;
   /** A new simulation replaced the old one after a device loss (models attached to it must be rebuilt). */
   recovered?(): void;
+  /** `sim` is about to be destroyed: stop and release the work that drives it (a model's training, inference). */
+  releasing?(sim: Simulation): Promise<void>;
 }
 
 export interface Stats {
@@ -27,6 +29,12 @@ export interface Stats {
   /** GPU time per step (ms) from sim.timings(); undefined before the first report. */
   gpuMsPerStep?: number;
   timingMethod?: 'timestamp' | 'queue';
+}
+
+/** "n 1024 → 4096, phi 0.5 → 0.7": what a parameter change changed. */
+function describeChanges(before: Params, after: Params): string {
+  const changed = Object.keys(after).filter((k) => before[k] !== after[k]);
+  return changed.map((k) => `${k} ${String(before[k])} → ${String(after[k])}`).join(', ') || 'a rebuild';
 }
 
 function errorText(e: unknown): string {
@@ -117,7 +125,7 @@ export class LabRunner {
   load(def: SimDefinition, preset: string, params: Params): Promise<void> {
     return this.exclusive(async () => {
       const sim = await def.create(this.ctx, params);
-      this.sim?.dispose();
+      await this.retire(this.sim);
       this.sim = sim;
       this.def = def;
       this.preset = preset;
@@ -136,8 +144,12 @@ export class LabRunner {
   setParams(update: Params | ((current: Params) => Params)): Promise<void> {
     return this.exclusive(async () => {
       const sim = this.need();
+      const before = { params: sim.params, step: sim.stepCount, bounds: JSON.stringify(sim.render.bounds) };
       await sim.setParams(typeof update === 'function' ? update(sim.params) : update);
+      // A rebuild that restarts the clock starts a new run of the log (plotted apart, not zig-zagging back to t = 0).
+      if (sim.stepCount < before.step) this.log.newRun(`after ${describeChanges(before.params, sim.params)}`);
       this.viewport.setView(sim.render);
+      if (JSON.stringify(sim.render.bounds) !== before.bounds) this.viewport.resetCamera();
       this.lastSampledStep = -1;
     });
   }
@@ -188,7 +200,7 @@ export class LabRunner {
       if (def !== this.def) {
         const sim = await def.create(this.ctx, state.params);
         await sim.importState(state);
-        this.sim?.dispose();
+        await this.retire(this.sim);
         this.sim = sim;
         this.def = def;
         this.preset = def.defaultPreset;
@@ -201,6 +213,14 @@ export class LabRunner {
       this.snapshot = state;
       this.viewport.setView(this.need().render);
     }).then(() => this.sampleNow());
+  }
+
+  // Work in flight on a simulation (a model training on it, its colour refreshes) must stop before
+  // its buffers are destroyed: a submit that uses a destroyed buffer is a GPU validation error.
+  private async retire(sim: Simulation | undefined): Promise<void> {
+    if (!sim) return;
+    await this.hooks.releasing?.(sim);
+    sim.dispose();
   }
 
   /** Takes a metric sample now (e.g. after step-N or an action). */
@@ -228,8 +248,6 @@ export class LabRunner {
         this.playing = false;
         this.hooks.message('error', `Paused at step ${s.step}: ${s.problem}`);
       }
-      const labels = sim.render.labels;
-      if (labels) this.viewport.setLabelPositions(await labels.read());
       this.hooks.sampled(s);
     } catch (e) {
       this.playing = false;

@@ -21,6 +21,8 @@ export interface LabHook {
   /** Step of the last state snapshot kept for device-loss recovery (-1: none). */
   readonly snapshotStep: number;
   readonly count: number;
+  /** Text labels the viewport draws (they follow their particles on the GPU). */
+  readonly labels: number;
   /** In-flight work, for diagnosing a stalled page: operations, a pending sample, readback maps. */
   readonly pending: { operations: number; sampling: boolean; readbacks: number };
   /** Every MetricSample of the run so far. */
@@ -83,6 +85,9 @@ export function installTestHook(app: ParticleLab): void {
     },
     get count() {
       return r()?.sim?.render.count ?? 0;
+    },
+    get labels() {
+      return r()?.viewport.labelCount ?? 0;
     },
     get pending() {
       return { ...(r()?.pending ?? { operations: 0, sampling: false }), readbacks: readbacksInFlight() };

@@ -24,7 +24,7 @@ const plots: readonly PlotSpec[] = [
   { kind: 'series', id: 'clusters', title: 'Number of clusters (cos > 0.999)', y: ['clusters'], x: 'time', yLabel: 'clusters' },
   { kind: 'series', id: 'meanCosine', title: 'Mean pairwise cosine', y: ['meanCosine'], x: 'time' },
   { kind: 'histogram-time', id: 'cosine', title: 'Pairwise cosine similarity over depth', histogram: 'cosine', yLabel: 'cos(x_i, x_j)' },
-  { kind: 'series', id: 'gap', title: 'Gap between Lie and Strang (side by side)', y: ['gap'], x: 'time', logY: true },
+  { kind: 'series', id: 'gap', title: 'Gap between Lie and Strang (side by side)', y: ['gap'], x: 'time', logY: true, shown: (p) => p.compare === 'on' },
   { kind: 'curves', id: 'convergence', title: 'Error vs step size (fitted slopes)', curves: 'convergence', logX: true, logY: true, xLabel: 'dt', yLabel: 'error at T' },
 ];
 

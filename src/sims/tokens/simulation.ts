@@ -137,7 +137,7 @@ export class TokenSimulation implements Simulation {
       bounds: { min: [-b, -b, -b], max: [b, b, b] },
       sphere: this.params.sphere === true && model.d === 3,
       trails: view.trails ? { buffer: view.trails, length: Number(this.params.trailLength), head: () => view.headFrame(), filled: () => view.filled() } : undefined,
-      labels: words ? { text: words, read: () => this.readback.f32(view.positions, 0, model.count * 16) } : undefined,
+      labels: words ? { text: words } : undefined,
       caption:
         view.caption +
         (this.params.compare === 'on' ? ` · blue: ${this.params.splitting}, orange: ${this.params.splitting === 'lie' ? 'strang' : 'lie'}` : ''),
@@ -200,6 +200,9 @@ export class TokenSimulation implements Simulation {
   async sample(): Promise<MetricSample> {
     const { observables, view } = this.parts;
     const beta = Number(this.params.beta);
+    // The clock when the sample is encoded: layers submitted while its readback is in flight belong to later samples.
+    const step = this.stepCount;
+    const time = this.time;
     const s = await observables.measure(beta);
     await view.refreshBasis();
     if (this.params.sphere !== true && Number.isFinite(s.maxNorm) && s.maxNorm > this.bound) {
@@ -211,17 +214,17 @@ export class TokenSimulation implements Simulation {
       energy: s.energy,
       clusters: s.clusters,
       meanNorm: s.meanNorm,
-      layer: this.stepCount,
+      layer: step,
     };
     if (this.parts.other) scalars.gap = s.gap;
     const sample: MetricSample = {
-      step: this.stepCount,
-      time: this.time,
+      step,
+      time,
       scalars,
       histograms: { cosine: { label: 'pairwise cosine similarity', edges: cosineEdges(), counts: s.cosineCounts } },
     };
     if (this.convergence) sample.curves = { convergence: convergenceCurves(this.convergence) };
-    if (s.nonFinite > 0) sample.problem = `${s.nonFinite} of ${this.parts.model.count} tokens are not finite (NaN/Inf) at layer ${this.stepCount}; try a smaller dt or β`;
+    if (s.nonFinite > 0) sample.problem = `${s.nonFinite} of ${this.parts.model.count} tokens are not finite (NaN/Inf) at layer ${step}; try a smaller dt or β`;
     return sample;
   }
 

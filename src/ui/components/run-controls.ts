@@ -1,27 +1,59 @@
-// Play / pause, step N, reset and steps per frame.
-import { LitElement, html, css } from 'lit';
+// Play / pause, step N, reset and steps per frame. Typed counts are checked like parameters:
+// a value out of range shows the named range and is not applied (never clamped).
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { parseValue, type NumberParam } from '../../sims/params';
 import { base } from '../theme';
+
+const STEP_N: NumberParam = {
+  kind: 'number', name: 'steps', label: 'steps', unit: '', description: 'Steps taken by one click of Step.',
+  default: 100, min: 1, max: 100_000, integer: true,
+};
+const STEPS_PER_FRAME: NumberParam = {
+  kind: 'number', name: 'steps per frame', label: 'steps / frame', unit: '', description: 'Steps encoded per drawn frame while playing.',
+  default: 1, min: 1, max: 1000, integer: true,
+};
 
 @customElement('lab-run-controls')
 export class RunControls extends LitElement {
   @property({ type: Boolean }) playing = false;
   @property({ type: Boolean }) disabled = false;
   @property({ type: Number }) stepsPerFrame = 1;
-  @state() private stepN = 100;
+  @state() private stepN = STEP_N.default;
+  @state() private errors: Partial<Record<'step' | 'speed', string>> = {};
 
   static override styles = [
     base,
     css`
       .row { display: flex; gap: 6px; align-items: center; margin-bottom: 6px; flex-wrap: wrap; }
       input[type='number'] { width: 72px; }
+      input.bad { border-color: #f85149; }
       .play { min-width: 84px; }
+      .error { color: #ff7b72; font-size: 12px; margin: -2px 0 6px; }
       kbd { font: 10px ui-monospace, monospace; border: 1px solid #30363d; border-radius: 3px; padding: 0 3px; color: #8b949e; }
     `,
   ];
 
   private emit(type: string, detail?: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** The typed count, or undefined with the field's message shown. */
+  private read(field: 'step' | 'speed', spec: NumberParam, e: Event): number | undefined {
+    const { [field]: _, ...rest } = this.errors;
+    try {
+      const v = parseValue(spec, (e.target as HTMLInputElement).value) as number;
+      this.errors = rest;
+      return v;
+    } catch (err) {
+      this.errors = { ...rest, [field]: (err as Error).message };
+      return undefined;
+    }
+  }
+
+  private error(field: 'step' | 'speed') {
+    const text = this.errors[field];
+    return text ? html`<div class="error" role="alert" data-testid="${field}-error">${text}</div>` : nothing;
   }
 
   override render() {
@@ -33,17 +65,27 @@ export class RunControls extends LitElement {
         <kbd>space</kbd>
       </div>
       <div class="row">
-        <button data-testid="step" ?disabled=${this.disabled} @click=${() => this.emit('step', this.stepN)}>Step</button>
-        <input type="number" data-testid="step-n" min="1" max="100000" .value=${String(this.stepN)}
-          @change=${(e: Event) => (this.stepN = Math.max(1, Math.floor(Number((e.target as HTMLInputElement).value)) || 1))} />
+        <button data-testid="step" ?disabled=${this.disabled || !!this.errors.step} @click=${() => this.emit('step', this.stepN)}>Step</button>
+        <input type="number" data-testid="step-n" min=${STEP_N.min} max=${STEP_N.max} class=${this.errors.step ? 'bad' : ''} .value=${String(this.stepN)}
+          title=${STEP_N.description}
+          @change=${(e: Event) => {
+            const v = this.read('step', STEP_N, e);
+            if (v !== undefined) this.stepN = v;
+          }} />
         <span class="muted">steps</span>
       </div>
+      ${this.error('step')}
       <div class="row">
         <label class="muted">Steps / frame
-          <input type="number" data-testid="steps-per-frame" min="1" max="1000" .value=${String(this.stepsPerFrame)}
-            @change=${(e: Event) => this.emit('speed', Math.min(1000, Math.max(1, Math.floor(Number((e.target as HTMLInputElement).value)) || 1)))} />
+          <input type="number" data-testid="steps-per-frame" min=${STEPS_PER_FRAME.min} max=${STEPS_PER_FRAME.max}
+            class=${this.errors.speed ? 'bad' : ''} .value=${String(this.stepsPerFrame)} title=${STEPS_PER_FRAME.description}
+            @change=${(e: Event) => {
+              const v = this.read('speed', STEPS_PER_FRAME, e);
+              if (v !== undefined) this.emit('speed', v);
+            }} />
         </label>
       </div>
+      ${this.error('speed')}
     `;
   }
 }

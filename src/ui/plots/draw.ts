@@ -1,7 +1,9 @@
 // Draws one PlotSpec from a metric history with d3 (no Lit here): series, histogram,
 // histogram-time (heatmap) and curves (log–log with fitted slopes in the legend).
 import * as d3 from 'd3';
+import type { RunStart } from '../../sims/metrics';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
+import { currentRun, histogramColumns, latestCurves, latestHistogram, seriesLines, type Point } from './plot-data';
 
 const M = { top: 10, right: 12, bottom: 34, left: 52 };
 const PALETTE = ['#58a6ff', '#f78166', '#3fb950', '#d2a8ff', '#e3b341', '#79c0ff', '#ff7b72', '#56d364'];
@@ -15,6 +17,8 @@ export interface PlotContext {
   width: number;
   height: number;
   metrics: readonly MetricInfo[];
+  /** Where the log's runs begin (a rebuild starts one), for the legend's mark. */
+  runs?: readonly RunStart[];
 }
 
 export interface LegendItem {
@@ -26,10 +30,6 @@ function labelOf(metrics: readonly MetricInfo[], name: string): string {
   const m = metrics.find((x) => x.name === name);
   if (!m) return name;
   return m.unit ? `${m.label} (${m.unit})` : m.label;
-}
-
-function finitePositive(v: number, log: boolean): boolean {
-  return Number.isFinite(v) && (!log || v > 0);
 }
 
 function scale(log: boolean, domain: [number, number], range: [number, number]): Scale {
@@ -102,35 +102,52 @@ function empty(ctx: PlotContext, text: string): LegendItem[] {
 function drawSeries(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'series' }>, samples: readonly MetricSample[]): LegendItem[] {
   const logX = !!spec.logX;
   const logY = !!spec.logY;
-  const xOf = (s: MetricSample) => (spec.x ? (s.scalars[spec.x] ?? NaN) : s.time);
-  const series = spec.y.map((name) =>
-    thin(
-      samples.map((s) => [xOf(s), s.scalars[name] ?? NaN] as [number, number]).filter(([x, y]) => finitePositive(x, logX) && finitePositive(y, logY)),
-      MAX_POINTS,
-    ),
-  );
-  const all = series.flat();
-  if (all.length === 0) return empty(ctx, 'waiting for samples…');
-  const x = scale(logX, d3.extent(all, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
-  const yExt = d3.extent(all, (p) => p[1]) as [number, number];
+  const run = currentRun(samples);
+  const lines = seriesLines(spec, samples).map((l) => ({ ...l, points: thin(l.points, MAX_POINTS) }));
+  // The axes follow the current run; earlier runs (before a rebuild) are drawn faded behind it.
+  const current = lines.filter((l) => l.run === run).flatMap((l) => l.points);
+  if (current.length === 0) return empty(ctx, 'waiting for samples…');
+  const x = scale(logX, d3.extent(current, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
+  const yExt = d3.extent(current, (p) => p[1]) as [number, number];
   const y = scale(logY, logY ? yExt : [Math.min(0, yExt[0]), yExt[1]], [ctx.height - M.bottom, M.top]);
-  const xLabel = spec.x ? labelOf(ctx.metrics, spec.x) : 'time';
+  const xLabel = spec.x && spec.x !== 'time' ? labelOf(ctx.metrics, spec.x) : 'time';
   const yLabel = spec.yLabel ?? (spec.y.length === 1 ? labelOf(ctx.metrics, spec.y[0]!) : '');
   const g = frame(ctx, x, y, xLabel, yLabel);
+  const clip = `clip-${spec.id}`;
+  g.append('clipPath').attr('id', clip).append('rect')
+    .attr('x', M.left).attr('y', M.top).attr('width', ctx.width - M.left - M.right).attr('height', ctx.height - M.top - M.bottom);
   const line = d3
-    .line<[number, number]>()
+    .line<Point>()
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
-  series.forEach((pts, i) => {
-    g.append('path').attr('class', 'series').attr('fill', 'none').attr('stroke', PALETTE[i % PALETTE.length]!).attr('stroke-width', 1.6).attr('d', line(pts));
-  });
-  return spec.y.map((name, i) => ({ label: labelOf(ctx.metrics, name), color: PALETTE[i % PALETTE.length]! }));
+  for (const l of [...lines].sort((a, b) => a.run - b.run)) {
+    const earlier = l.run !== run;
+    g.append('path')
+      .attr('class', earlier ? 'series earlier' : 'series')
+      .attr('clip-path', `url(#${clip})`)
+      .attr('fill', 'none')
+      .attr('stroke', PALETTE[spec.y.indexOf(l.name) % PALETTE.length]!)
+      .attr('stroke-width', earlier ? 1 : 1.6)
+      .attr('stroke-opacity', earlier ? 0.35 : 1)
+      .attr('stroke-dasharray', earlier ? '4 3' : null)
+      .attr('d', line(l.points));
+    // The newest value as a dot: a run's first sample (a single point) draws no line.
+    const last = l.points[l.points.length - 1];
+    if (!earlier && last) g.append('circle').attr('class', 'latest').attr('cx', x(last[0])).attr('cy', y(last[1])).attr('r', 2.5)
+      .attr('fill', PALETTE[spec.y.indexOf(l.name) % PALETTE.length]!);
+  }
+  const legend = spec.y.map((name, i) => ({ label: labelOf(ctx.metrics, name), color: PALETTE[i % PALETTE.length]! }));
+  if (lines.some((l) => l.run !== run)) {
+    const start = ctx.runs?.find((r) => r.run === run)?.label ?? 'after a rebuild';
+    legend.push({ label: `dashed: earlier runs · solid: run ${run + 1}, ${start}`, color: '#6e7681' });
+  }
+  return legend;
 }
 
 function drawHistogram(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogram' }>, samples: readonly MetricSample[]): LegendItem[] {
-  const latest = [...samples].reverse().find((s) => s.histograms?.[spec.histogram]);
-  const h = latest?.histograms?.[spec.histogram];
-  if (!h || h.counts.length === 0) return empty(ctx, 'waiting for samples…');
+  const latest = latestHistogram(spec, samples);
+  if (!latest) return empty(ctx, 'waiting for samples…');
+  const { h } = latest;
   const total = d3.sum(h.counts) || 1;
   const x = scale(false, [h.edges[0]!, h.edges[h.edges.length - 1]!], [M.left, ctx.width - M.right]);
   const y = scale(false, [0, (d3.max(h.counts) ?? 1) / total], [ctx.height - M.bottom, M.top]);
@@ -145,14 +162,11 @@ function drawHistogram(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histog
     .attr('y', (c) => y(c / total))
     .attr('height', (c) => Math.max(0, y(0) - y(c / total)))
     .attr('fill', PALETTE[0]!);
-  return [{ label: `${h.label} at step ${latest!.step}`, color: PALETTE[0]! }];
+  return [{ label: `${h.label} at step ${latest.step}`, color: PALETTE[0]! }];
 }
 
 function drawHeatmap(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogram-time' }>, samples: readonly MetricSample[]): LegendItem[] {
-  const cols = thin(
-    samples.filter((s) => s.histograms?.[spec.histogram]),
-    MAX_COLUMNS,
-  );
+  const cols = thin(histogramColumns(spec, samples), MAX_COLUMNS);
   if (cols.length === 0) return empty(ctx, 'waiting for samples…');
   const edges = cols[cols.length - 1]!.histograms![spec.histogram]!.edges;
   const t0 = cols[0]!.time;
@@ -184,18 +198,14 @@ function drawHeatmap(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogra
 }
 
 function drawCurves(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'curves' }>, samples: readonly MetricSample[]): LegendItem[] {
-  const latest = [...samples].reverse().find((s) => s.curves?.[spec.curves]);
-  const curves = latest?.curves?.[spec.curves] ?? [];
-  const logX = !!spec.logX;
-  const logY = !!spec.logY;
-  const pts = curves.map((c) => c.x.map((xv, i) => [xv, c.y[i] ?? NaN] as [number, number]).filter(([a, b]) => finitePositive(a, logX) && finitePositive(b, logY)));
+  const { curves, points: pts } = latestCurves(spec, samples);
   const all = pts.flat();
   if (all.length === 0) return empty(ctx, 'no curve yet (run the action)');
-  const x = scale(logX, d3.extent(all, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
-  const y = scale(logY, d3.extent(all, (p) => p[1]) as [number, number], [ctx.height - M.bottom, M.top]);
+  const x = scale(!!spec.logX, d3.extent(all, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
+  const y = scale(!!spec.logY, d3.extent(all, (p) => p[1]) as [number, number], [ctx.height - M.bottom, M.top]);
   const g = frame(ctx, x, y, spec.xLabel ?? 'x', spec.yLabel ?? 'y');
   const line = d3
-    .line<[number, number]>()
+    .line<Point>()
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
   pts.forEach((p, i) => {

@@ -1,14 +1,17 @@
 // One live plot, generic over PlotSpec: Lit draws the card and legend, d3 draws the chart.
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import type { RunStart } from '../../sims/metrics';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import { drawPlot, type LegendItem } from './draw';
+import { pointCount } from './plot-data';
 
 @customElement('lab-plot')
 export class LabPlot extends LitElement {
   @property({ attribute: false }) spec!: PlotSpec;
   @property({ attribute: false }) samples: readonly MetricSample[] = [];
   @property({ attribute: false }) metrics: readonly MetricInfo[] = [];
+  @property({ attribute: false }) runs: readonly RunStart[] = [];
   /** Bumped by the owner when new samples arrived (the array is mutated in place). */
   @property({ type: Number }) version = 0;
   @state() private legend: LegendItem[] = [];
@@ -51,7 +54,9 @@ export class LabPlot extends LitElement {
 
   private redraw(): void {
     if (!this.svg || !this.spec) return;
-    this.legend = drawPlot({ svg: this.svg, width: this.width, height: 200, metrics: this.metrics }, this.spec, this.samples);
+    this.legend = drawPlot({ svg: this.svg, width: this.width, height: 200, metrics: this.metrics, runs: this.runs }, this.spec, this.samples);
+    // Read by the e2e tests: every plot of every preset must draw.
+    this.svg.dataset.points = String(pointCount(this.spec, this.samples));
   }
 
   override render() {

@@ -22,6 +22,7 @@ import { float, instancedArray, select, uint, uniform, vec4 } from 'three/tsl';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { RenderView } from '../../sims/types';
 import { discBatch } from './disc-batch';
+import { labelBatch, type LabelBatch } from './label-batch';
 import { createRenderer, gpuBufferOf } from './three-adapter';
 
 const BACKGROUND = 0x0d1117;
@@ -41,6 +42,7 @@ interface Layer {
   positions: Mirror;
   colors: Mirror;
   trail?: { mirror: Mirror; head: ReturnType<typeof uniform>; filled: ReturnType<typeof uniform> };
+  labels?: LabelBatch;
   dispose(): void;
 }
 
@@ -51,9 +53,6 @@ export class Viewport {
   private controls: OrbitControls;
   private layer: Layer | undefined;
   private view: RenderView | undefined;
-  private readonly labelHost: HTMLElement;
-  private labelEls: HTMLElement[] = [];
-  private labelPositions: Float32Array | undefined;
   private width = 1;
   private height = 1;
   private readonly resizeObserver: ResizeObserver;
@@ -70,9 +69,6 @@ export class Viewport {
     this.scene.background = new Color(BACKGROUND);
     this.camera = new OrthographicCamera();
     this.controls = new OrbitControls(this.camera, canvas);
-    this.labelHost = document.createElement('div');
-    this.labelHost.className = 'labels';
-    host.append(this.labelHost);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(host);
     this.resize();
@@ -93,7 +89,7 @@ export class Viewport {
 
   /** Shows a (possibly rebuilt) RenderView; re-creates the scene objects only when their shape changed. */
   setView(view: RenderView): void {
-    const key = [view.count, view.dims, view.box, view.sphere, view.trails?.length ?? 0, view.trails ? 't' : '', view.bounds.min, view.bounds.max].join('|');
+    const key = [view.count, view.dims, view.box, view.sphere, view.trails?.length ?? 0, view.trails ? 't' : '', view.bounds.min, view.bounds.max, view.labels?.text.join(' ') ?? ''].join('|');
     const dimsChanged = this.view?.dims !== view.dims;
     this.view = view;
     this.scene.background = new Color(BACKGROUND);
@@ -102,7 +98,6 @@ export class Viewport {
       this.layer = this.buildLayer(view, key);
       this.scene.add(this.layer.group);
     }
-    this.setupLabels(view);
     if (dimsChanged) this.setupCamera(view);
     (this.particleScale as { value: number }).value = 2 * view.radius;
     (this.trailScale as { value: number }).value = view.radius;
@@ -159,6 +154,14 @@ export class Viewport {
       trail = { mirror, head, filled };
     }
 
+    let labels: LabelBatch | undefined;
+    if (view.labels) {
+      labels = labelBatch(view.labels.text, (i) => positionAt.element(i));
+      labels.setScreen(this.width, this.height);
+      group.add(labels.mesh);
+      disposables.push(labels);
+    }
+
     const [x0, y0, z0] = view.bounds.min;
     const [x1, y1, z1] = view.bounds.max;
     if (view.box) {
@@ -184,6 +187,7 @@ export class Viewport {
       positions,
       colors,
       trail,
+      labels,
       dispose: () => {
         this.scene.remove(group);
         for (const d of disposables) d.dispose();
@@ -239,6 +243,7 @@ export class Viewport {
     this.renderer.setSize(w, h, false);
     this.canvas.style.width = `${w}px`;
     this.canvas.style.height = `${h}px`;
+    this.layer?.labels?.setScreen(w, h);
     const cam = this.camera;
     if (cam instanceof PerspectiveCamera) {
       cam.aspect = w / h;
@@ -278,7 +283,6 @@ export class Viewport {
     if (copies > 0) this.device.queue.submit([encoder.finish()]);
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
-    this.placeLabels();
     this.frames++;
   }
 
@@ -290,39 +294,9 @@ export class Viewport {
     );
   }
 
-  private setupLabels(view: RenderView): void {
-    const texts = view.labels?.text ?? [];
-    if (texts.length === this.labelEls.length && texts.every((t, i) => this.labelEls[i]!.textContent === t)) return;
-    for (const el of this.labelEls) el.remove();
-    this.labelEls = texts.map((t) => {
-      const el = document.createElement('span');
-      el.className = 'label';
-      el.textContent = t;
-      this.labelHost.append(el);
-      return el;
-    });
-    this.labelPositions = undefined;
-  }
-
-  /** Label positions, read by the caller at metric cadence (never per frame). */
-  setLabelPositions(p: Float32Array): void {
-    this.labelPositions = p;
-  }
-
-  private placeLabels(): void {
-    const p = this.labelPositions;
-    if (!p) {
-      for (const el of this.labelEls) el.style.display = 'none';
-      return;
-    }
-    const v = new Vector3();
-    this.labelEls.forEach((el, i) => {
-      if (4 * i + 2 >= p.length) return;
-      v.set(p[4 * i]!, p[4 * i + 1]!, p[4 * i + 2]!).project(this.camera);
-      const visible = v.z < 1 && Math.abs(v.x) <= 1 && Math.abs(v.y) <= 1;
-      el.style.display = visible ? '' : 'none';
-      el.style.transform = `translate(${((v.x + 1) / 2) * this.width}px, ${((1 - v.y) / 2) * this.height}px)`;
-    });
+  /** Text labels drawn now (they follow their particles on the GPU). */
+  get labelCount(): number {
+    return this.view?.labels?.text.length ?? 0;
   }
 
   dispose(): void {
@@ -332,7 +306,6 @@ export class Viewport {
     this.controls.dispose();
     this.renderer.dispose();
     this.canvas.remove();
-    this.labelHost.remove();
   }
 }
 

@@ -1,11 +1,11 @@
 // Learned fields per particle from the score network's outputs (needs mips-common.wgsl and
-// mips-cell-access.wgsl). Sets are the cell-sorted slots of the inference gather.
+// mips-cell-access.wgsl). Set i of the inference network is cell-sorted slot offset + i (one chunk).
 //   fields: (current magnitude, local EPR, EPR term, its position part) per particle, by slot and by particle id
 //     AOUP: |g + s_g|,  div_g v_g / γ = −2 − div_g s_g,  γ |g + s_g|²
 //     ABP:  |s_θ|,      div_θ v_θ / Dr = −∂_θ s_θ,        Dr s_θ²
 //     Dt > 0 adds |b_x − Dt s_x|² / Dt to the EPR term.
 //   bins:   per spatial bin (a block of cells): sums of (local EPR, current, count, EPR term)
-//   reduce: totals over particles (current, local EPR, EPR term, |local EPR|) in one workgroup
+//   reduce: totals over particles (current, local EPR, EPR term, |local EPR|, position part, d²) in one workgroup
 //   color:  colours of the render slots (main state order) from the by-id fields
 struct ScoreFieldParams {
   n: u32,
@@ -20,11 +20,13 @@ struct ScoreFieldParams {
   cellsPerSide: u32,
   cellsPerBin: u32,
   binsPerSide: u32,
+  offset: u32,           // fields: first slot of the chunk
+  count: u32,            // fields: sets in the chunk
 }
 
 @group(0) @binding(0) var<uniform> u: ScoreFieldParams;
-@group(0) @binding(1) var<storage, read> score: array<f32>;       // [n, outputs]
-@group(0) @binding(2) var<storage, read> divergence: array<f32>;  // [n] (AOUP: div_g s_g)
+@group(0) @binding(1) var<storage, read> score: array<f32>;       // [chunk, outputs]
+@group(0) @binding(2) var<storage, read> divergence: array<f32>;  // [chunk] (AOUP: div_g s_g)
 @group(0) @binding(3) var<storage, read> inputGrad: array<f32>;   // ABP: d s_θ / d(cos, sin) at token 0
 @group(0) @binding(4) var<storage, read> info: array<vec4f>;      // 2 per set: (p, id, 0), (b_x, 0, 0)
 @group(0) @binding(5) var<storage, read_write> slotField: array<vec4f>;
@@ -36,10 +38,11 @@ struct ScoreFieldParams {
 
 @compute @workgroup_size(WG)
 fn fields(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let s = threadIndex(gid, nwg);
-  if (s >= u.n) { return; }
-  let m0 = info[2u * s];
-  let o = s * u.outputs;
+  let i = threadIndex(gid, nwg);
+  let s = u.offset + i;
+  if (i >= u.count || s >= u.n) { return; }
+  let m0 = info[2u * i];
+  let o = i * u.outputs;
   var current: f32;
   var local: f32;
   var term: f32;
@@ -47,7 +50,7 @@ fn fields(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
   if (u.model == 1u) {
     let st = score[o];
     let th = m0.x;
-    let g = s * u.rowStride;
+    let g = i * u.rowStride;
     let dsdth = -sin(th) * inputGrad[g] + cos(th) * inputGrad[g + 1u];
     current = abs(st);
     local = -dsdth;
@@ -55,13 +58,13 @@ fn fields(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
   } else {
     let c = m0.xy + vec2f(score[o], score[o + 1u]);
     current = length(c);
-    local = -2.0 - divergence[s];
+    local = -2.0 - divergence[i];
     term = u.gamma * dot(c, c);
     px = 2u;
   }
   var termX = 0.0;
   if (u.noisyX == 1u) {
-    let v = info[2u * s + 1u].xy - u.Dt * vec2f(score[o + px], score[o + px + 1u]);
+    let v = info[2u * i + 1u].xy - u.Dt * vec2f(score[o + px], score[o + px + 1u]);
     termX = dot(v, v) / u.Dt;
   }
   let f = vec4f(current, local, term + termX, termX);
@@ -90,17 +93,21 @@ fn bins(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }
 
 var<workgroup> partial: array<vec4f, 256>;
-var<workgroup> partialX: array<f32, 256>;
+var<workgroup> partialX: array<vec2f, 256>;
 
-// totals[0] = (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|), totals[1].x = Σ position part.
+// totals[0] = (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|),
+// totals[1] = (Σ position part, Σ d², 0, 0) with d = propulsion part of the term − rate · local EPR
+// (rate γ or Dr): E[d] = 0 for an exact score (E[div s] = −E|s|²), the convergence check's spread.
 @compute @workgroup_size(256)
 fn reduce(@builtin(local_invocation_index) li: u32) {
+  let rate = select(u.gamma, u.Dr, u.model == 1u);
   var acc = vec4f(0.0);
-  var accX = 0.0;
+  var accX = vec2f(0.0);
   for (var s = li; s < u.n; s += 256u) {
     let f = slotField[s];
     acc += vec4f(f.x, f.y, f.z, abs(f.y));
-    accX += f.w;
+    let d = f.z - f.w - rate * f.y;
+    accX += vec2f(f.w, d * d);
   }
   partial[li] = acc;
   partialX[li] = accX;
@@ -114,7 +121,7 @@ fn reduce(@builtin(local_invocation_index) li: u32) {
   }
   if (li == 0u) {
     totals[0] = partial[0];
-    totals[1] = vec4f(partialX[0], 0.0, 0.0, 0.0);
+    totals[1] = vec4f(partialX[0], 0.0, 0.0);
   }
 }
 

@@ -2,13 +2,14 @@
 // (token 0) and its `neighbors` nearest particles under the minimum image, found from the cell list by
 // searching rings of cells outwards until the K-th distance is closer than the next ring.
 // Needs rng.wgsl, mips-common.wgsl, mips-cell-access.wgsl. Positions are the cell-sorted copy.
-//   gatherAll:   one set per sorted slot (inference), plus info (p, id, drift b_x) per set.
+//   gatherAll:   one set per sorted slot in [offset, offset + count) (inference, in chunks), plus
+//                info (p, id, drift b_x) per set; set i is slot offset + i.
 //   gatherBatch: `count` random particles; sets b and count + b are the antithetic pair with
 //                the noisy coordinates moved by ±σζ; ζ is written for the loss.
 //   tick:        advances the training step counter that keys the batch and noise.
 struct ScoreGatherParams {
   n: u32,
-  count: u32,            // sets written (all: n; batch: pairs)
+  count: u32,            // sets written (all: the chunk; batch: pairs)
   model: u32,            // 0 AOUP, 1 ABP
   neighbors: u32,
   cellsPerSide: u32,
@@ -18,7 +19,7 @@ struct ScoreGatherParams {
   absChannel: u32,       // first channel of x_j − c (0: none)
   forceChannel: u32,     // first channel of token 0's scaled pair force k F_i / v0 (0: none)
   forceScale: f32,       // k / v0 (k when v0 = 0)
-  _pad: u32,
+  offset: u32,           // all: first slot of the chunk
   boxL: f32,
   cellW: f32,
   sigma: f32,
@@ -138,16 +139,17 @@ fn writeSet(si: u32, pi: vec2f, xi: vec2f, fi: vec2f, found: u32) {
 
 @compute @workgroup_size(WG)
 fn gatherAll(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let s = threadIndex(gid, nwg);
-  if (s >= u.n) { return; }
+  let i = threadIndex(gid, nwg);
+  let s = u.offset + i;
+  if (i >= u.count || s >= u.n) { return; }
   let xi = pos[s].xy;
   let pi = body[s].xy;
   var f = vec2f(0.0);
   let found = search(s, xi, &f);
-  writeSet(s, pi, xi, f, found);
+  writeSet(i, pi, xi, f, found);
   let drift = positionDrift(u.model, u.v0, pi, u.k, f, u.trapA, xi, u.boxL);
-  info[2u * s] = vec4f(pi, pos[s].w, 0.0);
-  info[2u * s + 1u] = vec4f(drift, 0.0, 0.0);
+  info[2u * i] = vec4f(pi, pos[s].w, 0.0);
+  info[2u * i + 1u] = vec4f(drift, 0.0, 0.0);
 }
 
 @compute @workgroup_size(WG)

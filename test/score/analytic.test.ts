@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
 import type { GpuContext } from '../../src/gpu/context';
 import { MipsSimulation } from '../../src/sims/mips/simulation';
+import { SCORE_DEFAULTS, SCORE_TINY } from '../../src/sims/mips/score/config';
+import { GAP_THRESHOLD } from '../../src/sims/mips/score/convergence';
+import { ScoreModel } from '../../src/sims/mips/score/model';
+import { OnlineTrainer } from '../../src/sims/mips/score/online';
 import { modelFromWeights } from '../../src/sims/mips/score/weights';
 import { mipsParams } from '../mips/helpers';
 import { mean, positions, propulsion, trainedModel } from './helpers';
@@ -98,14 +102,50 @@ describe('score network: analytic cases', () => {
       oracle.push(o / N);
       local += e.meanLocalEpr / R;
     }
-    console.log(`learned EPR ${learned.map((v) => v.toFixed(3)).join(' ')} (mean ${mean(learned).toFixed(3)}), exact-score EPR on the same snapshots ${mean(oracle).toFixed(3)}, analytic A d = 2; mean local EPR ${local.toFixed(3)} (exact 2)`);
+    const c = model.last!.convergence;
+    console.log(`learned EPR ${learned.map((v) => v.toFixed(3)).join(' ')} (mean ${mean(learned).toFixed(3)}), exact-score EPR on the same snapshots ${mean(oracle).toFixed(3)}, analytic A d = 2; mean local EPR ${local.toFixed(3)} (exact 2); last: divergence form ${c.eprDiv.toFixed(3)}, gap ${c.gap.toFixed(3)} ± ${c.gapErr.toFixed(3)}`);
     // |2x − g|² has variance 2 per dim (Gaussian, var 1): snapshot means over N scatter by
     // ≈ 0.06, four snapshots ≈ 0.03; the network must learn the x–g coupling (an s_g = −g
     // network gives 0, one ignoring x gives ≈ 1). 10 % tolerance.
     expect(Math.abs(mean(learned) - 2)).toBeLessThan(0.2);
     expect(Math.abs(local - 2)).toBeLessThan(0.25);
+    expect(c.converged).toBe(true);
     sim.attach(undefined);
     model.destroy();
+    sim.dispose();
+  });
+
+  it('trapped AOUP (A = v0 = 0.5, Dt = 0): the default lr and EMA converge in 400 steps, and the gap flags the old ones', async () => {
+    // The issue's case: exact EPR A d = 1; exact s_g = 1.5 (x − c) − 1.5 g (stationary Gaussian:
+    // Var x = v0²/(A(A + γ)) = 1/3, Cov(x, g) = v0/(A + γ) = 1/3, Var g = 1), local EPR 1 everywhere.
+    // `lab train` at lr 1e-3, EMA 0.995 read 0.41 after 400 steps. The depth-0 net of the other
+    // cases, with SCORE_DEFAULTS' lr and EMA, against the old pair on the same warmed-up sim.
+    const n = 512;
+    const sim = new MipsSimulation(ctx, mipsParams({ model: 'aoup', force: 'none', n, phi: 0.5, v0: 0.5, gamma: 1, Dt: 0, A: 0.5, dt: 0.01, seed: 4 }));
+    sim.step(2000); // t = 20 = 10 / A: the lattice's L/2 ≈ 28 shrinks by e^{−10}
+    const run = async (lr: number, emaDecay: number) => {
+      const model = new ScoreModel(sim, { ...SCORE_TINY, ...TRAIN, lr, emaDecay });
+      await new OnlineTrainer(sim, model).run(400);
+      const e = await model.evaluate();
+      const x = await positions(sim);
+      const g = await propulsion(sim);
+      const L = sim.geometry.boxL;
+      let o = 0;
+      for (let i = 0; i < 2 * n; i++) o += (1.5 * (x[i]! - L / 2) - 0.5 * g[i]!) ** 2; // γ |g + s_g|², exact score
+      console.log(`lr ${lr}, EMA ${emaDecay}: learned EPR ${e.eprLearned.toFixed(3)} (exact score on the snapshot ${(o / n).toFixed(3)}, analytic 1), ` +
+        `divergence form ${e.convergence.eprDiv.toFixed(3)}, gap ${e.convergence.gap.toFixed(3)} ± ${e.convergence.gapErr.toFixed(3)}, converged ${e.convergence.converged}`);
+      model.destroy();
+      return { e, oracle: o / n };
+    };
+    const now = await run(SCORE_DEFAULTS.lr, SCORE_DEFAULTS.emaDecay);
+    const old = await run(1e-3, 0.995);
+    // One snapshot of N = 512: the exact-score EPR scatters by sd(|v|²)/√N = 1/√512 ≈ 0.044 around 1.
+    // Converged: within 0.15 of the exact score on the same snapshot (network error ≲ 10 %), gap
+    // under the threshold. The old pair's EMA still holds 0.995^400 = 13 % of the initial weights.
+    expect(Math.abs(now.e.eprLearned - now.oracle)).toBeLessThan(0.15);
+    expect(now.e.convergence.converged).toBe(true);
+    expect(now.e.convergence.gap).toBeLessThan(GAP_THRESHOLD);
+    expect(old.e.convergence.converged).toBe(false);
     sim.dispose();
   });
 });

@@ -63,17 +63,28 @@ describe('score kNN gather', () => {
       const { inputs, absChannel, forceChannel } = channelsOf(arch, { forceInput: 1 });
       const force = pairForces(p, st.positions).force; // float64, all pairs within r_c
       const scale = forceScale(p);
-      const target = { input: tensor(ctx.device, 'in', n * K, inputs), tok: tensor(ctx.device, 'tok', n * K, 1) };
-      const meta = ctx.device.createBuffer({ size: n * 32, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+      // Gathered in three chunks of slots (the lab's incremental inference), the last one partial.
+      const chunk = Math.ceil(n / 3);
+      const target = { input: tensor(ctx.device, 'in', chunk * K, inputs), tok: tensor(ctx.device, 'tok', chunk * K, 1) };
+      const meta = ctx.device.createBuffer({ size: chunk * 32, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
       const g = new ScoreGather(ctx.device, sim.internals, p, arch, c.neighbors, 0.1, 1, 1);
       const enc = ctx.device.createCommandEncoder();
       sim.encodeSorted(enc);
       ctx.device.queue.submit([enc.finish()]);
-      run(ctx.device, [g.all(target, meta)]);
+      const src = { posB: sim.internals.buf.posB, bodyB: sim.internals.buf.bodyB, cellStart: sim.internals.cells.accessBindings()[10]! };
+      const op = g.all(target, meta, src, chunk);
+      const input = new Float32Array(n * K * inputs);
+      const tok = new Float32Array(n * K);
+      const m = new Float32Array(n * 8);
+      for (let o = 0; o < n; o += chunk) {
+        const sets = Math.min(chunk, n - o);
+        op.setOffset(o);
+        run(ctx.device, [op]);
+        input.set((await f32(target.input.buffer, chunk * K * inputs * 4)).subarray(0, sets * K * inputs), o * K * inputs);
+        tok.set((await f32(target.tok.buffer, chunk * K * 4)).subarray(0, sets * K), o * K);
+        m.set((await f32(meta, chunk * 32)).subarray(0, sets * 8), o * 8);
+      }
       let worstF = 0;
-      const input = await f32(target.input.buffer, n * K * inputs * 4);
-      const tok = await f32(target.tok.buffer, n * K * 4);
-      const m = await f32(meta, n * 32);
       const x = st.positions;
       let worst = 0;
       let worstP = 0; // propulsion inputs (cos/sin in f32 for ABP)

@@ -1,5 +1,6 @@
 // Learned per-particle fields and their reductions (score-fields.wgsl), bound to one sim
-// configuration and one inference network: fields -> spatial bins -> totals; colours on demand.
+// configuration and one inference network of `chunk` sets: fields per chunk of slots (setOffset
+// picks it), then spatial bins -> totals over all slots; colours on demand.
 import { storageBuffer, UniformStruct, type UniformType } from '../../../gpu/buffers';
 import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
@@ -10,6 +11,7 @@ import fieldsCode from '../../../shaders/score-fields.wgsl?raw';
 import { CellList } from '../cell-list';
 import { gridFor } from '../grid';
 import type { MipsInternals } from '../simulation';
+import type { SortedSource } from './gather';
 import { outputsOf, type ScoreArch } from './config';
 
 const CODE = wgsl(common, CellList.accessWgsl, fieldsCode);
@@ -27,10 +29,14 @@ export class ScoreFields {
   readonly slotField: GPUBuffer;
   /** vec4 (Σ local EPR, Σ current, count, Σ EPR term) per bin, binsPerSide² bins (row-major, y up). */
   readonly binMap: GPUBuffer;
-  /** vec4 (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|), vec4 (Σ position part of the term, 0, 0, 0). */
+  /** vec4 (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|), vec4 (Σ position part of the term, Σ d², 0, 0): see score-fields.wgsl reduce. */
   readonly totals: GPUBuffer;
   readonly binsPerSide: number;
-  readonly ops: Op[];
+  /** Fields of the current chunk (after the network). */
+  readonly chunkOp: Op;
+  /** Bins and totals over every slot (after the last chunk). */
+  readonly reduceOps: Op[];
+  private readonly chunkUniform: UniformStruct<Record<string, UniformType>>;
   private readonly colorKernels: Map<string, Kernel> = new Map();
   private readonly uniforms: UniformStruct<Record<string, UniformType>>[] = [];
 
@@ -41,6 +47,7 @@ export class ScoreFields {
     private readonly arch: ScoreArch,
     net: LocalTransformer,
     meta: GPUBuffer,
+    src: SortedSource,
   ) {
     const n = sim.buf.n;
     const grid = sim.cells.grid;
@@ -50,14 +57,15 @@ export class ScoreFields {
     this.slotField = storageBuffer(device, 'score: field by slot', n * 16);
     this.binMap = storageBuffer(device, 'score: binned map', this.binsPerSide ** 2 * 16);
     this.totals = storageBuffer(device, 'score: totals', 32);
-    const u0 = this.uniform(0, net.cfg.tokens * net.cfg.inputs, cellsPerBin);
+    const u0 = (this.chunkUniform = this.uniform(0, net.cfg.tokens * net.cfg.inputs, cellsPerBin));
+    u0.set({ count: net.sets }).upload();
     const fields = kernel(device, CODE, 'fields', {
       0: u0.buffer, 1: net.output.buffer, 2: net.divergence.buffer, 3: net.inputGrad.buffer, 4: meta, 5: this.slotField, 6: this.idField,
     });
-    const bins = kernel(device, CODE, 'bins', { 0: u0.buffer, 5: this.slotField, 7: this.binMap, ...sim.cells.accessBindings() });
+    const bins = kernel(device, CODE, 'bins', { 0: u0.buffer, 5: this.slotField, 7: this.binMap, 10: src.cellStart });
     const reduce = kernel(device, CODE, 'reduce', { 0: u0.buffer, 5: this.slotField, 8: this.totals });
-    this.ops = [
-      op('score fields', fields, n),
+    this.chunkOp = op('score fields', fields, net.sets);
+    this.reduceOps = [
       op('score bins', bins, this.binsPerSide ** 2),
       { label: 'score reduce', encode: (p) => dispatch(p, reduce, 1) },
     ];
@@ -73,7 +81,7 @@ export class ScoreFields {
     const p = this.params;
     const u = new UniformStruct(this.device, 'score field params', {
       n: 'u32', model: 'u32', outputs: 'u32', noisyX: 'u32', gamma: 'f32', Dr: 'f32', Dt: 'f32', mode: 'u32',
-      rowStride: 'u32', cellsPerSide: 'u32', cellsPerBin: 'u32', binsPerSide: 'u32',
+      rowStride: 'u32', cellsPerSide: 'u32', cellsPerBin: 'u32', binsPerSide: 'u32', offset: 'u32', count: 'u32',
     });
     u.set({
       n: this.sim.buf.n, model: this.arch.model === 'abp' ? 1 : 0, outputs: outputsOf(this.arch), noisyX: this.arch.noisyX ? 1 : 0,
@@ -82,6 +90,11 @@ export class ScoreFields {
     }).upload();
     this.uniforms.push(u);
     return u;
+  }
+
+  /** Picks the chunk of slots the next `chunkOp` writes (queued: call right before its submit). */
+  setOffset(offset: number): void {
+    this.chunkUniform.set({ offset }).upload();
   }
 
   /** Records the colouring of the render slots (mode 'scoreCurrent' or 'scoreEpr'). */

@@ -1,6 +1,6 @@
 // Neighbour gather kernels (score-gather.wgsl) bound to one sim configuration and one network
 // batch: `all` fills an inference network (one set per particle, cell-sorted slots) and its
-// meta; `batch` fills a training network with antithetic pairs and ζ; `tick` advances the
+// meta, one chunk of slots at a time, from a snapshot of the sorted state; `batch` fills a training network with antithetic pairs and ζ; `tick` advances the
 // counter that keys the random batch and noise. Bind groups are built once per configuration.
 import { storageBuffer, UniformStruct, type UniformType } from '../../../gpu/buffers';
 import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
@@ -26,6 +26,18 @@ export interface GatherTarget {
   tok: View;
 }
 
+/** The sorted state a gather reads: the sim's own buffers, or a snapshot of them. */
+export interface SortedSource {
+  posB: GPUBuffer;
+  bodyB: GPUBuffer;
+  cellStart: GPUBuffer;
+}
+
+/** An inference gather over one chunk of slots; `setOffset` picks the chunk (queued before a submit). */
+export interface ChunkGather extends Op {
+  setOffset(offset: number): void;
+}
+
 function op(label: string, k: Kernel, threads: number): Op {
   const [x, y] = gridFor(threads, 64);
   return { label, encode: (p) => dispatch(p, k, x, y) };
@@ -48,7 +60,7 @@ export class ScoreGather {
   private uniform(count: number): UniformStruct<Fields> {
     const u = new UniformStruct(this.device, 'score gather params', {
       n: 'u32', count: 'u32', model: 'u32', neighbors: 'u32', cellsPerSide: 'u32', inputs: 'u32', outputs: 'u32', noisyX: 'u32',
-      absChannel: 'u32', forceChannel: 'u32', forceScale: 'f32', _pad: 'u32', boxL: 'f32', cellW: 'f32', sigma: 'f32', seed: 'u32', forceParams: 'vec4f', rc2: 'f32', k: 'f32', trapA: 'f32', v0: 'f32',
+      absChannel: 'u32', forceChannel: 'u32', forceScale: 'f32', offset: 'u32', boxL: 'f32', cellW: 'f32', sigma: 'f32', seed: 'u32', forceParams: 'vec4f', rc2: 'f32', k: 'f32', trapA: 'f32', v0: 'f32',
     });
     const p = this.params;
     const g = geometry(p);
@@ -70,14 +82,13 @@ export class ScoreGather {
     return { FORCE_KIND: FORCE_KIND[this.params.force as string] ?? 0 };
   }
 
-  /** One set per particle (cell-sorted slot); meta gets 2 vec4 per set. */
-  all(net: GatherTarget, meta: GPUBuffer): Op {
-    const u = this.uniform(this.sim.buf.n);
-    const { buf, cells } = this.sim;
+  /** One set per particle of a chunk of `chunk` cell-sorted slots of `src`; meta gets 2 vec4 per set. */
+  all(net: GatherTarget, meta: GPUBuffer, src: SortedSource, chunk: number): ChunkGather {
+    const u = this.uniform(chunk);
     const k = kernel(this.device, CODE, 'gatherAll', {
-      0: u.buffer, 1: buf.posB, 2: buf.bodyB, 3: net.input.buffer, 4: net.tok.buffer, 5: meta, ...cells.accessBindings(),
+      0: u.buffer, 1: src.posB, 2: src.bodyB, 3: net.input.buffer, 4: net.tok.buffer, 5: meta, 10: src.cellStart,
     }, this.constants());
-    return op('score gather all', k, this.sim.buf.n);
+    return { ...op('score gather all', k, chunk), setOffset: (offset) => u.set({ offset }).upload() };
   }
 
   /** `pairs` random particles, antithetic sets b and pairs + b; ζ [pairs, outputs]. */

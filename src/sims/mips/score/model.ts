@@ -7,15 +7,15 @@ import { AdamW, NonFiniteStepError, type StepStats } from '../../../nn/adamw';
 import { loadParams, saveParams, type Weights } from '../../../nn/io';
 import { LocalTransformer, localTransformerLayout, type LocalTransformerConfig } from '../../../nn/local-transformer';
 import { DsmLoss } from '../../../nn/losses';
-import { fill, type Op } from '../../../nn/ops';
+import type { Op } from '../../../nn/ops';
 import { ParamSet } from '../../../nn/params';
-import { columns } from '../../../nn/tensor';
 import type { Params } from '../../params';
 import { geometry } from '../params';
 import type { MipsAttachment, MipsSimulation } from '../simulation';
 import { describeArch, networkConfig, sameArch, scoreArch, type ScoreArch, type ScoreSettings } from './config';
-import { ScoreFields } from './fields';
+import { convergence, type Convergence } from './convergence';
 import { counterBuffer, ScoreGather } from './gather';
+import { ChunkedInference } from './inference';
 import { scoreMeta } from './weights';
 
 export interface ScoreMap {
@@ -38,7 +38,16 @@ export interface ScoreEval {
   eprPositions: number;
   meanCurrent: number;
   meanLocalEpr: number;
+  /** The learned EPR from the divergence (rate · mean local EPR + position part) and its gap. */
+  convergence: Convergence;
   map: ScoreMap;
+}
+
+/** How far an evaluation in progress has got (chunks of particles). */
+export interface EvalProgress {
+  step: number;
+  done: number;
+  total: number;
 }
 
 /** Thrown when the sim's configuration no longer matches the network's inputs / outputs. */
@@ -58,11 +67,15 @@ interface TrainBinding extends Bound {
   ops: Op[];
 }
 
-interface InferBinding extends Bound {
+interface Training {
   net: LocalTransformer;
-  fields: ScoreFields;
-  ops: Op[];
-  boxL: number;
+  loss: DsmLoss;
+}
+
+interface EvalPass {
+  inf: ChunkedInference;
+  step: number;
+  next: number;
 }
 
 export class ScoreModel implements MipsAttachment {
@@ -73,23 +86,23 @@ export class ScoreModel implements MipsAttachment {
   /** EMA weights copied here for evaluation (training keeps its own theta). */
   readonly evalParams: ParamSet;
   readonly optimizer: AdamW;
-  readonly net: LocalTransformer;
-  readonly loss: DsmLoss;
-  /** Last evaluation (after sample() or evaluate()). */
+  /** Last evaluation (after sample(), evaluate() or the last chunk of evaluateChunk()). */
   last: ScoreEval | undefined;
   lastStats: StepStats | undefined;
   /**
-   * Share of wall time that sample() may spend on inference: 1 evaluates at every sample (CLI,
-   * tests); below 1, samples after a slow evaluation skip it until its cost is amortised (the
-   * lab on a CPU adapter, where one pass over N = 4096 takes tens of seconds).
+   * 0: sample() runs a whole evaluation (CLI, tests). Otherwise the lab runs evaluations itself,
+   * `chunk` particles per call of evaluateChunk(), and sample() reports each finished one once.
    */
-  inferenceShare = 1;
-  private nextEvalAt = 0;
+  chunk = 0;
   private readonly device: GPUDevice;
   private readonly counter: GPUBuffer;
   private readonly readback: Readback;
+  /** Training network and loss: built on the first train() (loading weights to evaluate needs neither). */
+  private training: Training | undefined;
   private trainBinding: TrainBinding | undefined;
-  private inferBinding: InferBinding | undefined;
+  private inference: (Bound & { inf: ChunkedInference }) | undefined;
+  private pass: EvalPass | undefined;
+  private reported: ScoreEval | undefined;
   private skipped = 0;
 
   constructor(
@@ -103,8 +116,6 @@ export class ScoreModel implements MipsAttachment {
     this.params = new ParamSet(this.device, layout, settings.seed);
     this.evalParams = new ParamSet(this.device, layout, settings.seed);
     this.optimizer = new AdamW(this.params, { lr: settings.lr, maxGradNorm: 1, emaDecay: settings.emaDecay, weightDecay: 0 });
-    this.net = new LocalTransformer(this.params, this.cfg, 2 * settings.batch);
-    this.loss = new DsmLoss(this.device, this.net.output, this.net.dOutput, settings.sigma);
     this.counter = counterBuffer(this.device);
     this.readback = new Readback(this.device, 'score readback');
   }
@@ -125,7 +136,8 @@ export class ScoreModel implements MipsAttachment {
   }
 
   private bindingKey(): string {
-    return `${this.sim.internals.generation}|${JSON.stringify(this.sim.params)}`;
+    const { colorBy: _shown, ...p } = this.sim.params; // colouring changes no input
+    return `${this.sim.internals.generation}|${JSON.stringify(p)}`;
   }
 
   private gather(): ScoreGather {
@@ -138,15 +150,19 @@ export class ScoreModel implements MipsAttachment {
     if (this.trainBinding?.key !== key) {
       this.trainBinding?.destroy();
       const g = this.gather();
-      const net = this.net;
+      if (!this.training) {
+        const net = new LocalTransformer(this.params, this.cfg, 2 * this.settings.batch);
+        this.training = { net, loss: new DsmLoss(this.device, net.output, net.dOutput, this.settings.sigma) };
+      }
+      const { net, loss } = this.training;
       const opt = this.optimizer;
       const ops = [
-        g.batch(net, this.loss.zeta, this.settings.batch, this.counter),
+        g.batch(net, loss.zeta, this.settings.batch, this.counter),
         opt.zeroGradOp(),
         ...net.forwardOps(),
-        ...this.loss.ops(),
+        ...loss.ops(),
         ...net.backwardOps(),
-        ...opt.stepOps(this.loss.rows),
+        ...opt.stepOps(loss.rows),
         g.tick(this.counter),
       ];
       this.trainBinding = { key, ops, destroy: () => g.destroy() };
@@ -175,51 +191,75 @@ export class ScoreModel implements MipsAttachment {
     return stats;
   }
 
-  private inferBindingFor(): InferBinding {
-    const key = this.bindingKey();
-    if (this.inferBinding?.key === key) return this.inferBinding;
-    const old = this.inferBinding;
-    const n = this.sim.internals.buf.n;
-    const reuseNet = old && old.net.sets === n ? old.net : undefined;
-    if (old && !reuseNet) destroyNet(old.net);
-    old?.fields.destroy();
-    const net = reuseNet ?? new LocalTransformer(this.evalParams, this.cfg, n);
-    const meta = this.device.createBuffer({ label: 'score meta', size: Math.max(32, n * 32), usage: GPUBufferUsage.STORAGE });
-    const g = this.gather();
-    const fields = new ScoreFields(this.device, this.sim.internals, this.sim.params, this.arch, net, meta);
-    const scoreOps: Op[] =
-      this.arch.model === 'abp'
-        ? [...net.forwardOps(), fill(this.device, 'seed zero', net.dOutput), fill(this.device, 'seed θ', columns(net.dOutput, 0, 1), 1), ...net.inputGradientOps()]
-        : net.divergenceOps({ inputStart: 0, count: 2 });
-    const ops = [g.all(net, meta), ...scoreOps, ...fields.ops];
-    this.inferBinding = {
-      key, net, fields, ops, boxL: geometry(this.sim.params).boxL,
-      destroy: () => {
-        g.destroy();
-        meta.destroy();
-      },
-    };
-    old?.destroy();
-    return this.inferBinding;
+  private inferenceFor(chunk: number): ChunkedInference {
+    const key = `${this.bindingKey()}|${chunk}`;
+    if (this.inference?.key === key) return this.inference.inf;
+    this.inference?.destroy();
+    this.pass = undefined;
+    const s = this.sim;
+    const inf = new ChunkedInference(this.device, s.internals, s.params, this.arch, this.settings, this.evalParams, this.cfg, chunk);
+    this.inference = { key, inf, destroy: () => inf.destroy() };
+    return inf;
   }
 
-  /** Runs the network (EMA weights) over every particle of the current state. */
-  async evaluate(): Promise<ScoreEval> {
+  /** The evaluation in progress (evaluateChunk), if any. */
+  get progress(): EvalProgress | undefined {
+    const p = this.pass;
+    return p && { step: p.step, done: p.next, total: p.inf.chunks };
+  }
+
+  /**
+   * Starts an evaluation of the current state, `chunk` particles per evaluateChunk() (default:
+   * all in one). The EMA weights and the sorted state are copied now, so the sim may step on
+   * while the chunks run. Abandons an evaluation in progress.
+   */
+  beginEvaluation(chunk = this.sim.internals.buf.n): void {
     this.checkArch(this.sim.params);
-    const b = this.inferBindingFor();
-    const enc = this.device.createCommandEncoder({ label: 'score eval' });
+    const inf = this.inferenceFor(Math.min(chunk, this.sim.internals.buf.n));
+    const enc = this.device.createCommandEncoder({ label: 'score eval: snapshot' });
     enc.copyBufferToBuffer(this.params.ema.buffer, 0, this.evalParams.theta.buffer, 0, this.params.padded * 4);
     this.sim.encodeSorted(enc);
+    inf.encodeSnapshot(enc);
+    this.device.queue.submit([enc.finish()]);
+    this.pass = { inf, step: this.sim.stepCount, next: 0 };
+  }
+
+  /**
+   * Runs the next chunk of the evaluation in progress and waits until the GPU has done it (so
+   * chunks never queue up); returns the evaluation after its last chunk, otherwise undefined.
+   */
+  async evaluateChunk(): Promise<ScoreEval | undefined> {
+    const p = this.pass;
+    if (!p) throw new Error('no score evaluation in progress: call beginEvaluation() first');
+    if (!this.inference?.key.startsWith(`${this.bindingKey()}|`)) {
+      this.pass = undefined; // the sim was rebuilt or its params changed: start over
+      return undefined;
+    }
+    const last = p.next === p.inf.chunks - 1;
+    const enc = this.device.createCommandEncoder({ label: 'score eval' });
     const pass = enc.beginComputePass({ label: 'score eval' });
-    for (const o of b.ops) o.encode(pass);
+    p.inf.encodeChunk(pass, p.next);
+    if (last) p.inf.encodeReduce(pass);
     pass.end();
     this.device.queue.submit([enc.finish()]);
-    const t = await this.readback.f32(b.fields.totals, 0, 32);
-    const m = await this.readback.f32(b.fields.binMap, 0, b.fields.binsPerSide ** 2 * 16);
+    p.next++;
+    if (!last) {
+      await this.device.queue.onSubmittedWorkDone();
+      return undefined;
+    }
+    const e = await this.read(p);
+    if (this.pass === p) this.pass = undefined;
+    return e;
+  }
+
+  private async read(p: EvalPass): Promise<ScoreEval> {
+    const f = p.inf.fields;
+    const t = await this.readback.f32(f.totals, 0, 32);
+    const m = await this.readback.f32(f.binMap, 0, f.binsPerSide ** 2 * 16);
     const n = this.sim.internals.buf.n;
-    const bins = b.fields.binsPerSide ** 2;
+    const bins = f.binsPerSide ** 2;
     const map: ScoreMap = {
-      binsPerSide: b.fields.binsPerSide, boxL: b.boxL,
+      binsPerSide: f.binsPerSide, boxL: geometry(this.sim.params).boxL,
       localEpr: new Float64Array(bins), current: new Float64Array(bins), counts: new Float64Array(bins),
     };
     for (let i = 0; i < bins; i++) {
@@ -228,25 +268,35 @@ export class ScoreModel implements MipsAttachment {
       map.localEpr[i] = c > 0 ? m[4 * i]! / c : NaN;
       map.current[i] = c > 0 ? m[4 * i + 1]! / c : NaN;
     }
-    this.last = { step: this.sim.stepCount, eprLearned: t[2]! / n, eprPositions: t[4]! / n, meanCurrent: t[0]! / n, meanLocalEpr: t[1]! / n, map };
-    return this.last;
+    const rate = (this.arch.model === 'abp' ? this.sim.params.Dr : this.sim.params.gamma) as number;
+    const e: ScoreEval = {
+      step: p.step, eprLearned: t[2]! / n, eprPositions: t[4]! / n, meanCurrent: t[0]! / n, meanLocalEpr: t[1]! / n,
+      convergence: convergence({ n, sumTerm: t[2]!, sumPositions: t[4]!, sumLocal: t[1]!, sumD2: t[5]!, rate }),
+      map,
+    };
+    this.last = e;
+    return e;
+  }
+
+  /** Runs the network (EMA weights) over every particle of the current state, in one submit. */
+  async evaluate(): Promise<ScoreEval> {
+    this.beginEvaluation();
+    return (await this.evaluateChunk())!;
   }
 
   /** Per-particle fields (current, local EPR, EPR term) in particle-id order, after evaluate(). */
   async readFields(): Promise<{ current: Float64Array; localEpr: Float64Array; term: Float64Array }> {
-    const b = this.inferBindingFor();
     const n = this.sim.internals.buf.n;
-    const f = await this.readback.f32(b.fields.idField, 0, n * 16);
+    const f = await this.readback.f32(this.inferenceFor(n).fields.idField, 0, n * 16);
     const pick = (c: number) => Float64Array.from({ length: n }, (_, i) => f[4 * i + c]!);
     return { current: pick(0), localEpr: pick(1), term: pick(2) };
   }
 
   /** Scores s(y) per particle id of the last evaluation: [n, outputs]. */
   async readScores(): Promise<Float64Array> {
-    const b = this.inferBindingFor();
     const n = this.sim.internals.buf.n;
     const o = this.cfg.outputs;
-    const s = await this.readback.f32(b.net.output.buffer, 0, n * o * 4);
+    const s = await this.readback.f32(this.inferenceFor(n).net.output.buffer, 0, n * o * 4);
     const pos = await this.readback.f32(this.sim.internals.buf.posB, 0, n * 16);
     const out = new Float64Array(n * o);
     for (let slot = 0; slot < n; slot++) {
@@ -256,22 +306,25 @@ export class ScoreModel implements MipsAttachment {
     return out;
   }
 
-  // MipsAttachment: learned scalars in every sample; colour modes from the by-id fields.
+  // MipsAttachment: learned scalars in every sample (CLI, tests), or in the lab each finished
+  // evaluation once (eprLearnedStep names the state it was taken on); colours from the by-id fields.
   async sample(): Promise<Record<string, number>> {
     if (!sameArch(scoreArch(this.sim.params), this.arch)) return {};
-    if (this.inferenceShare < 1 && performance.now() < this.nextEvalAt) return {};
-    const t0 = performance.now();
-    const e = await this.evaluate();
-    const ms = performance.now() - t0;
-    this.nextEvalAt = performance.now() + ms * (1 / this.inferenceShare - 1);
-    const out: Record<string, number> = { eprLearned: e.eprLearned, scoreCurrentMean: e.meanCurrent, scoreLocalEprMean: e.meanLocalEpr };
+    const e = this.chunk > 0 ? this.last : await this.evaluate();
+    if (!e || e === this.reported) return {};
+    this.reported = e;
+    const out: Record<string, number> = {
+      eprLearned: e.eprLearned, ...e.convergence.scalars, eprLearnedStep: e.step,
+      scoreCurrentMean: e.meanCurrent, scoreLocalEprMean: e.meanLocalEpr,
+    };
     if (this.lastStats) out.scoreLoss = this.lastStats.loss;
     return out;
   }
 
   encodeColors(encoder: GPUCommandEncoder, mode: string): void {
-    if (!sameArch(scoreArch(this.sim.params), this.arch)) return;
-    this.inferBindingFor().fields.encodeColors(encoder, mode);
+    // Only fields of the sim's current buffers (a rebuild destroys the ones they colour).
+    if (!sameArch(scoreArch(this.sim.params), this.arch) || !this.inference?.key.startsWith(`${this.bindingKey()}|`)) return;
+    this.inference.inf.fields.encodeColors(encoder, mode);
   }
 
   async save(extra: Record<string, unknown> = {}): Promise<Uint8Array<ArrayBuffer>> {
@@ -290,12 +343,8 @@ export class ScoreModel implements MipsAttachment {
 
   destroy(): void {
     this.trainBinding?.destroy();
-    if (this.inferBinding) {
-      this.inferBinding.destroy();
-      this.inferBinding.fields.destroy();
-      destroyNet(this.inferBinding.net);
-    }
-    destroyNet(this.net);
+    this.inference?.destroy();
+    if (this.training) destroyNet(this.training.net);
     this.params.destroy();
     this.evalParams.destroy();
     this.counter.destroy();

@@ -1,16 +1,24 @@
 // The score network's life in the lab: one per mips simulation. Starts / stops online training
 // (in chunks, yielding to the page between them), saves and loads weights, loads the shipped
-// default for a preset. A bad file or a non-finite step stops training with the weights unchanged.
+// default for a preset (with its progress), and keeps the learned EPR fresh: evaluations run in the
+// background, a chunk of particles per frame, and start over on the newest state as soon as one
+// ends. A bad file or a non-finite step stops training with the weights unchanged.
 import { deviceLostSoon } from '../../../gpu/context';
 import { NonFiniteStepError } from '../../../nn/adamw';
 import type { MipsSimulation } from '../simulation';
 import { SCORE_DEFAULTS, sameArch, scoreArch, type ScoreSettings } from './config';
-import { ScoreModel } from './model';
+import { ScoreArchError, ScoreModel } from './model';
 import { OnlineTrainer, type TrainProgress } from './online';
 import { modelFromWeights, readScoreMeta } from './weights';
 
-/** Share of wall time the lab's samples may spend on score inference (see ScoreModel). */
-export const LAB_INFERENCE_SHARE = 0.25;
+/**
+ * Particles per inference chunk in the lab, first guess and bounds. After each evaluation the chunk
+ * doubles while a chunk takes under CHUNK_FAST_MS and halves above CHUNK_SLOW_MS (wall time from
+ * submit to done), so one chunk stays well under the ~100 ms a page may block.
+ */
+export const LAB_CHUNK = { first: 64, min: 16, max: 65536 };
+const CHUNK_FAST_MS = 20;
+const CHUNK_SLOW_MS = 80;
 /** Seconds between weight checkpoints while training (kept on the CPU for device-loss recovery). */
 const CHECKPOINT_SECONDS = 30;
 
@@ -32,7 +40,18 @@ export class ScoreSession {
   source = '';
   /** The latest weights on the CPU: set on load and every CHECKPOINT_SECONDS of training. */
   checkpoint: ScoreCheckpoint | undefined;
+  /** Settings of the network Train builds when none fits (the panel edits them through SCORE_SCHEMA). */
+  settings: ScoreSettings = SCORE_DEFAULTS;
+  /** What a load is doing now ("fetching …", "building …"), for the panel; '' when idle. */
+  loading = '';
+  /** Particles per inference chunk (adapted to the adapter's speed, see LAB_CHUNK). */
+  chunk = LAB_CHUNK.first;
   private loop: Promise<void> | undefined;
+  private inferring = false;
+  private restartEval = false;
+  private disposed = false;
+  /** Training steps of the weights the last finished evaluation used. */
+  private evaluatedSteps = -1;
 
   constructor(
     readonly sim: MipsSimulation,
@@ -50,8 +69,76 @@ export class ScoreSession {
     this.model = model;
     this.trainer = new OnlineTrainer(this.sim, model);
     this.source = source;
-    model.inferenceShare = LAB_INFERENCE_SHARE;
+    model.chunk = this.chunk;
+    this.evaluatedSteps = -1;
     this.sim.attach(model);
+    if (!this.inferring) void this.inferLoop();
+  }
+
+  /** Abandons the evaluation in progress and starts one on the current state ("Evaluate now"). */
+  evaluateNow(): void {
+    this.restartEval = true;
+  }
+
+  /** Whether the last evaluation is older than the state or the weights (a new one is due). */
+  private stale(m: ScoreModel): boolean {
+    return this.restartEval || !m.last || m.last.step !== this.sim.stepCount || this.evaluatedSteps !== m.steps;
+  }
+
+  // Background inference: one chunk, then a frame, then the next; a finished evaluation starts
+  // over on the newest state. Awaiting each chunk keeps at most one on the GPU queue.
+  private async inferLoop(): Promise<void> {
+    this.inferring = true;
+    try {
+      while (!this.disposed && this.model) {
+        const m = this.model;
+        if (!m.progress && !this.stale(m)) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        try {
+          if (!m.progress || this.restartEval) {
+            this.restartEval = false;
+            m.chunk = this.chunk;
+            m.beginEvaluation(this.chunk);
+            this.evaluatingSteps = m.steps;
+            this.chunkMs = [];
+          }
+          const t0 = performance.now();
+          const e = await m.evaluateChunk();
+          this.adaptChunk(performance.now() - t0, e !== undefined);
+          if (e) this.evaluatedSteps = this.evaluatingSteps;
+          else if (!m.progress) this.restartEval = true; // abandoned: the sim changed under it
+          this.changed();
+        } catch (e) {
+          if (e instanceof ScoreArchError) {
+            // The system changed under the network: no evaluation until it fits again.
+            await new Promise((r) => setTimeout(r, 500));
+            continue;
+          }
+          if (this.disposed || (await deviceLostSoon(this.sim.internals.device))) return;
+          this.say('error', `Learned EPR evaluation stopped: ${(e as Error).message}`);
+          return;
+        }
+        await nextFrame();
+      }
+    } finally {
+      this.inferring = false;
+    }
+  }
+
+  private evaluatingSteps = -1;
+  private chunkMs: number[] = [];
+
+  /** After an evaluation: doubles or halves the chunk from the median chunk time (compiles skew the first). */
+  private adaptChunk(ms: number, done: boolean): void {
+    this.chunkMs.push(ms);
+    if (!done) return;
+    const t = this.chunkMs.sort((a, b) => a - b)[this.chunkMs.length >> 1]!;
+    this.chunkMs = [];
+    const n = this.sim.internals.buf.n;
+    if (t < CHUNK_FAST_MS && this.chunk < Math.min(n, LAB_CHUNK.max)) this.chunk *= 2;
+    else if (t > CHUNK_SLOW_MS && this.chunk > LAB_CHUNK.min) this.chunk /= 2;
   }
 
   private async keepCheckpoint(): Promise<void> {
@@ -59,7 +146,7 @@ export class ScoreSession {
   }
 
   /** Starts online training up to `total` steps (a new network if none fits the system). */
-  start(total: number, settings: ScoreSettings = SCORE_DEFAULTS): void {
+  start(total: number, settings: ScoreSettings = this.settings): void {
     if (this.training) return;
     if (!this.model || !sameArch(this.model.arch, scoreArch(this.sim.params))) this.install(new ScoreModel(this.sim, settings), 'training');
     this.training = true;
@@ -108,31 +195,57 @@ export class ScoreSession {
   async load(bytes: Uint8Array, source: string): Promise<void> {
     await this.stop();
     const meta = readScoreMeta(bytes);
-    if (this.model && JSON.stringify(meta.settings) === JSON.stringify(this.model.settings) && sameArch(meta.arch, this.model.arch)) {
-      this.model.load(bytes); // same architecture: in place (validated first)
-      this.source = source;
-    } else {
-      this.install(await modelFromWeights(this.sim, bytes), source);
+    await this.stage(`building the network (${meta.settings.width}×${meta.settings.depth}) and uploading ${(bytes.length / 1024).toFixed(0)} KB of weights…`);
+    try {
+      if (this.model && JSON.stringify(meta.settings) === JSON.stringify(this.model.settings) && sameArch(meta.arch, this.model.arch)) {
+        this.model.load(bytes); // same architecture: in place (validated first)
+        this.source = source;
+        this.evaluateNow();
+      } else {
+        this.install(await modelFromWeights(this.sim, bytes), source);
+      }
+    } finally {
+      await this.stage('');
     }
     this.checkpoint = { bytes: bytes.slice(), source };
     this.progress = undefined;
     this.changed();
   }
 
+  /** Names the load's current stage in the panel, and lets the page draw it before going on. */
+  private async stage(text: string): Promise<void> {
+    this.loading = text;
+    this.changed();
+    if (text) await nextFrame();
+  }
+
   /** Loads the shipped default for a preset, when there is one and it fits the system. */
   async loadDefault(preset: string, base: string): Promise<boolean> {
     const path = DEFAULT_WEIGHTS[preset];
     if (!path) return false;
-    const res = await fetch(`${base}${path}`);
-    if (!res.ok) throw new Error(`could not fetch ${path} (HTTP ${res.status})`);
-    await this.load(new Uint8Array(await res.arrayBuffer()), `default (${path})`);
+    await this.stage(`fetching ${path}…`);
+    let bytes: Uint8Array;
+    try {
+      const res = await fetch(`${base}${path}`);
+      if (!res.ok) throw new Error(`could not fetch ${path} (HTTP ${res.status})`);
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } finally {
+      await this.stage('');
+    }
+    await this.load(bytes, `default (${path})`);
     return true;
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await this.stop();
     this.sim.attach(undefined);
     this.model?.destroy();
     this.model = undefined;
   }
+}
+
+/** Resolves at the next animation frame (a timer where there are no frames). */
+function nextFrame(): Promise<void> {
+  return new Promise((r) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => r()) : setTimeout(r, 16)));
 }

@@ -1,6 +1,7 @@
 // The active-matter system: ABP and AOUP particles, MIPS on the GPU, live entropy production.
 import type { SimDefinition } from '../types';
 import { schema } from './params';
+import { CONVERGENCE_METRICS } from './score/convergence';
 import { presets } from './presets';
 import { MipsSimulation } from './simulation';
 
@@ -19,6 +20,7 @@ export const mipsSystem: SimDefinition = {
   metrics: [
     { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: 'Global entropy production rate per particle from the simulation alone, exact in steady state: −E[div_x b_x] (Dt = 0), E[|b_x|²/Dt + div_x b_x] (Dt > 0) (science.md §2).' },
     { name: 'eprLearned', label: 'EPR (learned)', unit: '1/time per particle', description: 'From the score network (score/README.md): γ E[Σ_i |g_i + s_{g_i}|²] / N for AOUP, Dr E[s_θ²] for ABP, + E|b_x − Dt s_x|²/Dt when Dt > 0. Present when weights are loaded or training.' },
+    ...CONVERGENCE_METRICS,
     { name: 'scoreCurrentMean', label: 'mean learned current', unit: '', description: 'Particle mean of |g_i + s_{g_i}| (ABP: |s_θ|).' },
     { name: 'scoreLocalEprMean', label: 'mean learned local EPR', unit: '1/time per particle / γ', description: 'Particle mean of −d − div_{g_i} s_{g_i} (exact divergence); equals EPR/γ for a converged score.' },
     { name: 'scoreLoss', label: 'DSM loss', unit: '', description: 'Antithetic denoising score-matching loss of the last training step.' },

@@ -19,6 +19,7 @@ override MODEL: u32 = 0u;             // 0 AOUP, 1 ABP
 override ORIENT_NOISE: bool = true;   // AOUP: ouKick > 0; ABP: rotationKick > 0
 override THERMAL: bool = true;        // translational noise (Dt > 0)
 override STRANG: bool = false;        // the step kernels finish a Strang step (advance)
+override LM: bool = false;            // Leimkuhler–Matthews thermal noise (Lie only; params.ts refuses Strang)
 
 // Self-propulsion / orientation sub-flow over h: exact OU for g, Brownian rotation for theta.
 fn orientationFlow(fc: FlowCoefficients, p: vec2f, xi: vec2f) -> vec2f {
@@ -45,6 +46,13 @@ fn flowNoise(index: u32, step: u32, seed: u32, stream: u32) -> vec4f {
   if (ORIENT_NOISE) { xi = vec4f(boxMuller(r.x, r.y), xi.zw); }
   if (THERMAL) { xi = vec4f(xi.xy, boxMuller(r.z, r.w)); }
   return xi;
+}
+
+// Leimkuhler–Matthews: the thermal normals of step + 1 (bit-identical to the ones that step will
+// draw: same counter), so the kick (xi_n + xi_{n+1}) / 2 needs no state and resumes exactly.
+fn nextThermalNoise(index: u32, step: u32, seed: u32, stream: u32) -> vec2f {
+  let r = pcg4d(vec4u(index, step + 1u, seed, stream));
+  return boxMuller(r.z, r.w);
 }
 
 // Position and propulsion state (g, or (theta, 0)) of one particle.
@@ -83,10 +91,13 @@ struct Particle {
 // The rest of a step once the pair force f on the particle is known: the interaction sub-flow
 // (force + trap) over dt, then the self sub-flows over fc's h (Lie: propulsion, orientation,
 // noise; Strang: their second half, reversed). Positions come back wrapped into the box.
+// LM replaces the thermal normals by (xi_n + xi_{n+1}) / 2.
 fn advance(fc: FlowCoefficients, it: Interaction, pos: vec4f, body: vec4f, f: vec2f, step: u32, seed: u32) -> Particle {
   let x0 = pos.xy;
   let x = x0 + it.dt * (it.k * f - it.trapA * (x0 - vec2f(0.5 * it.boxL)));
-  let xi = flowNoise(u32(pos.w), step, seed, select(0u, 2u, STRANG));
+  let stream = select(0u, 2u, STRANG);
+  var xi = flowNoise(u32(pos.w), step, seed, stream);
+  if (LM && THERMAL) { xi = vec4f(xi.xy, 0.5 * (xi.zw + nextThermalNoise(u32(pos.w), step, seed, stream))); }
   let next = selfFlows(fc, SelfState(x, body.xy), xi, STRANG);
   return Particle(vec4f(wrapBox(next.x, it.boxL), 0.0, pos.w), vec4f(next.p, body.zw + (next.x - x0)));
 }

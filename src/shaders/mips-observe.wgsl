@@ -1,7 +1,8 @@
 // Per-particle observables on the cell-sorted copy of the state, written back in main-state
 // order (for colouring), plus per-workgroup partial sums for sample():
 //   partial[2w]   = (sum epr_i, sum |disp_i|^2, sum heading.x, sum heading.y)
-//   partial[2w+1] = (non-finite particles, sum local density, 0, 0)
+//   partial[2w+1] = (non-finite particles, sum local density, sum |F_i|^2, sum -div_i F_i)
+// (the last two give the configurational temperature T_conf = sum |grad U|^2 / sum lap U)
 // epr_i, the score-free EPR per particle (science.md §2, from E[div v] = 0 in steady state):
 //   Dt = 0: -div_x b_x;   Dt > 0: |b_x|^2 / Dt + div_x b_x,
 // with b_x = v0 e(p) + k F - A (x - c) and div_x b_x = k sum_j [f(r)/r + f'(r)] - 2 A (2-D).
@@ -84,7 +85,7 @@ fn observe(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_
       let density = binDensity[bin.y * u.binsPerSide + bin.x];
       fields[perm[s]] = vec2f(density, epr);
       a = vec4f(epr, dot(bi.zw, bi.zw), heading(u.model, bi.xy));
-      b = vec4f(0.0, density, 0.0, 0.0);
+      b = vec4f(0.0, density, dot(pair.xy, pair.xy), -pair.z);
     } else {
       fields[perm[s]] = vec2f(0.0);
       b = vec4f(1.0, 0.0, 0.0, 0.0);

@@ -5,7 +5,7 @@ import type { GpuContext } from '../../src/gpu/context';
 import { mipsSystem, MipsSimulation } from '../../src/sims/mips';
 import { presetParams } from '../../src/sims/config';
 import { ParamError, withText } from '../../src/sims/params';
-import { maxError, mipsParams, readState } from './helpers';
+import { maxError, mipsParams, randomState, readState, writeState } from './helpers';
 
 let ctx: GpuContext;
 beforeAll(async () => void (ctx = await createNodeContext()));
@@ -28,8 +28,14 @@ describe('determinism', () => {
     expect(maxError(runs[0]!.positions, runs[2]!.positions)).toBeGreaterThan(0.01);
   });
 
-  it.each([0, 0.3])('skin %s: an exported state resumes exactly after import (and a rebuild frees and reallocates)', async (skin) => {
-    const a = new MipsSimulation(ctx, small(8, skin));
+  // lm: the kick (ξ_n + ξ_{n+1})/2 regenerates ξ_{n+1} from the counter, so no hidden state.
+  it.each([
+    [0, 'em'],
+    [0.3, 'em'],
+    [0, 'lm'],
+    [0.3, 'lm'],
+  ])('skin %s scheme %s: an exported state resumes exactly after import (and a rebuild frees and reallocates)', async (skin, scheme) => {
+    const a = new MipsSimulation(ctx, { ...small(8, skin), scheme });
     a.step(30);
     const saved = await a.exportState();
     a.step(20);
@@ -76,6 +82,11 @@ describe('parameters', () => {
     expect((err as Error).message).toMatch(message);
   });
 
+  it('scheme = lm with splitting = strang is refused on scheme, naming the fix', () => {
+    expect(() => withText(def.schema, base, { scheme: 'lm', splitting: 'strang' })).toThrow(/^scheme = lm .*needs splitting = lie; use scheme = em with strang$/);
+    expect(() => withText(def.schema, base, { scheme: 'rk' })).toThrow(/scheme must be one of em\|lm/);
+  });
+
   it('a box too small for the cutoff is rejected on n', () => {
     expect(() => withText(def.schema, base, { n: '2' })).toThrow(/n must be large enough/);
   });
@@ -95,6 +106,23 @@ it('a blow-up (huge dt and epsilon) sets MetricSample.problem', async () => {
   expect(healthy.problem).toBeUndefined();
   sim.step(10);
   const m = await sim.sample();
-  expect(m.problem).toMatch(/not finite.*lower dt/);
+  expect(m.problem).toMatch(/not finite.*: [1-9]\d* of 256 particles have NaN\/Inf.*lower dt/);
+  sim.dispose();
+});
+
+it('a metric that overflows while every particle is finite is named, not reported as 0 NaN particles', async () => {
+  // Two particles 0.05 σ apart: the WCA force is ~4e18, so |b_x|²/Dt (Dt = 1e-3) overflows f32 to
+  // Inf in eprScoreFree, while positions and propulsion stay finite.
+  const p = mipsParams({ model: 'abp', force: 'wca', n: 256, phi: 0.3, v0: 0, Dt: 1e-3, epsilon: 1, dt: 1e-4, seed: 2 });
+  const sim = new MipsSimulation(ctx, p);
+  const s = randomState(p, 1.2, 3);
+  s.positions[2] = s.positions[0]! + 0.05;
+  s.positions[3] = s.positions[1]!;
+  await writeState(sim, s, 0);
+  const m = await sim.sample();
+  expect(m.scalars.eprScoreFree).toBe(Infinity);
+  expect(m.problem).toMatch(/^Not finite at step 0: eprScoreFree = Infinity, while all 256 particles have finite positions/);
+  expect(m.problem).toMatch(/pair force overflowed/);
+  expect(m.problem).not.toMatch(/0 of 256/);
   sim.dispose();
 });

@@ -18,7 +18,8 @@ export const mipsSystem: SimDefinition = {
   presets,
   defaultPreset: 'abp-mips',
   metrics: [
-    { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: 'Global entropy production rate per particle from the simulation alone, exact in steady state: −E[div_x b_x] (Dt = 0), E[|b_x|²/Dt + div_x b_x] (Dt > 0) (science.md §2).' },
+    { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: 'Global entropy production rate per particle from the simulation alone, exact in steady state: −E[div_x b_x] (Dt = 0), E[|b_x|²/Dt + div_x b_x] (Dt > 0) (science.md §2). With Dt > 0 the time step biases it: a passive system reads k⟨∇²U⟩(T_conf/kT − 1), not 0 (see T_conf / kT).' },
+    { name: 'tConf', label: 'T_conf / kT', unit: '', description: 'Configurational temperature Σ|∇U|²/Σ∇²U of the pair potential over kT = Dt/k (present when Dt > 0 and pairs interact). Exact samples of a passive system (v0 = 0, A = 0) give 1; the integrator does not: for a passive system the score-free EPR reads k⟨∇²U⟩(T_conf/kT − 1) per particle instead of 0, which is discretisation bias, not entropy production (Euler–Maruyama: O(dt); scheme = lm: much smaller; table in src/sims/mips/README.md).' },
     { name: 'eprLearned', label: 'EPR (learned)', unit: '1/time per particle', description: 'From the score network (score/README.md): γ E[Σ_i |g_i + s_{g_i}|²] / N for AOUP, Dr E[s_θ²] for ABP, + E|b_x − Dt s_x|²/Dt when Dt > 0. Present when weights are loaded or training.' },
     ...CONVERGENCE_METRICS,
     { name: 'scoreCurrentMean', label: 'mean learned current', unit: '', description: 'Particle mean of |g_i + s_{g_i}| (ABP: |s_θ|).' },

@@ -226,14 +226,15 @@ export class MipsKernels {
     const sigma = p.sigma as number;
     const forceParams = [p.b as number, 2, sigma * sigma, 24 * (p.epsilon as number)];
     const cellGeom = { cellsPerSide: grid.cellsPerSide, stencil: grid.stencil, boxL: g.boxL, invCellW: 1 / grid.cellWidth };
-    // Pipeline variant: CPU implementations run every branch, so model and absent noise terms
-    // are compiled out (a handful of variants at most, built on first use).
+    // Pipeline variant: CPU implementations run every branch, so model, absent noise terms and
+    // the noise scheme are compiled out (a handful of variants at most, built on first use).
     const aoup = model === 0;
     const constants = {
       MODEL: model,
       ORIENT_NOISE: (aoup ? (p.gamma as number) > 0 : (p.Dr as number) > 0) ? 1 : 0,
       THERMAL: (p.Dt as number) > 0 ? 1 : 0,
       STRANG: strang ? 1 : 0,
+      LM: p.scheme === 'lm' && !strang ? 1 : 0,
     };
     const key = JSON.stringify(constants);
     let v = this.variants.get(key);

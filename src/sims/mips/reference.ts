@@ -26,6 +26,14 @@ export function pairForce(p: Params, r: number): { f: number; df: number } {
   return { f: 0, df: 0 };
 }
 
+/** Pair potential U(r) with f = −U' (WCA, shifted to 0 at the cutoff; the soft disks' has no closed form). */
+export function pairPotential(p: Params, r: number): number {
+  if (p.force === 'none') return 0;
+  if (p.force !== 'wca') throw new Error(`pairPotential: no closed form for force=${String(p.force)}`);
+  const s6 = ((p.sigma as number) / r) ** 6;
+  return r < geometry(p).rc ? 4 * (p.epsilon as number) * (s6 * s6 - s6) + (p.epsilon as number) : 0;
+}
+
 /**
  * Pair forces F_i = Σ_j f(r_ij) x̂_ij and divergences Σ_j [f(r)/r + f'(r)] (2-D), minimum image,
  * all pairs. `cutoff: false` sums soft disks over every pair (the paper's definition).
@@ -58,7 +66,34 @@ export function pairForces(p: Params, x: Float64Array, opts: { cutoff: boolean }
   return { force, div };
 }
 
-/** Local EPR −div_{x_i} b_{x_i} = −k Σ_j [f/r + f'] + 2A per particle (science.md §2). */
+/** Total pair potential energy Σ_{i<j} U(r_ij), minimum image, all pairs. */
+export function potentialEnergy(p: Params, x: Float64Array): number {
+  const L = geometry(p).boxL;
+  const n = x.length / 2;
+  let u = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let dx = x[2 * i]! - x[2 * j]!;
+      let dy = x[2 * i + 1]! - x[2 * j + 1]!;
+      dx -= L * Math.round(dx / L);
+      dy -= L * Math.round(dy / L);
+      u += pairPotential(p, Math.hypot(dx, dy));
+    }
+  }
+  return u;
+}
+
+/**
+ * Configurational temperature of the pair potential, T_conf = Σ|∇_i U|² / Σ ∇_i²U, with
+ * ∇_i U = −F_i and ∇_i²U = −Σ_j [f/r + f']: equals kT = Dt/k for exact samples of a passive system.
+ */
+export function configurationalTemperature(p: Params, x: Float64Array): { gradSquared: number; laplacian: number; tConf: number } {
+  const { force, div } = pairForces(p, x);
+  const gradSquared = force.reduce((a, f) => a + f * f, 0);
+  const laplacian = -div.reduce((a, d) => a + d, 0);
+  return { gradSquared, laplacian, tConf: gradSquared / laplacian };
+}
+
 /**
  * Per-particle score-free EPR (science.md §2, from E[div v] = 0 in steady state): −div_x b_x
  * with Dt = 0, |b_x|²/Dt + div_x b_x with Dt > 0, where b_x = v0 e(p) + k F − A (x − c) and
@@ -84,12 +119,13 @@ function wrap(v: number, L: number): number {
   return w >= L ? 0 : w;
 }
 
-/** One step of the splitting scheme of mips-half-flow.wgsl / mips-force-step.wgsl, in float64. */
+/** One step of the splitting scheme of mips-half-flow.wgsl / mips-force-step.wgsl (scheme em or lm), in float64. */
 export function referenceStep(p: Params, s0: RefState, step: number): RefState {
   const { boxL: L } = geometry(p);
   const n = s0.positions.length / 2;
   const dt = p.dt as number;
   const strang = p.splitting === 'strang';
+  const lm = p.scheme === 'lm';
   const abp = p.model === 'abp';
   const [v0, gamma, Dr, Dt, k, A, seed] = ['v0', 'gamma', 'Dr', 'Dt', 'k', 'A', 'seed'].map((f) => p[f] as number) as number[];
   const x = Float64Array.from(s0.positions);
@@ -131,10 +167,13 @@ export function referenceStep(p: Params, s0: RefState, step: number): RefState {
     move(i, dt * (k! * force[2 * i]! - A! * (x[2 * i]! - c)), dt * (k! * force[2 * i + 1]! - A! * (x[2 * i + 1]! - c)));
     if (!strang) {
       const xi = normal4(i, step, seed!, 0);
+      // Leimkuhler–Matthews: the thermal kick averages this step's normals with the next step's.
+      const next = lm ? normal4(i, step + 1, seed!, 0) : xi;
       const [hx, hy] = heading(i);
       move(i, v0! * dt * hx, v0! * dt * hy);
       orient(i, dt, xi);
-      move(i, Math.sqrt(2 * Dt! * dt) * xi[2], Math.sqrt(2 * Dt! * dt) * xi[3]);
+      const kick = Math.sqrt(2 * Dt! * dt) / 2;
+      move(i, kick * (xi[2] + next[2]), kick * (xi[3] + next[3]));
     } else {
       const xi = normal4(i, step, seed!, 2);
       move(i, Math.sqrt(Dt! * dt) * xi[2], Math.sqrt(Dt! * dt) * xi[3]);

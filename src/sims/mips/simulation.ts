@@ -12,6 +12,7 @@ import { HISTOGRAM_BINS, HISTOGRAM_MAX, MipsKernels } from './kernels';
 import { msdAbp, msdAoup } from './msd';
 import { geometry, schema } from './params';
 import { ParticleBuffers, SUMMARY } from './particles';
+import { nonFiniteProblem } from './problems';
 import type { CellList } from './cell-list';
 import { decodeStatus, STATUS_BYTES, type NeighbourStats, type VerletList } from './verlet';
 
@@ -47,6 +48,17 @@ function sharedPass(pass: GPUComputePassEncoder): PassPlan {
 
 function timedPasses(encoder: GPUCommandEncoder, timer: GpuTimer): PassPlan {
   return { begin: (label) => timer.pass(encoder, label), end: (pass) => pass.end() };
+}
+
+/**
+ * T_conf / kT of the pair potential from the observe sums Σ|F_i|² and Σ(−div_i F_i), with kT = Dt/k:
+ * 1 for exact samples of a passive system, so its deviation is the integrator's bias (scheme, dt).
+ * Absent without thermal noise, pair forces or pairs in range.
+ */
+function configurationalTemperature(p: Params, gradSquared: number, laplacian: number): Record<string, number> {
+  const [k, Dt] = [p.k as number, p.Dt as number];
+  if (p.force === 'none' || !(Dt > 0) || !(k > 0) || !(laplacian > 0)) return {};
+  return { tConf: ((gradSquared / laplacian) * k) / Dt };
 }
 
 /** Density/EPR colouring refreshes its field at most this often while stepping (ms). */
@@ -283,8 +295,9 @@ export class MipsSimulation implements Simulation {
     const total = new Float32Array(raw, SUMMARY.totalOffset, 8);
     const largest = new Uint32Array(raw, SUMMARY.largestOffset, 1)[0]!;
     const counts = [...new Uint32Array(raw, SUMMARY.histogramOffset, HISTOGRAM_BINS)];
-    const [eprSum, msdSum, hx, hy, nonFinite, densitySum] = [total[0]!, total[1]!, total[2]!, total[3]!, total[4]!, total[5]!];
-    const good = Math.max(1, n - nonFinite);
+    // observe's sums (mips-observe.wgsl): epr, msd, heading x, y | non-finite, density, |F|², −div F
+    const [eprSum, msdSum, hx, hy, nonFinite, densitySum, gradSquared, laplacian] = Array.from(total);
+    const good = Math.max(1, n - nonFinite!);
     const p = this.params;
     const t = this.time - this.msdOriginTime;
     const msdAnalytic =
@@ -296,23 +309,20 @@ export class MipsSimulation implements Simulation {
       step: this.stepCount,
       time: this.time,
       scalars: {
-        eprScoreFree: eprSum / good,
-        msd: msdSum / good,
+        eprScoreFree: eprSum! / good,
+        msd: msdSum! / good,
         msdAnalytic,
         msdTime: t,
         largestClusterFraction: largest / n,
-        polarization: Math.hypot(hx, hy) / good,
-        meanLocalDensity: densitySum / good,
+        polarization: Math.hypot(hx!, hy!) / good,
+        meanLocalDensity: densitySum! / good,
+        ...configurationalTemperature(this.params, gradSquared!, laplacian!),
       },
       histograms: { densityHistogram: { label: 'local packing fraction', edges, counts } },
     };
-    const finite = Object.values(sample.scalars).every(Number.isFinite);
-    if (nonFinite > 0 || !finite) {
-      sample.problem =
-        `The state is not finite at step ${this.stepCount}: ${nonFinite} of ${n} particles have NaN/Inf ` +
-        `positions or propulsion. The integration blew up — lower dt (${p.dt}) or the force scale ` +
-        `(epsilon ${p.epsilon}, k ${p.k}), then reset.`;
-    }
+    if (this.attachment) Object.assign(sample.scalars, await this.attachment.sample());
+    const problem = nonFiniteProblem(p, this.stepCount, n, nonFinite!, sample.scalars);
+    if (problem) sample.problem = problem;
     // A blow-up overflows the list too (NaN positions share a cell): it is the one to report.
     const list = verlet && decodeStatus(raw, SUMMARY.statusOffset, verlet.capacity);
     if (list && list.most > list.capacity && !sample.problem) {
@@ -321,7 +331,6 @@ export class MipsSimulation implements Simulation {
         `r_c + skin, the list holds ${list.capacity}, so pairs were left out of the forces. Lower skin (${p.skin}), or set ` +
         `skin = 0 (cell list every step), then reset.`;
     }
-    if (this.attachment) Object.assign(sample.scalars, await this.attachment.sample());
     this.refreshColors();
     return sample;
   }

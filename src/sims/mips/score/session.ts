@@ -103,6 +103,7 @@ export class ScoreSession {
             m.beginEvaluation(this.chunk);
             this.evaluatingSteps = m.steps;
             this.chunkMs = [];
+            this.changed(); // show the progress from its first chunk on
           }
           const t0 = performance.now();
           const e = await m.evaluateChunk();

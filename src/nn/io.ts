@@ -7,6 +7,7 @@
 //   "theta" (the weights) and optionally "ema".
 // Loading checks magic, version, header, the layout table entry by entry, and the byte count,
 // and names what differs.
+import { quote } from '../quote';
 import type { ParamLayout } from './layout';
 import type { ParamSet } from './params';
 
@@ -69,19 +70,20 @@ export function decodeWeights(bytes: Uint8Array, layout: ParamLayout): Weights {
   if (version !== WEIGHTS_VERSION) throw new WeightsFormatError(`format version ${version}, this build reads version ${WEIGHTS_VERSION}`);
   const hlen = view.getUint32(8, true);
   if (12 + hlen > bytes.length) throw new WeightsFormatError(`header of ${hlen} bytes runs past the end of the file (${bytes.length} bytes)`);
-  let header: Header;
+  let raw: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen))) as Header;
+    raw = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
   } catch (e) {
     throw new WeightsFormatError(`header is not valid JSON (${(e as Error).message})`);
   }
+  const header = checkHeader(raw);
   const want = layout.entries;
   if (header.entries.length !== want.length) {
     throw new WeightsFormatError(`${header.entries.length} tensors in the file, the network has ${want.length} (a different architecture?)`);
   }
   want.forEach((e, i) => {
     const f = header.entries[i]!;
-    if (f.name !== e.name) throw new WeightsFormatError(`tensor ${i} is "${f.name}" in the file but "${e.name}" in the network`);
+    if (f.name !== e.name) throw new WeightsFormatError(`tensor ${i} is ${quote(f.name)} in the file but "${e.name}" in the network`);
     if (f.shape.join('x') !== e.shape.join('x')) {
       throw new WeightsFormatError(`"${e.name}" has shape [${f.shape.join(', ')}] in the file but [${e.shape.join(', ')}] in the network`);
     }
@@ -100,7 +102,44 @@ export function decodeWeights(bytes: Uint8Array, layout: ParamLayout): Weights {
   const ti = header.tensors.indexOf('theta');
   if (ti < 0) throw new WeightsFormatError('no "theta" tensor block');
   const ei = header.tensors.indexOf('ema');
-  return { theta: block(ti), ema: ei >= 0 ? block(ei) : undefined, meta: header.meta ?? {} };
+  const theta = finiteBlock('theta', block(ti), layout);
+  const ema = ei >= 0 ? finiteBlock('ema', block(ei), layout) : undefined;
+  return { theta, ema, meta: header.meta ?? {} };
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** The header's structure, field by field: a file that parses as JSON can still lack any of them. */
+function checkHeader(raw: unknown): Header {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new WeightsFormatError('header must be a JSON object');
+  const h = raw as Partial<Record<keyof Header, unknown>>;
+  if (typeof h.layoutHash !== 'number') throw new WeightsFormatError('header has no numeric "layoutHash"');
+  if (!isInt(h.size)) throw new WeightsFormatError('header "size" must be an integer ≥ 0');
+  if (!Array.isArray(h.entries)) throw new WeightsFormatError('header has no "entries" list (the tensor table)');
+  h.entries.forEach((e: unknown, i) => {
+    const f = e as { name?: unknown; shape?: unknown; offset?: unknown } | null;
+    if (typeof f !== 'object' || f === null || typeof f.name !== 'string' || !isInt(f.offset) || !Array.isArray(f.shape) || !f.shape.every(isInt)) {
+      throw new WeightsFormatError(`header entry ${i} must be { name: text, shape: [integers ≥ 0], offset: integer ≥ 0 }`);
+    }
+  });
+  const tensors = h.tensors;
+  if (!Array.isArray(tensors) || tensors.length > 2 || tensors.some((t, i) => (t !== 'theta' && t !== 'ema') || tensors.indexOf(t) !== i)) {
+    throw new WeightsFormatError('header "tensors" must list "theta" and optionally "ema", once each');
+  }
+  if (h.meta !== undefined && (typeof h.meta !== 'object' || h.meta === null || Array.isArray(h.meta))) {
+    throw new WeightsFormatError('header "meta" must be a JSON object');
+  }
+  return h as Header;
+}
+
+/** NaN/Inf weights would give a non-finite score on every particle: refuse the file instead. */
+function finiteBlock(name: string, block: Float32Array<ArrayBuffer>, layout: ParamLayout): Float32Array<ArrayBuffer> {
+  const i = block.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) {
+    const entry = layout.entries.find((e) => i >= e.offset && i < e.offset + e.size);
+    throw new WeightsFormatError(`tensor block "${name}" holds a non-finite value (${block[i]}) at float ${i}${entry ? ` (in "${entry.name}")` : ''}`);
+  }
+  return block;
 }
 
 /** Reads the weights (and EMA) of a ParamSet into a file image. */

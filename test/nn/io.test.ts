@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
 import { ParamSet } from '../../src/nn/params';
 import { localTransformerLayout, type LocalTransformerConfig } from '../../src/nn/local-transformer';
-import { decodeWeights, loadParams, saveParams, WEIGHTS_VERSION, WeightsFormatError } from '../../src/nn/io';
+import { decodeWeights, encodeWeights, loadParams, saveParams, WEIGHTS_VERSION, WeightsFormatError } from '../../src/nn/io';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -58,5 +58,37 @@ describe('weights files', () => {
     expect(Array.from(await a.weights())).toEqual(w0);
     a.destroy();
     b.destroy();
+  });
+
+  it('a header that parses but lacks its fields, and non-finite weights, are refused (WeightsFormatError, not a TypeError)', () => {
+    const layout = localTransformerLayout(CFG);
+    const theta = Float32Array.from({ length: layout.size }, (_, i) => Math.sin(i));
+    const withHeader = (edit: (h: Record<string, unknown>) => void) => {
+      const bytes = encodeWeights(layout, { theta, meta: {} });
+      const hlen = new DataView(bytes.buffer).getUint32(8, true);
+      const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
+      edit(h);
+      // Same length as before (spaces), so only the header's content changes.
+      const json = new TextEncoder().encode(JSON.stringify(h).padEnd(hlen, ' '));
+      expect(json.length).toBe(hlen);
+      bytes.set(json, 12);
+      return bytes;
+    };
+    expect(decodeWeights(withHeader(() => undefined), layout).theta).toEqual(theta); // the control
+    expect(() => decodeWeights(withHeader((h) => delete h.entries), layout)).toThrow(/header has no "entries" list/);
+    expect(() => decodeWeights(withHeader((h) => (h.entries = [{ name: 'x' }])), layout)).toThrow(/header entry 0 must be/);
+    expect(() => decodeWeights(withHeader((h) => delete h.tensors), layout)).toThrow(/"tensors" must list "theta"/);
+    expect(() => decodeWeights(withHeader((h) => (h.size = 'x')), layout)).toThrow(/"size" must be an integer/);
+    expect(() => decodeWeights(new TextEncoder().encode('PLNN\x01\x00\x00\x00\x02\x00\x00\x00[]'), layout)).toThrow(/header must be a JSON object/);
+    for (const bad of [NaN, Infinity]) {
+      const t = theta.slice();
+      t[layout.entries[3]!.offset] = bad;
+      expect(() => decodeWeights(encodeWeights(layout, { theta: t, meta: {} }), layout)).toThrow(
+        new RegExp(`"theta" holds a non-finite value \\(${bad}\\) at float ${layout.entries[3]!.offset} \\(in "${layout.entries[3]!.name}"\\)`),
+      );
+    }
+    const ema = theta.slice();
+    ema[0] = NaN;
+    expect(() => decodeWeights(encodeWeights(layout, { theta, ema, meta: {} }), layout)).toThrow(/"ema" holds a non-finite value/);
   });
 });

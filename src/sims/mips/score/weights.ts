@@ -1,10 +1,11 @@
 // Score weights files: the toolkit's versioned PLNN format (src/nn/io.ts) with a meta block
 // naming the settings and architecture, so a file rebuilds its own network and is refused,
 // with a clear message, by a system it does not fit.
-import { WeightsFormatError } from '../../../nn/io';
+import { decodeWeights, WeightsFormatError } from '../../../nn/io';
+import { localTransformerLayout } from '../../../nn/local-transformer';
 import type { Params } from '../../params';
 import type { MipsSimulation } from '../simulation';
-import { checkSettings, describeArch, sameArch, SCORE_DEFAULTS, scoreArch, type ScoreArch, type ScoreSettings } from './config';
+import { checkSettings, describeArch, networkConfig, sameArch, SCORE_DEFAULTS, scoreArch, type ScoreArch, type ScoreSettings } from './config';
 import { ScoreModel } from './model';
 
 export const SCORE_KIND = 'mips-score';
@@ -41,8 +42,16 @@ export function readScoreMeta(bytes: Uint8Array): ScoreMeta {
   if (!meta || meta.kind !== SCORE_KIND || !meta.settings || !meta.arch) {
     throw new WeightsFormatError('not a mips score-network file (meta.kind is not "mips-score")');
   }
+  if (typeof meta.settings !== 'object' || Object.values(meta.settings).some((v) => typeof v !== 'number')) {
+    throw new WeightsFormatError('meta.settings must be an object of numbers');
+  }
   const settings = { ...SCORE_DEFAULTS, ...meta.settings };
   const arch = { ...meta.arch };
+  // Messages print the architecture (describeArch): check its fields' types first.
+  const flag = (v: unknown) => v === undefined || typeof v === 'boolean';
+  if ((arch.model !== 'aoup' && arch.model !== 'abp') || typeof arch.noisyX !== 'boolean' || typeof arch.trap !== 'boolean' || !flag(arch.pairForce)) {
+    throw new WeightsFormatError('meta.arch must be { model: "aoup"|"abp", noisyX, trap, pairForce: true|false }');
+  }
   if (arch.pairForce === undefined) {
     // Files from before the force input: no force channel; interacting if trained with a force.
     arch.pairForce = (meta.trainedOn?.force ?? 'none') !== 'none';
@@ -62,6 +71,17 @@ export function checkFits(meta: ScoreMeta, p: Params): void {
   if (!sameArch(meta.arch, a)) {
     throw new WeightsFormatError(`these weights are for ${describeArch(meta.arch)}; the system is ${describeArch(a)}`);
   }
+}
+
+/**
+ * The whole file checked on the CPU, as loading it would (meta, fit to the system, tensor table,
+ * byte count, finite values), so the CLI can refuse it before creating a GPU device.
+ */
+export function checkWeights(bytes: Uint8Array, p: Params): ScoreMeta {
+  const meta = readScoreMeta(bytes);
+  checkFits(meta, p);
+  decodeWeights(bytes, localTransformerLayout(networkConfig(meta.settings, scoreArch(p))));
+  return meta;
 }
 
 /** A new model with the file's settings, loaded with its weights (validated, nothing written on error). */

@@ -1,11 +1,11 @@
 // Resolving a system's params from a preset plus overrides (URL, CLI, UI all come through here).
-import { defaults, ParamError, withText, withValues, type Params } from './params';
+import { defaults, ParamError, quote, withText, withValues, type Params } from './params';
 import type { Preset, SimDefinition } from './types';
 
 export function findPreset(def: SimDefinition, name: string): Preset {
   const p = def.presets.find((x) => x.name === name);
   if (!p) {
-    throw new ParamError('preset', `preset must be one of ${def.presets.map((x) => x.name).join('|')}; got "${name}"`);
+    throw new ParamError('preset', `preset must be one of ${def.presets.map((x) => x.name).join('|')}; got ${quote(name)}`);
   }
   return p;
 }

@@ -1,4 +1,7 @@
 // Parameter schemas: one place that validates values for the UI, the URL, the CLI and imported files.
+import { quote } from '../quote';
+
+export { quote };
 
 export interface NumberParam {
   kind: 'number';
@@ -90,7 +93,7 @@ export function describeRange(s: ParamSpec): string {
 }
 
 function fail(s: ParamSpec, got: unknown): never {
-  const shown = typeof got === 'string' ? JSON.stringify(got) : String(got);
+  const shown = typeof got === 'string' ? quote(got) : String(got);
   throw new ParamError(s.name, `${s.name} must be ${describeRange(s)}; got ${shown}`);
 }
 
@@ -141,7 +144,7 @@ export function specOf(schema: ParamSchema, name: string): ParamSpec {
   const s = schema.specs.find((x) => x.name === name);
   if (!s) {
     const known = schema.specs.map((x) => x.name).join(', ');
-    throw new ParamError(name, `unknown parameter "${name}"; known parameters: ${known}`);
+    throw new ParamError(name, `unknown parameter ${quote(name)}; known parameters: ${known}`);
   }
   return s;
 }

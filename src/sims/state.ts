@@ -1,8 +1,12 @@
 // Full-state export/import as JSON: params, counters and GPU buffers (base64 little-endian float32/uint32).
-import { ParamError, withValues, type ParamSchema, type Params } from './params';
+import { ParamError, quote, withValues, type ParamSchema, type Params } from './params';
 
 export const STATE_FORMAT = 'particle-lab-state';
 export const STATE_VERSION = 1;
+/** The GPU step clock (noise counter) is a u32: a state cannot resume past it. */
+export const MAX_STATE_STEP = 0xffffffff;
+/** What btoa writes: the standard alphabet, padded, no whitespace. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export interface StateBuffer {
   type: 'f32' | 'u32';
@@ -28,34 +32,49 @@ export function encodeBuffer(data: Float32Array | Uint32Array): StateBuffer {
 }
 
 export function decodeBuffer(name: string, b: StateBuffer, expectedLength: number): Float32Array | Uint32Array {
+  const field = `buffers.${name}`;
   if (!b || (b.type !== 'f32' && b.type !== 'u32') || typeof b.base64 !== 'string') {
-    throw new ParamError(`buffers.${name}`, `state buffer "${name}" is missing or malformed`);
+    throw new ParamError(field, `state buffer ${quote(name)} is missing or malformed (needs type f32|u32, length, base64)`);
   }
   if (b.length !== expectedLength) {
-    throw new ParamError(
-      `buffers.${name}`,
-      `state buffer "${name}" must have ${expectedLength} elements for these params; got ${b.length}`,
-    );
+    throw new ParamError(field, `state buffer ${quote(name)} must have ${expectedLength} elements for these params; got ${quote(b.length)}`);
   }
+  // atob throws a bare DOMException on a bad character; name the buffer instead.
+  if (!BASE64.test(b.base64)) throw new ParamError(field, `state buffer ${quote(name)}: base64 must use A-Z a-z 0-9 + / with = padding only`);
   const bin = atob(b.base64);
   if (bin.length !== expectedLength * 4) {
-    throw new ParamError(`buffers.${name}`, `state buffer "${name}" holds ${bin.length} bytes, expected ${expectedLength * 4}`);
+    throw new ParamError(field, `state buffer ${quote(name)} holds ${bin.length} bytes, expected ${expectedLength * 4}`);
   }
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return b.type === 'f32' ? new Float32Array(bytes.buffer) : new Uint32Array(bytes.buffer);
 }
 
-/** Checks an imported object's envelope and params; buffers are checked by the system that owns them. */
+/**
+ * Checks an imported object's envelope and params, and decodes every buffer at its own declared
+ * length (so a corrupt file is refused before anything reaches the GPU); which buffers a system
+ * needs, and their sizes, are checked by the system that owns them.
+ */
 export function checkState(system: string, schema: ParamSchema, base: Params, raw: unknown): SimState {
   if (typeof raw !== 'object' || raw === null) throw new ParamError('state', 'state file must be a JSON object');
   const s = raw as Partial<SimState>;
-  if (s.format !== STATE_FORMAT) throw new ParamError('format', `state file format must be "${STATE_FORMAT}"; got ${JSON.stringify(s.format)}`);
-  if (s.version !== STATE_VERSION) throw new ParamError('version', `state file version must be ${STATE_VERSION}; got ${JSON.stringify(s.version)}`);
-  if (s.system !== system) throw new ParamError('system', `state file is for system "${String(s.system)}", not "${system}"`);
-  if (typeof s.step !== 'number' || !Number.isInteger(s.step) || s.step < 0) throw new ParamError('step', 'state step must be an integer ≥ 0');
+  if (s.format !== STATE_FORMAT) throw new ParamError('format', `state file format must be "${STATE_FORMAT}"; got ${quote(JSON.stringify(s.format))}`);
+  if (s.version !== STATE_VERSION) throw new ParamError('version', `state file version must be ${STATE_VERSION}; got ${quote(JSON.stringify(s.version))}`);
+  if (s.system !== system) throw new ParamError('system', `state file is for system ${quote(s.system)}, not "${system}"`);
+  if (typeof s.step !== 'number' || !Number.isInteger(s.step) || s.step < 0 || s.step > MAX_STATE_STEP) {
+    throw new ParamError('step', `state step must be an integer in [0, ${MAX_STATE_STEP}] (the GPU step clock is u32); got ${quote(s.step)}`);
+  }
   if (typeof s.time !== 'number' || !Number.isFinite(s.time)) throw new ParamError('time', 'state time must be a finite number');
-  if (typeof s.buffers !== 'object' || s.buffers === null) throw new ParamError('buffers', 'state file has no buffers');
-  const params = withValues(schema, base, (s.params ?? {}) as Record<string, unknown>);
+  if (typeof s.buffers !== 'object' || s.buffers === null || Array.isArray(s.buffers)) throw new ParamError('buffers', 'state file has no buffers');
+  for (const [name, b] of Object.entries(s.buffers)) {
+    const length = (b as Partial<StateBuffer> | null)?.length;
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
+      throw new ParamError(`buffers.${name}`, `state buffer ${quote(name)} needs an integer length ≥ 0; got ${quote(length)}`);
+    }
+    decodeBuffer(name, b, length);
+  }
+  const rawParams = s.params ?? {};
+  if (typeof rawParams !== 'object' || Array.isArray(rawParams)) throw new ParamError('params', 'state params must be a JSON object');
+  const params = withValues(schema, base, rawParams as Record<string, unknown>);
   return { ...(s as SimState), params };
 }

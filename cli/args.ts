@@ -1,10 +1,23 @@
 // Command-line parsing for `lab <verb> <system> [options]`. Every mistake is a one-line UsageError.
+import { ParamError, quote } from '../src/sims/params';
 
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** One line on stderr, whatever the message holds (a stray line break would start a second). */
+export function errorLine(e: unknown): string {
+  const expected = e instanceof UsageError || e instanceof ParamError;
+  const text = expected ? (e as Error).message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return `error: ${text.replace(/[\r\n\u2028\u2029]+/g, ' ')}`;
+}
+
+/** Bad input is 2; anything else is a failure (1), its stack printed only with DEBUG set. */
+export function exitCodeOf(e: unknown): number {
+  return e instanceof UsageError || e instanceof ParamError ? 2 : 1;
 }
 
 export interface CliArgs {
@@ -28,7 +41,7 @@ const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
 
 function positiveInt(name: string, text: string, max = 1e12): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
-    throw new UsageError(`${name} must be an integer in [1, ${max}]; got "${text}"`);
+    throw new UsageError(`${name} must be an integer in [1, ${max}]; got ${quote(text)}`);
   }
   return Number(text);
 }
@@ -38,7 +51,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     verb: '',
     system: undefined,
     preset: undefined,
-    set: {},
+    set: Object.create(null) as Record<string, string>, // a key "__proto__" is a key like any other
     steps: undefined,
     seed: undefined,
     every: undefined,
@@ -50,12 +63,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     help: false,
   };
   const positional: string[] = [];
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const name = eq > 0 ? raw.slice(0, eq) : raw;
     if (FLAG_OPTIONS.has(name)) {
-      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      if (eq > 0) throw new UsageError(`${name} takes no value; got ${quote(raw.slice(eq + 1))}`);
       if (name === '--json') args.json = true;
       else args.help = true;
       continue;
@@ -63,11 +77,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (VALUE_OPTIONS.has(name)) {
       const value = eq > 0 ? raw.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      if (name !== '--set' && given.has(name)) throw new UsageError(`${name} is given twice`);
+      given.add(name);
       switch (name) {
         case '--set': {
           const at = value.indexOf('=');
-          if (at <= 0) throw new UsageError(`--set needs key=value; got "${value}"`);
-          args.set[value.slice(0, at)] = value.slice(at + 1);
+          if (at <= 0) throw new UsageError(`--set needs key=value; got ${quote(value)}`);
+          const key = value.slice(0, at);
+          if (Object.hasOwn(args.set, key)) throw new UsageError(`--set ${quote(key)} is given twice`);
+          args.set[key] = value.slice(at + 1);
           break;
         }
         case '--steps':
@@ -83,11 +101,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           args.seed = value;
           break;
         case '--out':
-          if (!/\.(csv|json|bin)$/i.test(value)) throw new UsageError(`--out must end in .csv or .json (.bin: train); got "${value}"`);
+          if (!/\.(csv|json|bin)$/i.test(value)) throw new UsageError(`--out must end in .csv or .json (.bin: train); got ${quote(value)}`);
           args.out = value;
           break;
         case '--state':
-          if (!/\.json$/i.test(value)) throw new UsageError(`--state must end in .json; got "${value}"`);
+          if (!/\.json$/i.test(value)) throw new UsageError(`--state must end in .json; got ${quote(value)}`);
           args.state = value;
           break;
         case '--resume':
@@ -99,12 +117,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       continue;
     }
-    if (raw.startsWith('-')) throw new UsageError(`unknown option ${name}; see --help`);
+    if (raw.startsWith('-')) throw new UsageError(`unknown option ${quote(name)}; see --help`);
     positional.push(raw);
   }
-  if (positional.length > 2) throw new UsageError(`unexpected argument "${positional[2]}"; see --help`);
+  if (positional.length > 2) throw new UsageError(`unexpected argument ${quote(positional[2])}; see --help`);
   args.verb = positional[0] ?? '';
   args.system = positional[1];
-  if (args.out && /\.bin$/i.test(args.out) && args.verb !== 'train') throw new UsageError(`--out must end in .csv or .json; got "${args.out}"`);
+  if (args.out && /\.bin$/i.test(args.out) && args.verb !== 'train') throw new UsageError(`--out must end in .csv or .json; got ${quote(args.out)}`);
   return args;
 }

@@ -7,7 +7,7 @@ export function defaultBenchSteps(n: number): number {
   return Math.min(2000, Math.max(40, Math.ceil(4e6 / n)));
 }
 
-export const benchMipsVerb: Verb = async (ctx, _def, params, args) => {
+export const benchMipsVerb: Verb = async (ctx, { params, args }) => {
   const n = params.n as number;
   const result = await benchMips(ctx, params, { steps: args.steps ?? defaultBenchSteps(n) });
   const out = { system: 'mips', force: params.force, phi: params.phi, model: params.model, ...result };

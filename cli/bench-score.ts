@@ -3,16 +3,12 @@
 // comparison needs Vite's ESM resolution and runs under vitest: bench/score.bench.ts.
 import { withValues } from '../src/sims/params';
 import { mipsSystem } from '../src/sims/mips';
-import { SCORE_DEFAULTS } from '../src/sims/mips/score/config';
 import { benchScore, type ScoreBenchResult } from '../src/sims/mips/score/bench';
-import { scoreOverrides } from './train';
-import { withScoreText } from '../src/sims/mips/score/config';
 import type { Verb } from './verbs';
 
-export const benchScoreVerb: Verb = async (ctx, _def, params, args) => {
-  const o = scoreOverrides(args);
-  delete o.bench;
-  const settings = withScoreText(SCORE_DEFAULTS, o);
+export const benchScoreVerb: Verb = async (ctx, plan) => {
+  const { args, params } = plan;
+  const settings = plan.score!; // strictly parsed in plan.ts
   const sizes = args.set.n ? [params.n as number] : [4096, 16384];
   const results: ScoreBenchResult[] = [];
   for (const n of sizes) {

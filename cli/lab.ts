@@ -1,14 +1,12 @@
 // Particle Lab headless CLI on Dawn: `npm run --silent lab -- <verb> <system> [options]`.
-import { collectGpuErrors, type GpuContext } from '../src/gpu/context';
-import { createNodeContext } from '../src/gpu/node';
-import { ParamError, type Params } from '../src/sims/params';
-import { resolveParams } from '../src/sims/config';
-import { getSystem, listSystems } from '../src/sims/registry';
-import type { SimDefinition } from '../src/sims/types';
+import { describeRange } from '../src/sims/params';
+import { listSystems } from '../src/sims/registry';
 import '../src/sims/index';
-import { parseArgs, UsageError, type CliArgs } from './args';
-import { finalMetrics, runSystem } from './run';
-import { benchTarget, VERBS_EXTRA, type BenchTarget } from './verbs';
+import { errorLine, exitCodeOf, parseArgs } from './args';
+import { makePlan } from './plan';
+import { runVerb } from './run';
+import { withGpu } from './session';
+import { VERBS_EXTRA } from './verbs';
 
 const HELP = `Particle Lab CLI — runs the lab's WebGPU kernels headless (Dawn; SwiftShader when there is no GPU).
 
@@ -29,16 +27,21 @@ options:
   --every K             sample metrics every K steps (default: steps/100)
   --out FILE.csv|.json  write the metric time series
   --state FILE.json     write the final state (importable in the lab and with --resume)
-  --resume FILE.json    start from a saved state
+  --resume FILE.json    start from a saved state: its params, with any --set applied on top
+                        (validated; each applied override is noted on stderr)
   --weights FILE        score-network weights for mips (run: learned EPR; train: continue)
-  --set score.KEY=V     score-network settings for train (neighbors, width, depth, heads,
-                        sigma, lr, batch, simStepsPerChunk, trainStepsPerChunk, emaDecay,
-                        seed, warmup = sim steps before training)
+  --set score.KEY=V     score-network settings, train and bench score only (neighbors, width,
+                        depth, heads, sigma, lr, batch, simStepsPerChunk, trainStepsPerChunk,
+                        emaDecay, seed, forceInput; train also warmup = sim steps before training)
   --json                print one JSON object on stdout and nothing else
   --help                this text
 
-exit codes: 0 ok, 1 failure, 2 bad arguments, 3 the state went non-finite (NaN/Inf),
-            4 the GPU reported an error (dropped commands: results unreliable)
+Everything (options, params, input files, output paths) is checked before the run starts; an
+option a verb does not use is refused. --out and --state must name two different writable files.
+
+exit codes: 0 ok, 1 failure (an output that could not be written is named; the others are kept),
+            2 bad arguments or input file, 3 the state or a metric went non-finite (NaN/Inf;
+            outputs are still written), 4 the GPU reported an error (results unreliable)
 
 examples:
   npm run --silent lab -- run mips --preset abp-mips --steps 2000 --json
@@ -48,30 +51,17 @@ examples:
   npm run --silent lab -- run mips --preset boffi-mips --weights public/weights/boffi-mips.bin --steps 100 --json
   npm run --silent lab -- bench score --json`;
 
-function resolve(args: CliArgs) {
-  if (!args.system) throw new UsageError(`${args.verb} needs a system: ${listSystems().map((s) => s.id).join('|')}`);
-  const def = getSystem(args.system);
-  // score.* keys configure the score network (cli/train.ts), not the system.
-  const overrides = Object.fromEntries(Object.entries(args.set).filter(([k]) => !k.startsWith('score.')));
-  if (args.seed !== undefined) overrides.seed = args.seed;
-  // A convergence study starts from the system's `convergence` preset when it has one (smooth, float32-safe).
-  const preset = args.preset ?? (args.verb === 'convergence' && def.presets.some((p) => p.name === 'convergence') ? 'convergence' : undefined);
-  return { def, params: resolveParams(def, preset, overrides) };
-}
-
 function listText(): string {
   const lines: string[] = [];
   for (const def of listSystems()) {
     lines.push(`${def.id} — ${def.title}`);
     lines.push(`  presets: ${def.presets.map((p) => p.name).join(', ')} (default ${def.defaultPreset})`);
-    for (const s of def.schema.specs) {
-      const range = s.kind === 'number' ? `[${s.min}, ${s.max}] ${s.unit}` : s.kind === 'enum' ? s.options.join('|') : s.kind;
-      lines.push(`  ${s.name.padEnd(14)} ${range.padEnd(28)} ${s.description}`);
-    }
+    for (const s of def.schema.specs) lines.push(`  ${s.name.padEnd(14)} ${describeRange(s).padEnd(40)} ${s.description}`);
   }
   return lines.join('\n');
 }
 
+/** Exit code and output of a run; everything is checked (makePlan) before the GPU is set up. */
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.help || args.verb === '') {
@@ -82,52 +72,23 @@ async function main(argv: string[]): Promise<number> {
     console.log(listText());
     return 0;
   }
-  if (args.verb !== 'run' && args.verb !== 'bench' && !(args.verb in VERBS_EXTRA)) {
-    throw new UsageError(`unknown verb "${args.verb}"; use run|bench|convergence|train|list`);
-  }
-  const bench = args.verb === 'bench' ? benchTarget(args.system) : undefined;
-  if (bench) {
-    args.system = bench.system;
-    args.preset ??= bench.preset;
-  }
-  const { def, params } = resolve(args);
-  const ctx = await createNodeContext();
-  console.error(`adapter: ${ctx.adapterName}${ctx.software ? ' (software)' : ''}`);
-  const gpuErrors = collectGpuErrors(ctx.device);
-  const code = await runVerb(ctx, args, def, params, bench);
-  await ctx.device.queue.onSubmittedWorkDone();
-  if (gpuErrors.messages.length > 0) {
-    console.error(`error: the GPU reported ${gpuErrors.messages.length} error(s), so commands were dropped and the results are unreliable. First: ${gpuErrors.messages[0]}`);
-    return 4;
-  }
-  return code;
+  const plan = makePlan(args);
+  for (const note of plan.notes) console.error(`note: ${note}`);
+  return withGpu(async (ctx, keep) => {
+    if (plan.bench) return (await plan.bench.load())(ctx, plan, keep);
+    if (plan.args.verb === 'run') return runVerb(ctx, plan, keep);
+    return VERBS_EXTRA[plan.args.verb]!(ctx, plan, keep);
+  });
 }
 
-async function runVerb(ctx: GpuContext, args: CliArgs, def: SimDefinition, params: Params, bench: BenchTarget | undefined): Promise<number> {
-  if (bench) return (await bench.load())(ctx, def, params, args);
-  if (args.verb !== 'run') return VERBS_EXTRA[args.verb]!(ctx, def, params, args);
-
-  const prepare = args.weights ? (await import('./train')).weightsHook(def, args.weights) : undefined;
-  const { final, sim } = await runSystem(ctx, def, params, args, prepare);
-  const report = { system: def.id, preset: args.preset ?? def.defaultPreset, step: final.step, time: final.time, adapter: ctx.adapterName, ...finalMetrics(final) };
-  if (args.json) console.log(JSON.stringify(report));
-  else {
-    console.log(`${def.id}: ${final.step} steps, t = ${final.time}`);
-    for (const [k, v] of Object.entries(final.scalars)) console.log(`  ${k.padEnd(24)} ${v}`);
-  }
-  sim.dispose();
-  if (final.problem) {
-    console.error(`error: ${final.problem} (stopped at step ${final.step}; metrics and state were written)`);
-    return 3;
-  }
-  return 0;
-}
-
+// exitCode, not process.exit: the process ends once the torn-down device has let go (see session.ts).
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof ParamError) console.error(`error: ${e.message}`);
-    else console.error(`error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    process.exit(e instanceof UsageError || e instanceof ParamError ? 2 : 1);
+    console.error(errorLine(e));
+    if (process.env.DEBUG && e instanceof Error && e.stack) console.error(e.stack);
+    process.exitCode = exitCodeOf(e);
   },
 );

@@ -1,11 +1,10 @@
 // `lab run <system>`: steps a system headless, samples metrics every K steps, writes CSV/JSON and state.
-import { readFile, writeFile } from 'node:fs/promises';
 import type { GpuContext } from '../src/gpu/context';
 import { MetricLog } from '../src/sims/metrics';
-import { checkState } from '../src/sims/state';
-import type { MetricSample, SimDefinition, Simulation } from '../src/sims/types';
-import type { Params } from '../src/sims/params';
-import { UsageError, type CliArgs } from './args';
+import type { MetricSample, Simulation } from '../src/sims/types';
+import type { Plan } from './plan';
+import { writeOutputs, type Output } from './outputs';
+import type { Keep } from './session';
 
 export interface RunResult {
   log: MetricLog;
@@ -18,50 +17,60 @@ export function finalMetrics(s: MetricSample): Record<string, unknown> {
   return { ...s.scalars, ...(s.histograms ?? {}), ...(s.curves ?? {}) };
 }
 
-export async function loadState(def: SimDefinition, params: Params, file: string) {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--resume: cannot read JSON from ${file}: ${(e as Error).message}`);
-  }
-  return checkState(def.id, def.schema, params, raw);
+/** A metric that is NaN/Inf is no result: it stops the run like a non-finite state. */
+export function nonFiniteMetric(s: MetricSample): string | undefined {
+  const bad = Object.entries(s.scalars).find(([, v]) => !Number.isFinite(v));
+  return bad && `the metric ${bad[0]} is not finite (${bad[1]}) at step ${s.step}`;
 }
 
-export async function runSystem(
-  ctx: GpuContext,
-  def: SimDefinition,
-  params: Params,
-  args: CliArgs,
-  prepare?: (sim: Simulation) => Promise<void>,
-): Promise<RunResult> {
+export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare?: (sim: Simulation) => Promise<void>): Promise<RunResult> {
+  const { args } = plan;
   const steps = args.steps ?? 1000;
   const every = args.every ?? Math.max(1, Math.floor(steps / 100));
-  let sim = await def.create(ctx, params);
-  if (args.resume) {
-    const state = await loadState(def, params, args.resume);
-    if (JSON.stringify(state.params) !== JSON.stringify(params)) {
-      sim.dispose();
-      sim = await def.create(ctx, state.params);
-    }
-    await sim.importState(state);
-  }
+  const sim = keep(await plan.def.create(ctx, plan.params));
+  if (plan.resume) await sim.importState(plan.resume);
   await prepare?.(sim);
-  const log = new MetricLog(def.id);
-  let final = await sim.sample();
-  log.push(final);
+  const log = new MetricLog(plan.def.id);
+  const sample = async () => {
+    const s = await sim.sample();
+    s.problem ??= nonFiniteMetric(s);
+    log.push(s);
+    return s;
+  };
+  let final = await sample();
   let done = 0;
   while (done < steps && !final.problem) {
     const n = Math.min(every, steps - done);
     sim.step(n);
     done += n;
-    final = await sim.sample();
-    log.push(final);
+    final = await sample();
   }
-  if (args.out) {
-    const text = args.out.toLowerCase().endsWith('.csv') ? log.toCSV() : log.toJSON({ params: sim.params, adapter: ctx.adapterName });
-    await writeFile(args.out, text);
-  }
-  if (args.state) await writeFile(args.state, JSON.stringify(await sim.exportState()));
   return { log, final, sim };
+}
+
+export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promise<number> {
+  const { args, def } = plan;
+  const weights = plan.weights;
+  const prepare = weights ? async (sim: Simulation) => (await import('./train')).attachWeights(sim, weights, keep) : undefined;
+  const { final, sim, log } = await runSystem(ctx, plan, keep, prepare);
+  const outputs: Output[] = [];
+  if (args.out) {
+    const out = args.out;
+    outputs.push({ flag: '--out', path: out, data: () => (out.toLowerCase().endsWith('.csv') ? log.toCSV() : log.toJSON({ params: sim.params, adapter: ctx.adapterName })) });
+  }
+  if (args.state) outputs.push({ flag: '--state', path: args.state, data: async () => JSON.stringify(await sim.exportState()) });
+  const failed = await writeOutputs(outputs);
+  for (const line of failed) console.error(`error: ${line}`);
+  if (final.problem) {
+    const kept = outputs.length > failed.length ? '; the outputs were written' : '';
+    console.error(`error: ${final.problem} (stopped at step ${final.step}${kept})`);
+    return 3;
+  }
+  const report = { system: def.id, preset: args.preset ?? def.defaultPreset, step: final.step, time: final.time, adapter: ctx.adapterName, ...finalMetrics(final) };
+  if (args.json) console.log(JSON.stringify(report));
+  else {
+    console.log(`${def.id}: ${final.step} steps, t = ${final.time}`);
+    for (const [k, v] of Object.entries(final.scalars)) console.log(`  ${k.padEnd(24)} ${v}`);
+  }
+  return failed.length > 0 ? 1 : 0;
 }

@@ -1,9 +1,9 @@
 // `lab convergence tokens` and `lab bench tokens`.
 import { measureConvergence } from '../src/sims/tokens/convergence';
 import { benchTokens } from '../src/sims/tokens/bench';
-import type { Verb } from './verbs';
+import { BENCH_TOKEN_NS, type Verb } from './verbs';
 
-export const convergenceVerb: Verb = async (ctx, _def, params, args) => {
+export const convergenceVerb: Verb = async (ctx, { params, args }) => {
   const result = await measureConvergence(ctx, params);
   if (args.json) console.log(JSON.stringify(result));
   else {
@@ -15,11 +15,11 @@ export const convergenceVerb: Verb = async (ctx, _def, params, args) => {
   return 0;
 };
 
-/** Attention throughput for n = 256, 1024, 4096 (or the one n given with --set n=) at d = 64, 4 heads unless set. */
-export const benchTokensVerb: Verb = async (ctx, _def, params, args) => {
-  const d = 'd' in args.set ? (params.d as number) : 64;
-  const heads = 'heads' in args.set ? (params.heads as number) : 4;
-  const ns = 'n' in args.set ? [params.n as number] : [256, 1024, 4096];
+/** Attention throughput for n = 256, 1024, 4096 (or the one n given with --set n=) at d = 64, 4 heads unless set (verbs.ts). */
+export const benchTokensVerb: Verb = async (ctx, { params, args }) => {
+  const d = params.d as number;
+  const heads = params.heads as number;
+  const ns = 'n' in args.set ? [params.n as number] : BENCH_TOKEN_NS;
   const rows = [];
   for (const n of ns) {
     const r = await benchTokens(ctx, { n, d, heads, reps: args.steps ?? 1 });

@@ -1,63 +1,28 @@
 // `lab train mips`: online score-network training, headless. `lab run mips --weights FILE`:
 // attaches trained weights so samples report eprLearned next to eprScoreFree.
-// Score settings come as `--set score.KEY=VALUE` (neighbors, width, depth, heads, sigma, lr,
-// batch, simStepsPerChunk, trainStepsPerChunk, emaDecay, seed, warmup).
-import { readFile, writeFile } from 'node:fs/promises';
+// Score settings come as `--set score.KEY=VALUE`, checked with everything else in plan.ts.
 import type { GpuContext } from '../src/gpu/context';
-import type { Params } from '../src/sims/params';
-import type { SimDefinition, Simulation } from '../src/sims/types';
-import { WeightsFormatError } from '../src/nn/io';
+import type { Simulation } from '../src/sims/types';
 import type { MipsSimulation } from '../src/sims/mips/simulation';
-import { SCORE_DEFAULTS, withScoreText } from '../src/sims/mips/score/config';
 import { ScoreModel } from '../src/sims/mips/score/model';
 import { OnlineTrainer } from '../src/sims/mips/score/online';
 import { modelFromWeights } from '../src/sims/mips/score/weights';
-import { UsageError, type CliArgs } from './args';
-import { loadState } from './run';
+import type { Plan } from './plan';
+import { writeOutputs, type Output } from './outputs';
+import { nonFiniteMetric } from './run';
+import type { Keep } from './session';
 
-export const SCORE_PREFIX = 'score.';
-
-/** The `score.*` keys of --set, without the prefix. */
-export function scoreOverrides(args: CliArgs): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args.set)) if (k.startsWith(SCORE_PREFIX)) out[k.slice(SCORE_PREFIX.length)] = v;
-  return out;
-}
-
-function settingsFrom(args: CliArgs) {
-  const o = scoreOverrides(args);
-  const warmup = o.warmup !== undefined ? Number(o.warmup) : 0;
-  delete o.warmup;
-  if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`score.warmup must be a non-negative integer; got "${warmup}"`);
-  try {
-    return { settings: withScoreText(SCORE_DEFAULTS, o), warmup };
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
-export async function trainVerb(ctx: GpuContext, def: SimDefinition, params: Params, args: CliArgs): Promise<number> {
-  if (def.id !== 'mips') throw new UsageError(`train is only available for mips (the score network); got "${def.id}"`);
-  if (!args.out || !args.out.toLowerCase().endsWith('.bin')) throw new UsageError('train needs --out FILE.bin (the weights file)');
+export async function trainVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promise<number> {
+  const { args, def } = plan;
   const steps = args.steps ?? 2000;
-  const { settings, warmup } = settingsFrom(args);
-  let sim = (await def.create(ctx, params)) as MipsSimulation;
-  if (args.resume) {
-    const state = await loadState(def, params, args.resume);
-    if (JSON.stringify(state.params) !== JSON.stringify(params)) {
-      sim.dispose();
-      sim = (await def.create(ctx, state.params)) as MipsSimulation;
-    }
-    await sim.importState(state);
-  }
-  for (let done = 0; done < warmup; done += 1000) {
-    sim.step(Math.min(1000, warmup - done));
+  const sim = keep((await def.create(ctx, plan.params)) as MipsSimulation);
+  if (plan.resume) await sim.importState(plan.resume);
+  for (let done = 0; done < plan.warmup; done += 1000) {
+    sim.step(Math.min(1000, plan.warmup - done));
     await sim.sample();
   }
-  let model: ScoreModel;
-  if (args.weights) {
-    model = await modelFromWeights(sim, await readWeights(args.weights)); // continue training
-  } else model = new ScoreModel(sim, settings);
+  // Continue from the file's weights (and its settings), or start a new network.
+  const model = keep(plan.weights ? await modelFromWeights(sim, plan.weights) : new ScoreModel(sim, plan.score!));
   sim.attach(model);
   const trainer = new OnlineTrainer(sim, model);
   const every = Math.max(1, Math.floor(steps / 20));
@@ -73,15 +38,23 @@ export async function trainVerb(ctx: GpuContext, def: SimDefinition, params: Par
   // Final estimate: average over a few snapshots spaced by the training chunks' sim steps.
   const learned: number[] = [];
   const scoreFree: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    sim.step(Math.max(1, settings.simStepsPerChunk * 5));
+  let problem: string | undefined;
+  for (let r = 0; r < 5 && !problem; r++) {
+    sim.step(Math.max(1, model.settings.simStepsPerChunk * 5));
     const s = await sim.sample();
+    problem = s.problem ?? nonFiniteMetric(s);
     learned.push(s.scalars.eprLearned!);
     scoreFree.push(s.scalars.eprScoreFree!);
   }
   const bytes = await model.save({ preset: args.preset ?? def.defaultPreset, simStep: sim.stepCount });
-  await writeFile(args.out, bytes);
-  if (args.state) await writeFile(args.state, JSON.stringify(await sim.exportState()));
+  const outputs: Output[] = [{ flag: '--out', path: args.out!, data: () => bytes }];
+  if (args.state) outputs.push({ flag: '--state', path: args.state, data: async () => JSON.stringify(await sim.exportState()) });
+  const failed = await writeOutputs(outputs);
+  for (const line of failed) console.error(`error: ${line}`);
+  if (problem) {
+    console.error(`error: ${problem} (after ${progress.steps} training steps${outputs.length > failed.length ? '; the outputs were written' : ''})`);
+    return 3;
+  }
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
   const report = {
     system: 'mips', preset: args.preset ?? def.defaultPreset, out: args.out, bytes: bytes.length, steps: progress.steps,
@@ -90,29 +63,11 @@ export async function trainVerb(ctx: GpuContext, def: SimDefinition, params: Par
   };
   if (args.json) console.log(JSON.stringify(report));
   else console.log(Object.entries(report).map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('\n'));
-  model.destroy();
-  sim.dispose();
-  return 0;
+  return failed.length > 0 ? 1 : 0;
 }
 
-async function readWeights(file: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    throw new UsageError(`--weights: cannot read ${file}: ${(e as Error).message}`);
-  }
-}
-
-/** `run --weights FILE`: a prepare hook attaching the trained network to the sim. */
-export function weightsHook(def: SimDefinition, file: string): (sim: Simulation) => Promise<void> {
-  if (def.id !== 'mips') throw new UsageError(`--weights is only available for mips; got "${def.id}"`);
-  return async (sim) => {
-    try {
-      const model = await modelFromWeights(sim as MipsSimulation, await readWeights(file));
-      (sim as MipsSimulation).attach(model);
-    } catch (e) {
-      if (e instanceof WeightsFormatError) throw new UsageError(`--weights ${file}: ${e.message}`);
-      throw e;
-    }
-  };
+/** `run --weights FILE`: attaches the trained network (the file was checked by plan.ts). */
+export async function attachWeights(sim: Simulation, bytes: Uint8Array, keep: Keep): Promise<void> {
+  const mips = sim as MipsSimulation;
+  mips.attach(keep(await modelFromWeights(mips, bytes)));
 }

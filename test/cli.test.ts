@@ -26,7 +26,7 @@ describe('lab CLI usage errors', () => {
     [['run', 'mips', '--steps', '0'], /--steps must be an integer in \[1, /],
     [['run', 'mips', '--set', 'phi'], /--set needs key=value/],
     [['run', 'mips', '--out', 'metrics.txt'], /--out must end in \.csv or \.json/],
-    [['run', 'mips', '--bogus'], /unknown option --bogus/],
+    [["run", "mips", "--bogus"], /unknown option "--bogus"/],
     [['bench', 'nosuch'], /bench needs one of mips\|tokens\|score/],
   ])('%j fails with a one-line message', (args, message) => {
     const r = lab(...args);

@@ -1,5 +1,5 @@
 // Node entry to WebGPU through Dawn (npm `webgpu`). Finds SwiftShader by itself on GPU-less machines.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, NoWebGPUError, type GpuContext } from './context';
@@ -11,10 +11,18 @@ let gpu: GPU | undefined;
 
 async function nodeGpu(): Promise<GPU> {
   if (gpu) return gpu;
-  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'particle-lab-xdg-'));
-  const dawn = (await import('webgpu')) as unknown as DawnModule;
-  Object.assign(globalThis, dawn.globals);
-  gpu = dawn.create([]);
+  // Dawn prints "XDG_RUNTIME_DIR is invalid or not set" when it is unset, but keeps nothing in
+  // it: give it a private folder for start-up and remove it at once (none is left behind, even
+  // by a killed process).
+  const made = process.env.XDG_RUNTIME_DIR ? undefined : mkdtempSync(join(tmpdir(), 'particle-lab-xdg-'));
+  if (made) process.env.XDG_RUNTIME_DIR = made;
+  try {
+    const dawn = (await import('webgpu')) as unknown as DawnModule;
+    Object.assign(globalThis, dawn.globals);
+    gpu = dawn.create([]);
+  } finally {
+    if (made) rmSync(made, { recursive: true, force: true });
+  }
   return gpu;
 }
 

@@ -20,6 +20,13 @@ describe('lab CLI usage errors', () => {
     expect(r.stdout).toMatch(/usage: npm run --silent lab -- <verb> <system>/);
   });
 
+  it('list shows each range as the errors do: open ends, closed ends, integers marked', () => {
+    const r = lab('list');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}phi +a number in \(0, 1\) /m); // was "[0, 1]" for the open interval
+    expect(r.stdout).toMatch(/^ {2}n +an integer in \[1, \d+\] particles /m);
+  });
+
   it.each([
     [['frob', 'mips'], /unknown verb "frob"/],
     [['run', 'nosuch'], /unknown system "nosuch"/],

@@ -7,7 +7,7 @@ import { quote } from '../src/quote';
 import { resolveParams } from '../src/sims/config';
 import { ParamError, parseValue, withText, type NumberParam, type Params } from '../src/sims/params';
 import { listSystems } from '../src/sims/registry';
-import { checkState, type SimState } from '../src/sims/state';
+import { checkState, MAX_STATE_STEP, type SimState } from '../src/sims/state';
 import type { SimDefinition } from '../src/sims/types';
 import { SCORE_DEFAULTS, SCORE_PREFIX, withScoreText, type ScoreSettings } from '../src/sims/mips/score/config';
 import { checkWeights } from '../src/sims/mips/score/weights';
@@ -153,6 +153,10 @@ export function makePlan(args: CliArgs): Plan {
     resume = { ...resume, params };
     const set = Object.keys(overrides);
     if (set.length > 0) notes.push(`--resume: applying ${set.map((k) => `${k}=${quote(overrides[k])}`).join(', ')} on top of the state's params`);
+  }
+  const start = resume?.step ?? 0;
+  if (args.steps !== undefined && start + args.steps > MAX_STATE_STEP) {
+    throw new UsageError(`--steps ${args.steps} from step ${start} passes ${MAX_STATE_STEP}, the last step of the GPU's u32 step clock`);
   }
   if (bench?.params) params = bench.params(def, params, args);
 

@@ -231,6 +231,9 @@ describe('CLI fuzz: corrupted input files and output paths (in-process)', () => 
     expect(plan.params.n).toBe(params.n);
     expect(plan.notes.join(' ')).toMatch(/applying dt="0.02" on top of the state's params/);
     expectContract(['run', 'mips', '--resume', file, '--set', 'dt=-1'], 'dt', true);
+    // The GPU step clock is a u32: a run may not pass step 2^32 − 1.
+    expectContract(['run', 'mips', '--resume', file, '--steps', String(2 ** 32 - 10)], '--steps', true);
+    expect(attempt(['run', 'mips', '--resume', file, '--steps', String(2 ** 32 - 11)]).ok).toBe(true);
   });
 
   it('weights files: missing entries, NaN, bad meta and random corruption are refused naming the file', () => {

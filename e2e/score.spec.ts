@@ -1,6 +1,8 @@
-// The Score panel (mips): the shipped network for boffi-mips, learned EPR and the local-EPR map,
-// colour overlays, save / load of weights (a bad file is refused, weights unchanged), the
-// "train to" field, a short online training run, and the network surviving a device loss.
+// The Score panel (mips): the shipped network for boffi-mips (load stages, frames keep coming),
+// learned EPR with its convergence verdict, the local-EPR map and plots, colour overlays, the
+// evaluation following the run and "Evaluate now", save / load of weights (a bad file is refused,
+// weights unchanged), the "train to" field and the network settings (SCORE_SCHEMA messages), a
+// short online training run, and a learned EPR from the network restored after a device loss.
 import type { Page } from '@playwright/test';
 import { download, expect, openLab, test } from './helpers';
 
@@ -13,6 +15,33 @@ async function banner(page: Page, kind: 'info' | 'error', text: string): Promise
   await expect(page.getByTestId(`banner-${kind}`).filter({ hasText: text }).first()).toBeVisible();
 }
 
+/** Learned-EPR evaluations the panel's session has finished. */
+async function evaluations(page: Page): Promise<number> {
+  return Number(await page.getByTestId('score-eval').getAttribute('data-count'));
+}
+
+/** Waits for a new evaluation after `action` (clicking "Evaluate now" by default). */
+async function freshEvaluation(page: Page, action = () => page.getByTestId('score-evaluate').click()): Promise<void> {
+  const n0 = await evaluations(page);
+  await action();
+  await expect.poll(() => evaluations(page), { timeout: 60_000 }).toBeGreaterThan(n0);
+}
+
+/** Points a plot of the Score panel draws (lab-plot's data-points). */
+async function plotPoints(page: Page, id: string): Promise<number> {
+  return Number(await page.locator(`lab-score-panel svg[data-plot="${id}"]`).getAttribute('data-points'));
+}
+
+/** The largest gap between animation frames since the page loaded, in ms, after `since` (ms, page clock). */
+async function maxFrameGap(page: Page, since = 0): Promise<number> {
+  return page.evaluate((t) => {
+    const f = (window as unknown as { __frames: number[] }).__frames.filter((x) => x >= t);
+    let gap = 0;
+    for (let i = 1; i < f.length; i++) gap = Math.max(gap, f[i]! - f[i - 1]!);
+    return gap;
+  }, since);
+}
+
 async function learnedSample(page: Page, afterStep = -1): Promise<number> {
   await expect
     .poll(async () => page.evaluate((s) => {
@@ -23,12 +52,40 @@ async function learnedSample(page: Page, afterStep = -1): Promise<number> {
   return page.evaluate((s) => window.__lab!.history().filter((x) => x.step > s && Number.isFinite(x.scalars.eprLearned)).at(-1)!.scalars.eprLearned!, afterStep);
 }
 
-test('boffi-mips opens with the shipped score network: learned EPR, local-EPR map and overlays', async ({ page }) => {
+test('boffi-mips opens with the shipped score network: load stages, learned EPR with its verdict, map, plots, overlays', async ({ page }) => {
+  // Every animation frame's time, to see whether the load and the evaluations let frames through.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __frames: number[] };
+    w.__frames = [];
+    const tick = (t: number) => {
+      w.__frames.push(t);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  // The weights arrive 1.5 s late, so the panel's "fetching" stage can be seen.
+  await page.route('**/weights/boffi-mips.bin', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
   await openLab(page, BOFFI);
+  const loadStart = await page.evaluate(() => performance.now());
+  await expect(page.getByTestId('score-loading')).toContainText('fetching weights/boffi-mips.bin');
   await banner(page, 'info', 'Loaded the pretrained score network');
   const epr = await learnedSample(page);
   expect(epr).toBeGreaterThanOrEqual(0);
+  const loadGap = await maxFrameGap(page, loadStart);
+  console.log(`largest gap between frames from the weights' fetch to the first learned EPR: ${loadGap.toFixed(0)} ms`);
   await expect(page.getByTestId('score-epr')).toHaveText(/^[0-9.e+-]+$/);
+  await expect(page.getByTestId('score-epr-div')).toHaveText(/^-?[0-9.e+-]+$/);
+  await expect(page.getByTestId('score-converged')).toHaveText(/^(converged|not converged) \(gap [≤>] 10 %\)/);
+  const sample = await page.evaluate(() => window.__lab!.history().filter((x) => Number.isFinite(x.scalars.eprLearned)).at(-1)!.scalars);
+  expect(Number.isFinite(sample.eprLearnedDiv)).toBe(true);
+  expect(sample.eprLearnedGap).toBeGreaterThanOrEqual(0);
+  expect([0, 1]).toContain(sample.eprLearnedConverged);
+  console.log(`boffi-mips at n = 256: learned ${sample.eprLearned} vs divergence form ${sample.eprLearnedDiv}, gap ${sample.eprLearnedGap} ± ${sample.eprLearnedGapErr}`);
+  // The panel's EPR plot draws the learned EPR (both forms) and the score-free one.
+  await expect.poll(() => plotPoints(page, 'score-epr')).toBeGreaterThan(0);
   // The binned map is drawn: one pixel per bin, some of them not the empty-bin background.
   const painted = await page.getByTestId('score-map').evaluate((c: HTMLCanvasElement) => {
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
@@ -41,6 +98,33 @@ test('boffi-mips opens with the shipped score network: learned EPR, local-EPR ma
   await page.getByRole('button', { name: 'Colour by local EPR' }).click();
   await expect.poll(() => page.evaluate(() => window.__lab!.params!.colorBy)).toBe('scoreEpr');
   expect(new URL(page.url()).searchParams.get('colorBy')).toBe('scoreEpr');
+  // Evaluations keep coming after a colour change (it changes no network input).
+  await freshEvaluation(page);
+});
+
+test('the learned EPR follows the run, chunk by chunk, and "Evaluate now" starts over on the current state', async ({ page }) => {
+  await openLab(page, BOFFI);
+  await banner(page, 'info', 'Loaded the pretrained score network');
+  await learnedSample(page);
+  const stepOf = async () => Number(await page.getByTestId('score-epr-step').textContent());
+  // Playing: each finished evaluation is of a later state (it said "at step 0" for good before).
+  await page.evaluate(() => window.__lab!.play(true));
+  const first = await stepOf();
+  await expect.poll(stepOf, { timeout: 60_000 }).toBeGreaterThan(first);
+  await page.evaluate(() => window.__lab!.play(false));
+  // Paused: the evaluation catches up with the state on screen.
+  const paused = await page.evaluate(() => window.__lab!.step);
+  await expect.poll(stepOf, { timeout: 60_000 }).toBe(paused);
+  // Evaluate now: a new pass over the same state, its progress shown, then the same step again,
+  // and a sample of that step carries it.
+  await freshEvaluation(page, async () => {
+    await page.getByTestId('score-evaluate').click();
+    await expect(page.getByTestId('score-eval-progress')).toContainText(`evaluating step ${paused}`);
+  });
+  expect(await stepOf()).toBe(paused);
+  const last = await page.evaluate(() => window.__lab!.history().at(-1)!);
+  expect(last.step).toBe(paused);
+  expect(last.scalars.eprLearnedStep).toBe(paused);
 });
 
 test('score weights save, load back, and a bad file is refused with the network unchanged', async ({ page }) => {
@@ -52,19 +136,40 @@ test('score weights save, load back, and a bad file is refused with the network 
   const file = page.getByTestId('score-file');
   await file.setInputFiles({ name: 'saved.bin', mimeType: 'application/octet-stream', buffer: saved.data });
   await banner(page, 'info', 'Loaded score weights "saved.bin"');
-  const before = await page.evaluate(async () => (await window.__lab!.sampleNow())!.scalars.eprLearned!);
+  // Paused: each evaluation is of the same state. Evaluate now, before and after the bad file.
+  const fresh = async () => {
+    await freshEvaluation(page);
+    // Its sample can wait behind one in flight: poll until a sample carries a learned EPR.
+    await learnedSample(page);
+    return page.evaluate(() => window.__lab!.history().filter((x) => Number.isFinite(x.scalars.eprLearned)).at(-1)!.scalars.eprLearned!);
+  };
+  const before = await fresh();
   await file.setInputFiles({ name: 'cut.bin', mimeType: 'application/octet-stream', buffer: saved.data.subarray(0, saved.data.length - 40) });
   await banner(page, 'error', 'Could not load score weights "cut.bin"');
   // Same state, same weights: the same learned EPR.
-  const after = await page.evaluate(async () => (await window.__lab!.sampleNow())!.scalars.eprLearned!);
+  const after = await fresh();
   expect(after).toBe(before);
 });
 
-test('the "train to" field names its range, and a short online training run completes', async ({ page }) => {
+test('the "train to" field and the network settings name their ranges, and a short online training run completes', async ({ page }) => {
   await openLab(page, BOFFI);
   await banner(page, 'info', 'Loaded the pretrained score network');
   const total = page.getByTestId('score-total');
   const train = page.getByTestId('score-train');
+  // Network settings go through SCORE_SCHEMA: the width/heads rule and strict numbers, named score.*.
+  await page.getByTestId('score-settings').locator('summary').click();
+  const width = page.getByTestId('score-setting-width');
+  await width.fill('3');
+  await width.blur();
+  await expect(page.getByTestId('score-settings-error')).toHaveText('score.width must be even and divisible by score.heads into at most 64 channels per head; got width 3, heads 4');
+  await expect(train).toBeDisabled();
+  await width.fill('0x10');
+  await width.blur();
+  await expect(page.getByTestId('score-settings-error')).toHaveText('score.width must be an integer in [2, 512] channels; got "0x10"');
+  await width.fill('16');
+  await width.blur();
+  await expect(page.getByTestId('score-settings-error')).toHaveCount(0);
+  await expect(train).toBeEnabled();
   await total.fill('0');
   await expect(page.getByTestId('score-total-error')).toContainText('[1, 1000000]');
   await expect(train).toBeDisabled();
@@ -76,9 +181,10 @@ test('the "train to" field names its range, and a short online training run comp
   await expect(page.getByTestId('score-status')).toContainText(/\d+ \/ 8 · loss -?[0-9.]+/, { timeout: 120_000 });
   await expect(train).toHaveText(/Train/, { timeout: 120_000 }); // back to "▶ Train": finished
   await expect(page.getByTestId('score-status')).toContainText(/(8|9|1\d) \/ 8/);
+  await expect.poll(() => plotPoints(page, 'score-loss')).toBeGreaterThan(0);
 });
 
-test('after a device loss the score network is restored on the new device', async ({ page }) => {
+test('after a device loss the score network is restored on the new device and gives a learned EPR', async ({ page }) => {
   await openLab(page, BOFFI);
   await banner(page, 'info', 'Loaded the pretrained score network');
   await learnedSample(page);
@@ -86,7 +192,11 @@ test('after a device loss the score network is restored on the new device', asyn
   await expect.poll(() => page.evaluate(() => window.__lab!.recoveries), { timeout: 60_000 }).toBe(1);
   await banner(page, 'info', 'Restored the score network');
   await expect(page.getByTestId('score-status')).toContainText('weights: default');
-  // Not asserted: a learned EPR from the restored network. Intermittently (4 of 6 attempts here, even
-  // in a fresh browser), the first sample after the restore freezes the page's main thread with
-  // the renderer and GPU processes idle. Open bug.
+  // A learned EPR from the restored network: its first evaluation on the new device finishes and
+  // the panel shows it (the new session counts from 0).
+  await expect.poll(() => evaluations(page), { timeout: 90_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('score-epr')).toHaveText(/^[0-9.e+-]+$/);
+  // Not asserted: a sample in the run's log carrying it. In 1 of 1 runs here the page's main thread
+  // blocked for good right after that first evaluation (the e2e printout: "the page does not
+  // answer"), with the chunked evaluation idle; open bug (score/README.md, Device loss).
 });

@@ -163,7 +163,8 @@ export class ParticleLab extends LitElement {
     void this.scoreSession?.dispose();
     this.scoreSession = undefined;
     if (!(sim instanceof MipsSimulation)) return;
-    const session = new ScoreSession(sim, () => this.tick++, (kind, text) => this.say(kind, text));
+    // A finished learned-EPR evaluation is sampled at once (paused runs take no other samples).
+    const session = new ScoreSession(sim, () => this.tick++, (kind, text) => this.say(kind, text), () => void this.runner?.sampleNow());
     this.scoreSession = session;
     if (carry) {
       session.load(carry.bytes, carry.source).then(

@@ -170,7 +170,7 @@ export class ScorePanel extends LitElement {
     if (!m) return nothing;
     const ev = m.progress;
     const last = m.last;
-    return html`<div class="row small" data-testid="score-eval">
+    return html`<div class="row small" data-testid="score-eval" data-count=${s.evaluations}>
         ${last
           ? html`<span>learned EPR of step <b data-testid="score-epr-step">${last.step}</b>: <b data-testid="score-epr">${last.eprLearned.toPrecision(4)}</b> · ${verdict(last)}</span>`
           : html`<span class="muted">no learned EPR yet</span>`}

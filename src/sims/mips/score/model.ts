@@ -91,7 +91,7 @@ export class ScoreModel implements MipsAttachment {
   lastStats: StepStats | undefined;
   /**
    * 0: sample() runs a whole evaluation (CLI, tests). Otherwise the lab runs evaluations itself,
-   * `chunk` particles per call of evaluateChunk(), and sample() reports each finished one once.
+   * `chunk` particles per call of evaluateChunk(), and sample() reports the last finished one.
    */
   chunk = 0;
   private readonly device: GPUDevice;
@@ -102,7 +102,6 @@ export class ScoreModel implements MipsAttachment {
   private trainBinding: TrainBinding | undefined;
   private inference: (Bound & { inf: ChunkedInference }) | undefined;
   private pass: EvalPass | undefined;
-  private reported: ScoreEval | undefined;
   private skipped = 0;
 
   constructor(
@@ -306,13 +305,13 @@ export class ScoreModel implements MipsAttachment {
     return out;
   }
 
-  // MipsAttachment: learned scalars in every sample (CLI, tests), or in the lab each finished
-  // evaluation once (eprLearnedStep names the state it was taken on); colours from the by-id fields.
+  // MipsAttachment: learned scalars in every sample, from a fresh evaluation (CLI, tests) or in the
+  // lab from the last finished one (eprLearnedStep names the state it was taken on); colours from
+  // the by-id fields.
   async sample(): Promise<Record<string, number>> {
     if (!sameArch(scoreArch(this.sim.params), this.arch)) return {};
     const e = this.chunk > 0 ? this.last : await this.evaluate();
-    if (!e || e === this.reported) return {};
-    this.reported = e;
+    if (!e) return {};
     const out: Record<string, number> = {
       eprLearned: e.eprLearned, ...e.convergence.scalars, eprLearnedStep: e.step,
       scoreCurrentMean: e.meanCurrent, scoreLocalEprMean: e.meanLocalEpr,

@@ -44,6 +44,8 @@ export class ScoreSession {
   settings: ScoreSettings = SCORE_DEFAULTS;
   /** What a load is doing now ("fetching …", "building …"), for the panel; '' when idle. */
   loading = '';
+  /** Evaluations finished by this session (the panel shows the count; e2e tests wait on it). */
+  evaluations = 0;
   /** Particles per inference chunk (adapted to the adapter's speed, see LAB_CHUNK). */
   chunk = LAB_CHUNK.first;
   private loop: Promise<void> | undefined;
@@ -57,6 +59,8 @@ export class ScoreSession {
     readonly sim: MipsSimulation,
     private readonly changed: () => void,
     private readonly say: (kind: 'info' | 'error', text: string) => void,
+    /** After each finished evaluation (the lab takes a sample, so it reaches the plots and the log). */
+    private readonly evaluated: () => void = () => undefined,
   ) {}
 
   get lossHistory(): ReadonlyArray<{ step: number; loss: number }> {
@@ -108,7 +112,11 @@ export class ScoreSession {
           const t0 = performance.now();
           const e = await m.evaluateChunk();
           this.adaptChunk(performance.now() - t0, e !== undefined);
-          if (e) this.evaluatedSteps = this.evaluatingSteps;
+          if (e) {
+            this.evaluatedSteps = this.evaluatingSteps;
+            this.evaluations++;
+            this.evaluated();
+          }
           else if (!m.progress) this.restartEval = true; // abandoned: the sim changed under it
           this.changed();
         } catch (e) {

@@ -1,6 +1,7 @@
 // All systems the lab knows, by id.
 import type { SimDefinition } from './types';
 import { ParamError } from './params';
+import { quote } from '../quote';
 
 const systems = new Map<string, SimDefinition>();
 
@@ -14,6 +15,6 @@ export function listSystems(): SimDefinition[] {
 
 export function getSystem(id: string): SimDefinition {
   const def = systems.get(id);
-  if (!def) throw new ParamError('system', `unknown system "${id}"; available: ${[...systems.keys()].join(', ')}`);
+  if (!def) throw new ParamError('system', `unknown system ${quote(id)}; available: ${[...systems.keys()].join(', ')}`);
   return def;
 }

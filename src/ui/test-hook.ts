@@ -3,6 +3,7 @@ import type { MetricSample } from '../sims/types';
 import type { Params } from '../sims/params';
 import type { ParticleLab } from './lab-app';
 import { readbacksInFlight } from '../gpu/buffers';
+import { listSystems } from '../sims/registry';
 
 export interface LabHook {
   readonly ready: boolean;
@@ -25,6 +26,12 @@ export interface LabHook {
   readonly labels: number;
   /** In-flight work, for diagnosing a stalled page: operations, a pending sample, readback maps. */
   readonly pending: { operations: number; sampling: boolean; readbacks: number };
+  /** The world rectangle the 2-D view shows (x0, y0, x1, y1), and the system's bounds. */
+  view(): { visible: number[] | undefined; bounds: { min: number[]; max: number[] } | undefined };
+  /** Systems and their presets (with N where the system has one), from the registry. */
+  catalog(): { id: string; presets: { name: string; n?: number }[]; params: { name: string; kind: string }[] }[];
+  /** The plots on the page and how many points each draws now. */
+  plots(): { id: string; kind: string; points: number }[];
   /** Every MetricSample of the run so far. */
   history(): MetricSample[];
   play(on: boolean): void;
@@ -92,6 +99,19 @@ export function installTestHook(app: ParticleLab): void {
     get pending() {
       return { ...(r()?.pending ?? { operations: 0, sampling: false }), readbacks: readbacksInFlight() };
     },
+    view: () => ({ visible: r()?.viewport.visibleRect(), bounds: r()?.sim?.render.bounds }),
+    catalog: () =>
+      listSystems().map((d) => ({
+        id: d.id,
+        presets: d.presets.map((p) => ({ name: p.name, n: typeof p.values.n === 'number' ? p.values.n : undefined })),
+        params: d.schema.specs.map((s) => ({ name: s.name, kind: s.kind })),
+      })),
+    plots: () =>
+      [...(app.shadowRoot?.querySelectorAll('lab-plot') ?? [])].map((el) => ({
+        id: el.spec.id,
+        kind: el.spec.kind,
+        points: Number(el.shadowRoot?.querySelector('svg')?.dataset.points ?? 0),
+      })),
     history: () => [...(r()?.log.samples ?? [])],
     play: (on) => r()?.setPlaying(on),
     setSampleEvery: (n) => {

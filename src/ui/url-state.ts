@@ -4,6 +4,7 @@ import { presetParams } from '../sims/config';
 import { ParamError, checkAll, formatValue, parseValue, specOf, type Params } from '../sims/params';
 import { getSystem, listSystems } from '../sims/registry';
 import type { SimDefinition } from '../sims/types';
+import { quote } from '../quote';
 
 export interface UrlChoice {
   def: SimDefinition;
@@ -37,7 +38,7 @@ export function readUrl(search: string, fallbackSystem?: string): UrlChoice {
   const pre = q.get('preset');
   if (pre !== null) {
     if (def.presets.some((p) => p.name === pre)) preset = pre;
-    else errors.push(`URL: preset must be one of ${def.presets.map((p) => p.name).join('|')}; got "${pre}"`);
+    else errors.push(`URL: preset must be one of ${def.presets.map((p) => p.name).join('|')}; got ${quote(pre)}`);
   }
   const base = presetParams(def, preset);
   const params: Params = { ...base };

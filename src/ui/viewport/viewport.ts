@@ -294,6 +294,14 @@ export class Viewport {
     );
   }
 
+  /** The world rectangle a 2-D view shows now (x0, y0, x1, y1); undefined in 3-D. */
+  visibleRect(): [number, number, number, number] | undefined {
+    const cam = this.camera;
+    if (!(cam instanceof OrthographicCamera)) return undefined;
+    const { x, y } = cam.position;
+    return [x + cam.left / cam.zoom, y + cam.bottom / cam.zoom, x + cam.right / cam.zoom, y + cam.top / cam.zoom];
+  }
+
   /** Text labels drawn now (they follow their particles on the GPU). */
   get labelCount(): number {
     return this.view?.labels?.text.length ?? 0;

@@ -24,6 +24,11 @@ export interface SimState {
   buffers: Record<string, StateBuffer>;
 }
 
+/** A value from the file in a one-line message: text quoted and escaped, anything else as JSON. */
+function shown(v: unknown): string {
+  return typeof v === 'string' ? quote(v) : String(JSON.stringify(v)).slice(0, 80);
+}
+
 export function encodeBuffer(data: Float32Array | Uint32Array): StateBuffer {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   let bin = '';
@@ -37,7 +42,7 @@ export function decodeBuffer(name: string, b: StateBuffer, expectedLength: numbe
     throw new ParamError(field, `state buffer ${quote(name)} is missing or malformed (needs type f32|u32, length, base64)`);
   }
   if (b.length !== expectedLength) {
-    throw new ParamError(field, `state buffer ${quote(name)} must have ${expectedLength} elements for these params; got ${quote(b.length)}`);
+    throw new ParamError(field, `state buffer ${quote(name)} must have ${expectedLength} elements for these params; got ${shown(b.length)}`);
   }
   // atob throws a bare DOMException on a bad character; name the buffer instead.
   if (!BASE64.test(b.base64)) throw new ParamError(field, `state buffer ${quote(name)}: base64 must use A-Z a-z 0-9 + / with = padding only`);
@@ -58,18 +63,18 @@ export function decodeBuffer(name: string, b: StateBuffer, expectedLength: numbe
 export function checkState(system: string, schema: ParamSchema, base: Params, raw: unknown): SimState {
   if (typeof raw !== 'object' || raw === null) throw new ParamError('state', 'state file must be a JSON object');
   const s = raw as Partial<SimState>;
-  if (s.format !== STATE_FORMAT) throw new ParamError('format', `state file format must be "${STATE_FORMAT}"; got ${quote(JSON.stringify(s.format))}`);
-  if (s.version !== STATE_VERSION) throw new ParamError('version', `state file version must be ${STATE_VERSION}; got ${quote(JSON.stringify(s.version))}`);
+  if (s.format !== STATE_FORMAT) throw new ParamError('format', `state file format must be "${STATE_FORMAT}"; got ${shown(s.format)}`);
+  if (s.version !== STATE_VERSION) throw new ParamError('version', `state file version must be ${STATE_VERSION}; got ${shown(s.version)}`);
   if (s.system !== system) throw new ParamError('system', `state file is for system ${quote(s.system)}, not "${system}"`);
   if (typeof s.step !== 'number' || !Number.isInteger(s.step) || s.step < 0 || s.step > MAX_STATE_STEP) {
-    throw new ParamError('step', `state step must be an integer in [0, ${MAX_STATE_STEP}] (the GPU step clock is u32); got ${quote(s.step)}`);
+    throw new ParamError('step', `state step must be an integer in [0, ${MAX_STATE_STEP}] (the GPU step clock is u32); got ${shown(s.step)}`);
   }
   if (typeof s.time !== 'number' || !Number.isFinite(s.time)) throw new ParamError('time', 'state time must be a finite number');
   if (typeof s.buffers !== 'object' || s.buffers === null || Array.isArray(s.buffers)) throw new ParamError('buffers', 'state file has no buffers');
   for (const [name, b] of Object.entries(s.buffers)) {
     const length = (b as Partial<StateBuffer> | null)?.length;
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
-      throw new ParamError(`buffers.${name}`, `state buffer ${quote(name)} needs an integer length ≥ 0; got ${quote(length)}`);
+      throw new ParamError(`buffers.${name}`, `state buffer ${quote(name)} needs an integer length ≥ 0; got ${shown(length)}`);
     }
     decodeBuffer(name, b, length);
   }

@@ -28,8 +28,6 @@ export interface Plan {
   /** train and bench score: the network settings; train: sim steps before training. */
   score?: ScoreSettings;
   warmup: number;
-  /** Output paths, checked writable and distinct. */
-  outputs: OutputPath[];
   /** Lines for stderr: what the run does that the user may not expect. */
   notes: string[];
 }
@@ -144,16 +142,16 @@ export function makePlan(args: CliArgs): Plan {
   // A convergence study starts from the system's `convergence` preset when it has one (smooth, float32-safe).
   const preset = args.preset ?? (args.verb === 'convergence' && def.presets.some((p) => p.name === 'convergence') ? 'convergence' : undefined);
   const notes: string[] = [];
-  let params = resolveParams(def, preset, overrides);
+  let params: Params;
   let resume: SimState | undefined;
   if (args.resume) {
     // The state's params are the base; --set overrides apply on top, validated like any other.
-    resume = readState(def, resolveParams(def, preset, {}), args.resume);
-    params = withText(def.schema, resume.params, overrides);
-    resume = { ...resume, params };
+    const saved = readState(def, resolveParams(def, preset, {}), args.resume);
+    params = withText(def.schema, saved.params, overrides);
+    resume = { ...saved, params };
     const set = Object.keys(overrides);
     if (set.length > 0) notes.push(`--resume: applying ${set.map((k) => `${k}=${quote(overrides[k])}`).join(', ')} on top of the state's params`);
-  }
+  } else params = resolveParams(def, preset, overrides);
   const start = resume?.step ?? 0;
   if (args.steps !== undefined && start + args.steps > MAX_STATE_STEP) {
     throw new UsageError(`--steps ${args.steps} from step ${start} passes ${MAX_STATE_STEP}, the last step of the GPU's u32 step clock`);
@@ -165,6 +163,6 @@ export function makePlan(args: CliArgs): Plan {
   const outputs: OutputPath[] = [];
   if (args.out) outputs.push({ flag: '--out', path: args.out });
   if (args.state) outputs.push({ flag: '--state', path: args.state });
-  checkOutputs(outputs);
-  return { args, def, params, bench, resume, weights, score, warmup, outputs, notes };
+  checkOutputs(outputs); // writable and distinct, before any work
+  return { args, def, params, bench, resume, weights, score, warmup, notes };
 }

@@ -10,7 +10,7 @@ import { presetParams } from '../../src/sims/config';
 import { withValues } from '../../src/sims/params';
 import type { MetricSample } from '../../src/sims/types';
 import { geometry } from '../../src/sims/mips/params';
-import { potentialEnergy } from '../../src/sims/mips/reference';
+import { forEachPair, potentialEnergy } from '../../src/sims/mips/reference';
 import { blockEstimate } from '../../src/sims/mips/block-stats';
 import { readState } from './helpers';
 
@@ -41,15 +41,7 @@ async function run(sim: MipsSimulation, total: number, chunks: number, after?: (
 /** Smallest minimum-image pair distance of a state (float64, all pairs). */
 function minDistance(x: Float64Array, L: number): number {
   let best = Infinity;
-  for (let i = 0; i < x.length / 2; i++) {
-    for (let j = i + 1; j < x.length / 2; j++) {
-      let dx = x[2 * i]! - x[2 * j]!;
-      let dy = x[2 * i + 1]! - x[2 * j + 1]!;
-      dx -= L * Math.round(dx / L);
-      dy -= L * Math.round(dy / L);
-      best = Math.min(best, Math.hypot(dx, dy));
-    }
-  }
+  forEachPair(L, x, (_i, _j, dx, dy) => (best = Math.min(best, Math.hypot(dx, dy))));
   return best;
 }
 

@@ -34,6 +34,18 @@ export function pairPotential(p: Params, r: number): number {
   return r < geometry(p).rc ? 4 * (p.epsilon as number) * (s6 * s6 - s6) + (p.epsilon as number) : 0;
 }
 
+/** Calls `visit(i, j, dx, dy)` for every pair i < j with its minimum-image separation x_i − x_j (all pairs). */
+export function forEachPair(L: number, x: Float64Array, visit: (i: number, j: number, dx: number, dy: number) => void): void {
+  const n = x.length / 2;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = x[2 * i]! - x[2 * j]!;
+      const dy = x[2 * i + 1]! - x[2 * j + 1]!;
+      visit(i, j, dx - L * Math.round(dx / L), dy - L * Math.round(dy / L));
+    }
+  }
+}
+
 /**
  * Pair forces F_i = Σ_j f(r_ij) x̂_ij and divergences Σ_j [f(r)/r + f'(r)] (2-D), minimum image,
  * all pairs. `cutoff: false` sums soft disks over every pair (the paper's definition).
@@ -45,41 +57,25 @@ export function pairForces(p: Params, x: Float64Array, opts: { cutoff: boolean }
   const div = new Float64Array(n);
   if (p.force === 'none') return { force, div };
   const cut2 = opts.cutoff || p.force === 'wca' ? rc * rc : Infinity;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      let dx = x[2 * i]! - x[2 * j]!;
-      let dy = x[2 * i + 1]! - x[2 * j + 1]!;
-      dx -= L * Math.round(dx / L);
-      dy -= L * Math.round(dy / L);
-      const r2 = dx * dx + dy * dy;
-      if (r2 >= cut2) continue;
-      const r = Math.sqrt(r2);
-      const { f, df } = pairForce(p, r);
-      force[2 * i] = force[2 * i]! + (f * dx) / r;
-      force[2 * i + 1] = force[2 * i + 1]! + (f * dy) / r;
-      force[2 * j] = force[2 * j]! - (f * dx) / r;
-      force[2 * j + 1] = force[2 * j + 1]! - (f * dy) / r;
-      div[i] = div[i]! + f / r + df;
-      div[j] = div[j]! + f / r + df;
-    }
-  }
+  forEachPair(L, x, (i, j, dx, dy) => {
+    const r2 = dx * dx + dy * dy;
+    if (r2 >= cut2) return;
+    const r = Math.sqrt(r2);
+    const { f, df } = pairForce(p, r);
+    force[2 * i] = force[2 * i]! + (f * dx) / r;
+    force[2 * i + 1] = force[2 * i + 1]! + (f * dy) / r;
+    force[2 * j] = force[2 * j]! - (f * dx) / r;
+    force[2 * j + 1] = force[2 * j + 1]! - (f * dy) / r;
+    div[i] = div[i]! + f / r + df;
+    div[j] = div[j]! + f / r + df;
+  });
   return { force, div };
 }
 
 /** Total pair potential energy Σ_{i<j} U(r_ij), minimum image, all pairs. */
 export function potentialEnergy(p: Params, x: Float64Array): number {
-  const L = geometry(p).boxL;
-  const n = x.length / 2;
   let u = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      let dx = x[2 * i]! - x[2 * j]!;
-      let dy = x[2 * i + 1]! - x[2 * j + 1]!;
-      dx -= L * Math.round(dx / L);
-      dy -= L * Math.round(dy / L);
-      u += pairPotential(p, Math.hypot(dx, dy));
-    }
-  }
+  forEachPair(geometry(p).boxL, x, (_i, _j, dx, dy) => (u += pairPotential(p, Math.hypot(dx, dy))));
   return u;
 }
 

@@ -20,6 +20,28 @@ export function shaderModule(device: GPUDevice, code: string, label: string): GP
 
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
+/** What identifies a compute pipeline in the per-device cache. */
+export interface PipelineKey {
+  code: string;
+  entryPoint: string;
+  constants?: Record<string, number>;
+}
+
+function cacheOf(device: GPUDevice): Map<string, GPUComputePipeline> {
+  let cache = pipelines.get(device);
+  if (!cache) pipelines.set(device, (cache = new Map()));
+  return cache;
+}
+
+const keyOf = (k: PipelineKey) => `${k.entryPoint}\u0000${JSON.stringify(k.constants ?? {})}\u0000${k.code}`;
+
+function descriptor(device: GPUDevice, k: PipelineKey): GPUComputePipelineDescriptor {
+  return { label: k.entryPoint, layout: 'auto', compute: { module: shaderModule(device, k.code, k.entryPoint), entryPoint: k.entryPoint, constants: k.constants } };
+}
+
+/** Set while pipelinesOf() records. */
+let recording: PipelineKey[] | undefined;
+
 /** A compute pipeline by (code, entry point, constants), created once per device and then shared. */
 export function computePipeline(
   device: GPUDevice,
@@ -27,19 +49,59 @@ export function computePipeline(
   entryPoint: string,
   constants?: Record<string, number>,
 ): GPUComputePipeline {
-  let cache = pipelines.get(device);
-  if (!cache) pipelines.set(device, (cache = new Map()));
-  const key = `${entryPoint}\u0000${JSON.stringify(constants ?? {})}\u0000${code}`;
-  let pipeline = cache.get(key);
+  const k = { code, entryPoint, constants };
+  recording?.push(k);
+  const cache = cacheOf(device);
+  let pipeline = cache.get(keyOf(k));
   if (!pipeline) {
-    pipeline = device.createComputePipeline({
-      label: entryPoint,
-      layout: 'auto',
-      compute: { module: shaderModule(device, code, entryPoint), entryPoint, constants },
-    });
-    cache.set(key, pipeline);
+    pipeline = device.createComputePipeline(descriptor(device, k));
+    cache.set(keyOf(k), pipeline);
   }
   return pipeline;
+}
+
+/**
+ * A stand-in for `like` on which every call succeeds and creates nothing. Buffers keep their size
+ * and usage, and the device its adapter info, limits and features: ops pick kernel variants by them.
+ */
+export function standInDevice(like: GPUDevice): GPUDevice {
+  const stub = (own: Record<PropertyKey, unknown> = {}): unknown =>
+    new Proxy(function () {}, {
+      get: (_t, p) => (p in own ? own[p] : p === 'then' ? undefined : p === Symbol.toPrimitive ? () => 0 : stub()),
+      apply: () => stub(),
+    });
+  return stub({
+    adapterInfo: (like as { adapterInfo?: GPUAdapterInfo }).adapterInfo, limits: like.limits, features: like.features,
+    createBuffer: (d: GPUBufferDescriptor) => stub({ size: d.size, usage: d.usage, label: d.label ?? '' }),
+  }) as GPUDevice;
+}
+
+/** The compute pipelines `build` asks for, recorded while it runs on a stand-in for `like` (nothing is created). */
+export function pipelinesOf(like: GPUDevice, build: (device: GPUDevice) => void): PipelineKey[] {
+  const keys: PipelineKey[] = [];
+  recording = keys;
+  try {
+    build(standInDevice(like));
+  } finally {
+    recording = undefined;
+  }
+  return keys;
+}
+
+/**
+ * Creates these pipelines with createComputePipelineAsync into the device's cache, so a later
+ * computePipeline() finds them. Synchronous creation compiles in the GPU process's main work: on
+ * a software adapter (SwiftShader) a network's few dozen pipelines held the page's frames for 20 s.
+ */
+export async function precompile(device: GPUDevice, keys: readonly PipelineKey[]): Promise<void> {
+  const cache = cacheOf(device);
+  const todo = new Map(keys.filter((k) => !cache.has(keyOf(k))).map((k) => [keyOf(k), k]));
+  await Promise.all(
+    [...todo].map(async ([key, k]) => {
+      const p = await device.createComputePipelineAsync(descriptor(device, k));
+      if (!cache.has(key)) cache.set(key, p);
+    }),
+  );
 }
 
 /** A bind group for group 0 of `pipeline`, binding buffers at the given indices. */

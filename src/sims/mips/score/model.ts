@@ -3,6 +3,7 @@
 // Training and inference share one GPU device with the sim; nothing but a few stats and the
 // binned map comes back to the CPU.
 import { Readback } from '../../../gpu/buffers';
+import { pipelinesOf, precompile } from '../../../gpu/pipelines';
 import { AdamW, NonFiniteStepError, type StepStats } from '../../../nn/adamw';
 import { loadParams, saveParams, type Weights } from '../../../nn/io';
 import { LocalTransformer, localTransformerLayout, type LocalTransformerConfig } from '../../../nn/local-transformer';
@@ -199,6 +200,22 @@ export class ScoreModel implements MipsAttachment {
     const inf = new ChunkedInference(this.device, s.internals, s.params, this.arch, this.settings, this.evalParams, this.cfg, chunk);
     this.inference = { key, inf, destroy: () => inf.destroy() };
     return inf;
+  }
+
+  /**
+   * Compiles the pipelines of the inference network for `chunk` with createComputePipelineAsync
+   * (recorded from a build on a stand-in device), so that beginEvaluation() creates none
+   * synchronously: on SwiftShader those compiles stopped the page's frames for 20 s.
+   */
+  async prepareEvaluation(chunk = this.sim.internals.buf.n): Promise<void> {
+    const c = Math.min(chunk, this.sim.internals.buf.n);
+    if (this.inference?.key === `${this.bindingKey()}|${c}`) return;
+    const s = this.sim;
+    const keys = pipelinesOf(this.device, (d) => {
+      const params = Object.create(this.evalParams, { device: { value: d } }) as ParamSet;
+      new ChunkedInference(d, s.internals, s.params, this.arch, this.settings, params, this.cfg, c);
+    });
+    await precompile(this.device, keys);
   }
 
   /** The evaluation in progress (evaluateChunk), if any. */

@@ -104,6 +104,8 @@ export class ScoreSession {
           if (!m.progress || this.restartEval) {
             this.restartEval = false;
             m.chunk = this.chunk;
+            await m.prepareEvaluation(this.chunk);
+            if (this.model !== m || this.disposed) continue;
             m.beginEvaluation(this.chunk);
             this.evaluatingSteps = m.steps;
             this.chunkMs = [];

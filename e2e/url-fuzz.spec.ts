@@ -35,7 +35,7 @@ for (const [index, system] of ['mips', 'tokens'].entries()) {
       for (const [k, v] of picks) q.set(k, v);
       await page.goto(`/?${q}`);
       await page.waitForFunction(() => window.__lab?.ready === true, null, { timeout: 90_000, polling: 100 });
-      const lines = await page.getByTestId('banner-error').allInnerTexts();
+      const lines = await page.getByTestId('banner-error').locator('span').allInnerTexts();
       const shown = `${JSON.stringify(picks).slice(0, 200)} → ${JSON.stringify(lines).slice(0, 600)}`;
       for (const [k] of picks) expect(lines.some((l) => l.includes(k)), shown).toBe(true);
       for (const l of lines) expect(l.trim(), shown).not.toMatch(/[\r\n\u2028\u2029]/);

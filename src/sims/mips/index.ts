@@ -36,6 +36,12 @@ export const mipsSystem: SimDefinition = {
     { kind: 'series', id: 'epr', title: 'Entropy production rate (score-free, and learned with a score network) vs time', y: ['eprScoreFree', 'eprLearned'], yLabel: 'EPR per particle' },
     { kind: 'histogram', id: 'density', title: 'Local density histogram (bimodal in MIPS)', histogram: 'densityHistogram', xLabel: 'local packing fraction' },
     { kind: 'series', id: 'msd', title: 'MSD vs free-particle analytic', x: 'msdTime', y: ['msd', 'msdAnalytic'], logX: true, logY: true, yLabel: 'MSD' },
+    // Passive thermal systems only, where T_conf/kT − 1 is the whole score-free EPR (tConf needs Dt > 0 and pairs).
+    {
+      kind: 'series', id: 'tconf', title: 'Configurational temperature T_conf/kT (1 for exact sampling; a passive EPR reads k⟨∇²U⟩(T_conf/kT − 1))',
+      y: ['tConf'], yLabel: 'T_conf / kT',
+      shown: (p) => p.v0 === 0 && (p.Dt as number) > 0 && (p.k as number) > 0 && p.force !== 'none',
+    },
     { kind: 'series', id: 'clusters', title: 'Largest-cluster fraction', y: ['largestClusterFraction'], yLabel: 'fraction of N' },
   ],
   async create(ctx, params) {

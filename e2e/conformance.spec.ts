@@ -1,7 +1,7 @@
 // What a first-time user sees, for every system and preset: every plot draws, switching between
 // systems and presets raises no GPU error, bad counts and bad URLs get one named-range line.
 import type { Page } from '@playwright/test';
-import { download, expect, openLab, stepBy, test } from './helpers';
+import { download, expect, openLab, pixelStats, stepBy, test } from './helpers';
 
 /** Systems this file walks through; the catalog test fails when a registered system is missing. */
 const SYSTEMS = ['mips', 'tokens'];
@@ -152,7 +152,7 @@ test('text-demo: word labels show at step 0 and move with their tokens', async (
   const drawn = async () => {
     const f = await page.evaluate(() => window.__lab!.frames);
     await page.waitForFunction((t) => window.__lab!.frames > t, f + 2, { timeout: 60_000, polling: 100 });
-    return whiteCentroid(page, await canvas.screenshot());
+    return (await pixelStats(page, await canvas.screenshot())).white;
   };
   // No sample is needed: labels are placed on the GPU from the first frame on.
   const before = await drawn();
@@ -163,24 +163,3 @@ test('text-demo: word labels show at step 0 and move with their tokens', async (
   // The tokens spread across the view as they move: the text moves with them.
   expect(Math.hypot(after.x - before.x, after.y - before.y) + Math.abs(after.spread - before.spread)).toBeGreaterThan(5);
 });
-
-/** Near-white pixels (label text) of a screenshot: count, centroid and RMS spread. */
-async function whiteCentroid(page: Page, png: Buffer): Promise<{ count: number; x: number; y: number; spread: number }> {
-  return page.evaluate(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const g = c.getContext('2d')!;
-    g.drawImage(bmp, 0, 0);
-    const d = g.getImageData(0, 0, bmp.width, bmp.height).data;
-    let count = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i]! > 215 && d[i + 1]! > 215 && d[i + 2]! > 215) {
-        const x = (i / 4) % bmp.width, y = Math.floor(i / 4 / bmp.width);
-        count++; sx += x; sy += y; sxx += x * x; syy += y * y;
-      }
-    }
-    const mx = sx / count, my = sy / count;
-    return { count, x: mx, y: my, spread: Math.sqrt(sxx / count - mx * mx + syy / count - my * my) };
-  }, png.toString('base64'));
-}

@@ -80,11 +80,16 @@ export function pngSize(png: Buffer): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-/**
- * Decodes a PNG in the page and counts pixels that differ from the viewport background (#0d1117)
- * and are not grey (the box outline): i.e. coloured particle pixels.
- */
-export async function particlePixels(page: Page, png: Buffer): Promise<{ total: number; particles: number }> {
+export interface PixelStats {
+  total: number;
+  /** Coloured pixels: not the viewport background (#0d1117), not grey (the box outline). */
+  particles: number;
+  /** Near-white pixels (label text): count, centroid and RMS spread in pixels. */
+  white: { count: number; x: number; y: number; spread: number };
+}
+
+/** Decodes a PNG in the page and classifies its pixels. */
+export async function pixelStats(page: Page, png: Buffer): Promise<PixelStats> {
   return page.evaluate(async (b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
@@ -93,12 +98,25 @@ export async function particlePixels(page: Page, png: Buffer): Promise<{ total: 
     g.drawImage(bmp, 0, 0);
     const d = g.getImageData(0, 0, bmp.width, bmp.height).data;
     let particles = 0;
+    let count = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
     for (let i = 0; i < d.length; i += 4) {
       const r = d[i]!, gg = d[i + 1]!, b = d[i + 2]!;
       const spread = Math.max(r, gg, b) - Math.min(r, gg, b);
       const nearBg = Math.abs(r - 13) + Math.abs(gg - 17) + Math.abs(b - 23) < 24;
       if (!nearBg && spread > 24) particles++;
+      if (r > 215 && gg > 215 && b > 215) {
+        const x = (i / 4) % bmp.width, y = Math.floor(i / 4 / bmp.width);
+        count++; sx += x; sy += y; sxx += x * x; syy += y * y;
+      }
     }
-    return { total: bmp.width * bmp.height, particles };
+    const mx = sx / count, my = sy / count;
+    const white = { count, x: mx, y: my, spread: Math.sqrt(sxx / count - mx * mx + syy / count - my * my) };
+    return { total: bmp.width * bmp.height, particles, white };
   }, png.toString('base64'));
+}
+
+/** Coloured particle pixels of a PNG (see pixelStats). */
+export async function particlePixels(page: Page, png: Buffer): Promise<{ total: number; particles: number }> {
+  const { total, particles } = await pixelStats(page, png);
+  return { total, particles };
 }

@@ -2,22 +2,11 @@
 // test/ui/url-fuzz.test.ts): seeded picks of a parameter and a bad value per system. The page
 // still starts and steps, each refused entry is one banner line naming its field, and nothing
 // reaches the page as an uncaught error. URL_FUZZ_RUNS=N opens N pages per system (default 2).
+import { rng } from '../test/random';
 import { expect, openLab, stepBy, test } from './helpers';
 
 const RUNS = Math.max(1, Number(process.env.URL_FUZZ_RUNS ?? 2));
 const BAD = ['', 'abc', '0x10', '1e999', 'NaN', '-1', '99999999999', '1\n2', '1\u202e2', '\u{1F600}', 'x'.repeat(5000),];
-
-/** mulberry32: a small seeded generator (the picks must be the same on every run). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 for (const [index, system] of ['mips', 'tokens'].entries()) {
   test(`${system}: bad URL values are named on one line each, and the lab still runs`, async ({ page }) => {

@@ -2,20 +2,12 @@
 import { Readback } from '../../src/gpu/buffers';
 import { gelu } from '../../src/nn/reference';
 import type { View } from '../../src/nn/tensor';
+import { rng } from '../random';
+
+export { rng };
 
 /** d gelu / dx by central differences of the float64 reference (independent of the WGSL formula). */
 export const geluGrad = (x: number): number => (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6;
-
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randn(n: number, seed: number, scale = 1): Float64Array {
   const r = rng(seed);

@@ -277,6 +277,9 @@ export class MipsSimulation implements Simulation {
     const { device } = this.ctx;
     const k = this.k;
     const n = this.buf.n;
+    // The clock when the sample is encoded: steps submitted while its readback is in flight belong to later samples.
+    const step = this.stepCount;
+    const time = this.time;
     const encoder = device.createCommandEncoder({ label: 'mips: sample' });
     this.encodeFields(encoder);
     const pass = encoder.beginComputePass({ label: 'mips: clusters' });
@@ -299,15 +302,15 @@ export class MipsSimulation implements Simulation {
     const [eprSum, msdSum, hx, hy, nonFinite, densitySum, gradSquared, laplacian] = Array.from(total);
     const good = Math.max(1, n - nonFinite!);
     const p = this.params;
-    const t = this.time - this.msdOriginTime;
+    const t = time - this.msdOriginTime;
     const msdAnalytic =
       p.model === 'abp'
         ? msdAbp(t, p.v0 as number, p.Dr as number, p.Dt as number)
         : msdAoup(t, p.v0 as number, p.gamma as number, p.Dt as number);
     const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => (i * HISTOGRAM_MAX) / HISTOGRAM_BINS);
     const sample: MetricSample = {
-      step: this.stepCount,
-      time: this.time,
+      step,
+      time,
       scalars: {
         eprScoreFree: eprSum! / good,
         msd: msdSum! / good,
@@ -321,7 +324,7 @@ export class MipsSimulation implements Simulation {
       histograms: { densityHistogram: { label: 'local packing fraction', edges, counts } },
     };
     if (this.attachment) Object.assign(sample.scalars, await this.attachment.sample());
-    const problem = nonFiniteProblem(p, this.stepCount, n, nonFinite!, sample.scalars);
+    const problem = nonFiniteProblem(p, step, n, nonFinite!, sample.scalars);
     if (problem) sample.problem = problem;
     // A blow-up overflows the list too (NaN positions share a cell): it is the one to report.
     const list = verlet && decodeStatus(raw, SUMMARY.statusOffset, verlet.capacity);

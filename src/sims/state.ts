@@ -83,3 +83,18 @@ export function checkState(system: string, schema: ParamSchema, base: Params, ra
   const params = withValues(schema, base, rawParams as Record<string, unknown>);
   return { ...(s as SimState), params };
 }
+
+/**
+ * A system's f32 state buffer: present, f32, `length` elements, every one finite (a file never
+ * carries NaN/Inf to the GPU; a run that blows up is reported by the system's sample()).
+ */
+export function readF32(state: SimState, name: string, length: number): Float32Array<ArrayBuffer> {
+  const field = `buffers.${name}`;
+  const b = state.buffers[name];
+  if (!b) throw new ParamError(field, `state has no buffer ${quote(name)}, which this system needs`);
+  const data = decodeBuffer(name, b, length);
+  if (!(data instanceof Float32Array)) throw new ParamError(field, `state buffer ${quote(name)} must be f32; got u32`);
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new ParamError(field, `state buffer ${quote(name)} must hold finite numbers; got ${data[bad]} at index ${bad}`);
+  return data as Float32Array<ArrayBuffer>;
+}

@@ -90,12 +90,15 @@ describe('observables', () => {
     sim.dispose();
   });
 
-  it('a NaN state is reported as a problem', async () => {
+  it('a NaN state is reported as a problem; a file carrying NaN is refused before the GPU', async () => {
     const sim = await tokensSystem.create(ctx, params({ n: 4, d: 3 }));
     const state = await sim.exportState();
     const x = new Float32Array([NaN, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
     state.buffers.x = { type: 'f32', length: 12, base64: btoa(String.fromCharCode(...new Uint8Array(x.buffer))) };
-    await sim.importState(state);
+    await expect(sim.importState(state)).rejects.toThrow('state buffer "x" must hold finite numbers; got NaN at index 0');
+    // A run that blows up: NaN written into the live state on the GPU.
+    const engine = (sim as unknown as { parts: { engine: { x: GPUBuffer } } }).parts.engine;
+    ctx.device.queue.writeBuffer(engine.x, 0, x);
     expect((await sim.sample()).problem).toMatch(/not finite/);
     sim.dispose();
   });

@@ -5,7 +5,7 @@ import { dispatch } from '../../gpu/pipelines';
 import { GpuTimer, TIMING_INTERVAL_MS, type TimingReport } from '../../gpu/timing';
 import { uniform4 } from '../../gpu/rng';
 import { checkAll, needsRebuild, ParamError, type Params } from '../params';
-import { decodeBuffer, encodeBuffer, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
+import { encodeBuffer, readF32, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
 import type { MetricSample, RenderView, Simulation } from '../types';
 import { dispatchItems, dispatchThreads } from './grid';
 import { HISTOGRAM_BINS, HISTOGRAM_MAX, MipsKernels } from './kernels';
@@ -370,17 +370,10 @@ export class MipsSimulation implements Simulation {
   async importState(state: SimState): Promise<void> {
     checkAll(schema, { ...state.params });
     const n = state.params.n as number;
-    const read = (name: string, len: number) => {
-      const b = state.buffers[name];
-      if (!b) throw new ParamError(`buffers.${name}`, `state has no buffer "${name}" (needed: positions, propulsion, displacement, msdOriginTime)`);
-      const data = decodeBuffer(name, b, len);
-      if (!(data instanceof Float32Array)) throw new ParamError(`buffers.${name}`, `state buffer "${name}" must be f32`);
-      return data;
-    };
-    const positions = read('positions', 2 * n);
-    const propulsion = read('propulsion', 2 * n);
-    const displacement = read('displacement', 2 * n);
-    const origin = read('msdOriginTime', 1);
+    const positions = readF32(state, 'positions', 2 * n);
+    const propulsion = readF32(state, 'propulsion', 2 * n);
+    const displacement = readF32(state, 'displacement', 2 * n);
+    const origin = readF32(state, 'msdOriginTime', 1);
     const L = geometry(state.params).boxL;
     for (let i = 0; i < 2 * n; i++) {
       const x = positions[i]!;

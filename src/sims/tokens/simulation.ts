@@ -3,8 +3,8 @@
 import { Readback } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/context';
 import { GpuTimer, TIMING_INTERVAL_MS, type TimingReport } from '../../gpu/timing';
-import { checkAll, needsRebuild, ParamError, type Params } from '../params';
-import { checkState, decodeBuffer, encodeBuffer, STATE_FORMAT, STATE_VERSION, type SimState, type StateBuffer } from '../state';
+import { checkAll, needsRebuild, type Params } from '../params';
+import { checkState, encodeBuffer, readF32, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
 import type { Curve, MetricSample, RenderView, SimAction, Simulation } from '../types';
 import { measureConvergence, SCHEMES, type ConvergenceResult } from './convergence';
 import { liveSettings, TokenEngine, TokenWeights, type LiveSettings } from './engine';
@@ -240,8 +240,8 @@ export class TokenSimulation implements Simulation {
     const state = checkState(SYSTEM_ID, schema, this.params, raw);
     const count = tokenCount(state.params) * Number(state.params.d);
     // Decode first so a bad file leaves the running system untouched.
-    const x = decodeF32('x', state.buffers.x, count);
-    const xOther = state.params.compare === 'on' && state.buffers.xOther ? decodeF32('xOther', state.buffers.xOther, count) : x;
+    const x = readF32(state, 'x', count);
+    const xOther = state.params.compare === 'on' && state.buffers.xOther ? readF32(state, 'xOther', count) : x;
     await this.setParams(state.params);
     this.parts.engine.write(x);
     this.parts.other?.write(xOther);
@@ -269,12 +269,6 @@ export class TokenSimulation implements Simulation {
     this.timer.destroy();
     this.readback.destroy();
   }
-}
-
-function decodeF32(name: string, b: StateBuffer | undefined, length: number): Float32Array<ArrayBuffer> {
-  const data = decodeBuffer(name, b as StateBuffer, length);
-  if (!(data instanceof Float32Array)) throw new ParamError(`buffers.${name}`, `state buffer "${name}" must be f32; got u32`);
-  return data as Float32Array<ArrayBuffer>;
 }
 
 export function convergenceCurves(r: ConvergenceResult): Curve[] {

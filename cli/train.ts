@@ -4,9 +4,8 @@
 import type { GpuContext } from '../src/gpu/context';
 import type { Simulation } from '../src/sims/types';
 import type { MipsSimulation } from '../src/sims/mips/simulation';
-import { ScoreModel } from '../src/sims/mips/score/model';
+import { modelFromWeights, ScoreModel } from '../src/sims/mips/score/model';
 import { OnlineTrainer } from '../src/sims/mips/score/online';
-import { modelFromWeights } from '../src/sims/mips/score/weights';
 import type { Plan } from './plan';
 import { writeOutputs, type Output } from './outputs';
 import { nonFiniteMetric } from './run';

@@ -10,7 +10,7 @@ import { SCORE_DEFAULTS, SCORE_TINY } from '../../src/sims/mips/score/config';
 import { GAP_THRESHOLD } from '../../src/sims/mips/score/convergence';
 import { ScoreModel } from '../../src/sims/mips/score/model';
 import { OnlineTrainer } from '../../src/sims/mips/score/online';
-import { modelFromWeights } from '../../src/sims/mips/score/weights';
+import { modelFromWeights } from '../../src/sims/mips/score/model';
 import { mipsParams } from '../mips/helpers';
 import { mean, positions, propulsion, trainedModel } from './helpers';
 

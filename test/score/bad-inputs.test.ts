@@ -8,7 +8,8 @@ import { WeightsFormatError } from '../../src/nn/io';
 import { MipsSimulation } from '../../src/sims/mips/simulation';
 import { SCORE_TINY } from '../../src/sims/mips/score/config';
 import { ScoreModel } from '../../src/sims/mips/score/model';
-import { modelFromWeights, readScoreMeta } from '../../src/sims/mips/score/weights';
+import { modelFromWeights } from '../../src/sims/mips/score/model';
+import { readScoreMeta } from '../../src/sims/mips/score/weights';
 import { mipsParams } from '../mips/helpers';
 
 let ctx: GpuContext;

@@ -17,7 +17,7 @@ import { describeArch, networkConfig, sameArch, scoreArch, type ScoreArch, type 
 import { convergence, type Convergence } from './convergence';
 import { counterBuffer, ScoreGather } from './gather';
 import { ChunkedInference } from './inference';
-import { scoreMeta } from './weights';
+import { checkFits, readScoreMeta, scoreMeta } from './weights';
 
 export interface ScoreMap {
   binsPerSide: number;
@@ -371,4 +371,18 @@ export class ScoreModel implements MipsAttachment {
 /** Frees the I/O buffers of a network (activations are freed with the device / GC). */
 function destroyNet(net: LocalTransformer): void {
   for (const v of [net.input, net.tok, net.output, net.dOutput, net.inputGrad, net.divergence]) v.buffer.destroy();
+}
+
+/** A new model with the file's settings, loaded with its weights (validated, nothing written on error). */
+export async function modelFromWeights(sim: MipsSimulation, bytes: Uint8Array): Promise<ScoreModel> {
+  const meta = readScoreMeta(bytes);
+  checkFits(meta, sim.params);
+  const model = new ScoreModel(sim, meta.settings);
+  try {
+    model.load(bytes);
+  } catch (e) {
+    model.destroy();
+    throw e;
+  }
+  return model;
 }

@@ -7,9 +7,9 @@ import { deviceLostSoon } from '../../../gpu/context';
 import { NonFiniteStepError } from '../../../nn/adamw';
 import type { MipsSimulation } from '../simulation';
 import { SCORE_DEFAULTS, sameArch, scoreArch, type ScoreSettings } from './config';
-import { ScoreArchError, ScoreModel } from './model';
+import { modelFromWeights, ScoreArchError, ScoreModel } from './model';
 import { OnlineTrainer, type TrainProgress } from './online';
-import { modelFromWeights, readScoreMeta } from './weights';
+import { readScoreMeta } from './weights';
 
 /**
  * Particles per inference chunk in the lab, first guess and bounds. After each evaluation the chunk

@@ -6,7 +6,7 @@ import { localTransformerLayout } from '../../../nn/local-transformer';
 import type { Params } from '../../params';
 import type { MipsSimulation } from '../simulation';
 import { checkSettings, describeArch, networkConfig, sameArch, SCORE_DEFAULTS, scoreArch, type ScoreArch, type ScoreSettings } from './config';
-import { ScoreModel } from './model';
+import type { ScoreModel } from './model';
 
 export const SCORE_KIND = 'mips-score';
 
@@ -84,16 +84,3 @@ export function checkWeights(bytes: Uint8Array, p: Params): ScoreMeta {
   return meta;
 }
 
-/** A new model with the file's settings, loaded with its weights (validated, nothing written on error). */
-export async function modelFromWeights(sim: MipsSimulation, bytes: Uint8Array): Promise<ScoreModel> {
-  const meta = readScoreMeta(bytes);
-  checkFits(meta, sim.params);
-  const model = new ScoreModel(sim, meta.settings);
-  try {
-    model.load(bytes);
-  } catch (e) {
-    model.destroy();
-    throw e;
-  }
-  return model;
-}

@@ -4,7 +4,7 @@ import type { GpuContext } from '../src/gpu/context';
 import { Readback, storageBuffer } from '../src/gpu/buffers';
 import { dispatch, kernel, wgsl } from '../src/gpu/pipelines';
 import { normal4, uniform4 } from '../src/gpu/rng';
-import rng from '../src/shaders/rng.wgsl?raw';
+import rng from '../src/gpu/shaders/rng.wgsl?raw';
 
 let ctx: GpuContext;
 beforeAll(async () => void (ctx = await createNodeContext()));

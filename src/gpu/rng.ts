@@ -1,4 +1,4 @@
-// CPU mirror of src/shaders/rng.wgsl (pcg4d), for float64 references that replay the GPU's noise.
+// CPU mirror of src/gpu/shaders/rng.wgsl (pcg4d), for float64 references that replay the GPU's noise.
 
 export function pcg4d(x: number, y: number, z: number, w: number): [number, number, number, number] {
   let a = (Math.imul(x, 1664525) + 1013904223) >>> 0;

@@ -3,7 +3,7 @@
 // gradient norm is non-finite, in which case nothing changes and the step counts as skipped.
 import { Readback, UniformStruct } from '../gpu/buffers';
 import { dispatch, kernel } from '../gpu/pipelines';
-import adamwCode from '../shaders/nn-adamw.wgsl?raw';
+import adamwCode from './shaders/adamw.wgsl?raw';
 import { colsum, fill, run, type Op } from './ops';
 import type { ParamSet } from './params';
 import { grid64, tensor, type View } from './tensor';

@@ -25,7 +25,7 @@ export interface LocalTransformerConfig {
   /** Hidden width of the token-0 head MLP. */
   headHidden: number;
   outputs: number;
-  /** Optional attention window on the per-token group values (see nn-attention.wgsl). */
+  /** Optional attention window on the per-token group values (see nn/shaders/attention.wgsl). */
   window?: number;
 }
 

@@ -205,7 +205,7 @@ export class EncoderBlock {
     private readonly params: ParamSet,
     readonly name: string,
     readonly shape: { sets: number; k: number; width: number; heads: number; mlp: number; window?: number; queries?: 'all' | 'first' },
-    /** Per-token mask / group values (see nn-attention.wgsl). */
+    /** Per-token mask / group values (see nn/shaders/attention.wgsl). */
     private readonly tok: GPUBuffer,
     /** Dense [>= sets * k, width] scratch for the LayerNorms; may be shared between blocks. */
     scratch: View,

@@ -2,15 +2,15 @@
 // returns an Op that only records dispatches. Networks are lists of Ops.
 import { UniformStruct } from '../gpu/buffers';
 import { dispatch, kernel, wgsl, type Kernel } from '../gpu/pipelines';
-import geluCode from '../shaders/nn-gelu.wgsl?raw';
-import matmulParams from '../shaders/nn-matmul-params.wgsl?raw';
-import matmulCode from '../shaders/nn-matmul.wgsl?raw';
-import matmul4Shared from '../shaders/nn-matmul4.wgsl?raw';
-import reduceCode from '../shaders/nn-reduce.wgsl?raw';
-import elementwiseCode from '../shaders/nn-elementwise.wgsl?raw';
-import layernormCode from '../shaders/nn-layernorm.wgsl?raw';
-import attentionCode from '../shaders/nn-attention.wgsl?raw';
-import lossCode from '../shaders/nn-loss.wgsl?raw';
+import geluCode from './shaders/gelu.wgsl?raw';
+import matmulParams from './shaders/matmul-params.wgsl?raw';
+import matmulCode from './shaders/matmul.wgsl?raw';
+import matmul4Shared from './shaders/matmul4.wgsl?raw';
+import reduceCode from './shaders/reduce.wgsl?raw';
+import elementwiseCode from './shaders/elementwise.wgsl?raw';
+import layernormCode from './shaders/layernorm.wgsl?raw';
+import attentionCode from './shaders/attention.wgsl?raw';
+import lossCode from './shaders/loss.wgsl?raw';
 import { grid, grid64, isDense, tensor, type View } from './tensor';
 
 export interface Op {
@@ -101,7 +101,7 @@ export interface MatmulSpec {
 export type MatmulPath = 'nn' | 'tn' | 'nt' | 'sn';
 
 /**
- * The nn-matmul4.wgsl path whose vec4 layout fits the spec, or null (general kernel).
+ * The nn/shaders/matmul4.wgsl path whose vec4 layout fits the spec, or null (general kernel).
  * Every vec4 access needs 4-aligned float offsets and strides, and buffers of whole vec4s.
  */
 export function matmulPath(s: MatmulSpec): MatmulPath | null {
@@ -160,7 +160,7 @@ export function matmulTile(device: GPUDevice, path: MatmulPath, m: number, n: nu
 const BIG_MATMUL = 1 << 21;
 
 /**
- * WGSL entry point `main` of nn-matmul4.wgsl for one path and tile: straight-line code over the
+ * WGSL entry point `main` of nn/shaders/matmul4.wgsl for one path and tile: straight-line code over the
  * tile's accumulators c{row}_{quad}.
  */
 export function matmulTileCode(path: MatmulPath, tile: MatmulTile): string {
@@ -408,7 +408,7 @@ export const MAX_HEAD_DIM = 64;
 
 /**
  * WGSL defining `Head` (dh channels as vec4 fields plus a shorter tail), its helpers and the
- * head-addressed bindings of nn-attention.wgsl: straight-line code per dh where a private array
+ * head-addressed bindings of nn/shaders/attention.wgsl: straight-line code per dh where a private array
  * would be indexed dynamically. `vec4`: bind those buffers as array<vec4f> (dh and C multiples of 4).
  */
 export function headCode(dh: number, vec4: boolean): string {

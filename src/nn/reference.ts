@@ -41,7 +41,7 @@ export function layerNorm(x: F64, rows: number, cols: number, theta: F64, gOff: 
   return y;
 }
 
-/** Attention within sets; qkv rows [q | k | v]; tok as in nn-attention.wgsl. Returns [rows, C]. */
+/** Attention within sets; qkv rows [q | k | v]; tok as in nn/shaders/attention.wgsl. Returns [rows, C]. */
 export function attention(qkv: F64, sets: number, k: number, heads: number, c: number, tok?: F64, window = Infinity): F64 {
   const dh = c / heads;
   const scale = 1 / Math.sqrt(dh);

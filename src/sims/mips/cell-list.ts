@@ -3,21 +3,21 @@
 //   chunk-local scans) -> scatter ids -> place (each particle's rank by id within its cell; the
 //   state is copied to its final slot, so each cell is in id order).
 // After encode(), `perm[slot]` is the particle at a cell-sorted slot, and the particles of cell c
-// fill slots [cellStart(c), cellStart(c+1)) in ascending id (WGSL: mips-cell-access.wgsl,
+// fill slots [cellStart(c), cellStart(c+1)) in ascending id (WGSL: sims/mips/shaders/cell-access.wgsl,
 // binding 10), and the payload holds the state in that order (sortedPos[slot] = positions[perm[slot]]).
 // Consumers (the force kernel, observables, a later k-nearest-neighbour gather) include
 // `CellList.accessWgsl` and bind `cells.accessBindings()`.
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
 import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
-import common from '../../shaders/mips-common.wgsl?raw';
-import access from '../../shaders/mips-cell-access.wgsl?raw';
-import countCode from '../../shaders/mips-cell-count.wgsl?raw';
-import scanCode from '../../shaders/mips-cell-scan.wgsl?raw';
-import scatterCode from '../../shaders/mips-cell-scatter.wgsl?raw';
-import sortCode from '../../shaders/mips-gather.wgsl?raw';
+import common from './shaders/common.wgsl?raw';
+import access from './shaders/cell-access.wgsl?raw';
+import countCode from './shaders/cell-count.wgsl?raw';
+import scanCode from './shaders/cell-scan.wgsl?raw';
+import scatterCode from './shaders/cell-scatter.wgsl?raw';
+import sortCode from './shaders/gather.wgsl?raw';
 import { encodeStages, gridFor, itemsPerThread, type IndirectArgs, type Stage } from './grid';
 
-/** Cells per scan chunk (SCAN_CHUNK in mips-cell-scan.wgsl). */
+/** Cells per scan chunk (SCAN_CHUNK in sims/mips/shaders/cell-scan.wgsl). */
 export const SCAN_CHUNK = 64;
 
 export interface CellGrid {

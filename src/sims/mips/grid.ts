@@ -5,7 +5,7 @@ const MAX_GROUPS_PER_DIM = 65535;
 
 /**
  * Items (particles, cells) per invocation of the per-step kernels on CPU implementations
- * (PER_THREAD in mips-common.wgsl). SwiftShader runs a workgroup as calls of 4 invocations
+ * (PER_THREAD in sims/mips/shaders/common.wgsl). SwiftShader runs a workgroup as calls of 4 invocations
  * (one SIMD call each) with a fixed cost per call; a loop of a few items per invocation
  * amortises it (measured: an empty kernel costs ~3x less per item with 16 items per invocation).
  * GPUs keep 1: they need the threads.
@@ -26,7 +26,7 @@ export function gridFor(threads: number, workgroupSize: number): [number, number
   return [Math.ceil(groups / y), y];
 }
 
-/** Dispatches `threads` invocations of a kernel whose WGSL uses threadIndex() (mips-common.wgsl). */
+/** Dispatches `threads` invocations of a kernel whose WGSL uses threadIndex() (sims/mips/shaders/common.wgsl). */
 export function dispatchThreads(pass: GPUComputePassEncoder, k: Kernel, threads: number, workgroupSize = 64): void {
   const [x, y] = gridFor(threads, workgroupSize);
   dispatch(pass, k, x, y);
@@ -34,7 +34,7 @@ export function dispatchThreads(pass: GPUComputePassEncoder, k: Kernel, threads:
 
 /**
  * Dispatches a kernel that loops over PER_THREAD = `perThread` items per invocation (item
- * threadIndex + k * threadCount, mips-common.wgsl) for `items` items.
+ * threadIndex + k * threadCount, sims/mips/shaders/common.wgsl) for `items` items.
  */
 export function dispatchItems(pass: GPUComputePassEncoder, k: Kernel, items: number, perThread: number): void {
   dispatchThreads(pass, k, Math.ceil(items / perThread));

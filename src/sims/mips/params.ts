@@ -104,7 +104,7 @@ export function geometry(p: Params): Geometry {
   return { radius, boxL, rc, contact, listCut };
 }
 
-/** Candidates a list build can rank per particle (CANDIDATES in mips-verlet-build.wgsl). */
+/** Candidates a list build can rank per particle (CANDIDATES in sims/mips/shaders/verlet-build.wgsl). */
 export const MAX_NEIGHBOUR_CAPACITY = 64;
 /** The neighbour list must fit one storage buffer binding of the default WebGPU limit. */
 const LIST_BYTES_LIMIT = 128 * 1024 * 1024;

@@ -1,5 +1,5 @@
 // Float64 CPU reference of one mips step and of the pair forces, replaying the GPU's noise
-// (src/gpu/rng.ts mirrors rng.wgsl). All arrays are in particle-id order, 2 numbers per particle.
+// (src/gpu/rng.ts mirrors gpu/shaders/rng.wgsl). All arrays are in particle-id order, 2 numbers per particle.
 import { normal4 } from '../../gpu/rng';
 import type { Params } from '../params';
 import { geometry } from './params';
@@ -115,7 +115,7 @@ function wrap(v: number, L: number): number {
   return w >= L ? 0 : w;
 }
 
-/** One step of the splitting scheme of mips-half-flow.wgsl / mips-force-step.wgsl (scheme em or lm), in float64. */
+/** One step of the splitting scheme of sims/mips/shaders/half-flow.wgsl / sims/mips/shaders/force-step.wgsl (scheme em or lm), in float64. */
 export function referenceStep(p: Params, s0: RefState, step: number): RefState {
   const { boxL: L } = geometry(p);
   const n = s0.positions.length / 2;

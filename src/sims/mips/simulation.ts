@@ -298,7 +298,7 @@ export class MipsSimulation implements Simulation {
     const total = new Float32Array(raw, SUMMARY.totalOffset, 8);
     const largest = new Uint32Array(raw, SUMMARY.largestOffset, 1)[0]!;
     const counts = [...new Uint32Array(raw, SUMMARY.histogramOffset, HISTOGRAM_BINS)];
-    // observe's sums (mips-observe.wgsl): epr, msd, heading x, y | non-finite, density, |F|², −div F
+    // observe's sums (sims/mips/shaders/observe.wgsl): epr, msd, heading x, y | non-finite, density, |F|², −div F
     const [eprSum, msdSum, hx, hy, nonFinite, densitySum, gradSquared, laplacian] = Array.from(total);
     const good = Math.max(1, n - nonFinite!);
     const p = this.params;

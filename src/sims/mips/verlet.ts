@@ -5,21 +5,21 @@
 // the rebuild kernels (their real workgroup counts, or 0), and the rebuild runs through
 // dispatchWorkgroupsIndirect. Nothing is read back per step.
 // Rebuild: a cell list of width r_c + skin copies the state into cell order, adoptOrder makes
-// that order the main state (A), and buildNeighbours writes the lists (mips-verlet-build.wgsl).
+// that order the main state (A), and buildNeighbours writes the lists (sims/mips/shaders/verlet-build.wgsl).
 // Positions for the force loop live in two compact vec2 buffers that swap every step (`parity`).
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
 import { bindBuffers, computePipeline, kernel, wgsl, type Kernel } from '../../gpu/pipelines';
-import common from '../../shaders/mips-common.wgsl?raw';
-import stencil from '../../shaders/mips-stencil.wgsl?raw';
-import statusCode from '../../shaders/mips-verlet-status.wgsl?raw';
-import decideCode from '../../shaders/mips-verlet-decide.wgsl?raw';
-import buildCode from '../../shaders/mips-verlet-build.wgsl?raw';
+import common from './shaders/common.wgsl?raw';
+import stencil from './shaders/stencil.wgsl?raw';
+import statusCode from './shaders/verlet-status.wgsl?raw';
+import decideCode from './shaders/verlet-decide.wgsl?raw';
+import buildCode from './shaders/verlet-build.wgsl?raw';
 import { cellGrid, CellList } from './cell-list';
 import { encodeStages, gridFor, INDIRECT_ENTRY, itemsPerThread, type Stage } from './grid';
 import { neighbourCapacity, type Geometry } from './params';
 import type { ParticleBuffers } from './particles';
 
-/** WGSL of the list's status struct and helpers (mips-verlet-status.wgsl), for the step kernels. */
+/** WGSL of the list's status struct and helpers (sims/mips/shaders/verlet-status.wgsl), for the step kernels. */
 export const verletStatusWgsl = statusCode;
 
 /** Bytes of the status struct (ListStatus): moved2, force, rebuilds, most, overflowStep. */

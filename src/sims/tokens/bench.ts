@@ -8,7 +8,7 @@
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/context';
 import { kernel, type Kernel } from '../../gpu/pipelines';
-import unfusedCode from '../../shaders/tokens-unfused.wgsl?raw';
+import unfusedCode from './shaders/unfused.wgsl?raw';
 import { defaults, withValues } from '../params';
 import { liveSettings, TokenEngine, TokenWeights } from './engine';
 import { ATTEND_FIELDS, attentionCodeFor, groups64 } from './kernels';

@@ -278,7 +278,7 @@ export class TokenEngine {
       this.linearUniforms.set(key, u);
     }
     const rows = fields.rows ?? this.d;
-    // Four output rows per thread (tokens-linear.wgsl).
+    // Four output rows per thread (sims/tokens/shaders/linear.wgsl).
     return { kernel: kernel(this.device, code.linear, 'linear', { 0: u.buffer, 1: weights, 2: input, 3: output }), groups: groups64(this.n * Math.ceil(rows / 4)) };
   }
 

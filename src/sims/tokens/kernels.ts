@@ -1,9 +1,9 @@
 // The tokens kernels' WGSL composition and uniform layouts; pipelines are shared per device.
 import { UniformStruct } from '../../gpu/buffers';
 import { wgsl } from '../../gpu/pipelines';
-import attentionCode from '../../shaders/tokens-attention.wgsl?raw';
-import integrateCode from '../../shaders/tokens-integrate.wgsl?raw';
-import linearCode from '../../shaders/tokens-linear.wgsl?raw';
+import attentionCode from './shaders/attention.wgsl?raw';
+import integrateCode from './shaders/integrate.wgsl?raw';
+import linearCode from './shaders/linear.wgsl?raw';
 
 /** Keys and values in workgroup memory take 2·KEY_TILE·4·ceil(HEAD_DIM/4) floats: keep that within 16 KiB. */
 export function keyTile(headDim: number): number {

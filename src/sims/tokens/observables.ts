@@ -5,7 +5,7 @@
 // Only ~50 numbers are read back per sample.
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
 import { kernel, type Kernel } from '../../gpu/pipelines';
-import observablesCode from '../../shaders/tokens-observables.wgsl?raw';
+import observablesCode from './shaders/observables.wgsl?raw';
 import { groups64 } from './kernels';
 
 export const COSINE_BINS = 40;

@@ -4,7 +4,7 @@
 // covariance reduced on the GPU; only the d×d matrix is read back).
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
 import { kernel, type Kernel } from '../../gpu/pipelines';
-import viewCode from '../../shaders/tokens-view.wgsl?raw';
+import viewCode from './shaders/view.wgsl?raw';
 import { groups64 } from './kernels';
 import { normals, orthonormalRows, randomProjection } from './model';
 

@@ -47,7 +47,7 @@ export const SCORE_TINY: ScoreSettings = {
   simStepsPerChunk: 5, trainStepsPerChunk: 4, emaDecay: 0.9, seed: 1, forceInput: 1,
 };
 
-/** Largest `neighbors` (private arrays in score-gather.wgsl). */
+/** Largest `neighbors` (private arrays in sims/mips/score/shaders/gather.wgsl). */
 export const MAX_NEIGHBORS = 32;
 
 /** What a mips configuration needs from the network. Weights only run on a matching architecture. */
@@ -100,7 +100,7 @@ const D = SCORE_DEFAULTS;
 export const SCORE_SCHEMA: ParamSchema = {
   specs: [
     { kind: 'number', name: 'score.neighbors', label: 'neighbours', unit: 'particles', default: D.neighbors, min: 0, max: MAX_NEIGHBORS, integer: true,
-      description: 'Nearest neighbours per particle (tokens = neighbours + 1); private arrays in score-gather.wgsl cap it.' },
+      description: 'Nearest neighbours per particle (tokens = neighbours + 1); private arrays in sims/mips/score/shaders/gather.wgsl cap it.' },
     { kind: 'number', name: 'score.width', label: 'width', unit: 'channels', default: D.width, min: 2, max: 512, integer: true,
       description: 'Channels per token; even (two embeddings) and divisible by heads into at most 64 channels per head.' },
     { kind: 'number', name: 'score.depth', label: 'depth', unit: 'blocks', default: D.depth, min: 0, max: 16, integer: true,

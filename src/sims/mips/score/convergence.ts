@@ -22,7 +22,7 @@ export interface Convergence {
   scalars: Record<string, number>;
 }
 
-/** Sums over the N particles of one evaluation (score-fields.wgsl reduce), and the rate γ or Dr. */
+/** Sums over the N particles of one evaluation (sims/mips/score/shaders/fields.wgsl reduce), and the rate γ or Dr. */
 export interface ConvergenceSums {
   n: number;
   sumTerm: number;

@@ -1,4 +1,4 @@
-// Learned per-particle fields and their reductions (score-fields.wgsl), bound to one sim
+// Learned per-particle fields and their reductions (sims/mips/score/shaders/fields.wgsl), bound to one sim
 // configuration and one inference network of `chunk` sets: fields per chunk of slots (setOffset
 // picks it), then spatial bins -> totals over all slots; colours on demand.
 import { storageBuffer, UniformStruct, type UniformType } from '../../../gpu/buffers';
@@ -6,8 +6,8 @@ import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
 import type { LocalTransformer } from '../../../nn/local-transformer';
 import type { Params } from '../../params';
-import common from '../../../shaders/mips-common.wgsl?raw';
-import fieldsCode from '../../../shaders/score-fields.wgsl?raw';
+import common from '../shaders/common.wgsl?raw';
+import fieldsCode from './shaders/fields.wgsl?raw';
 import { CellList } from '../cell-list';
 import { gridFor } from '../grid';
 import type { MipsInternals } from '../simulation';
@@ -29,7 +29,7 @@ export class ScoreFields {
   readonly slotField: GPUBuffer;
   /** vec4 (Σ local EPR, Σ current, count, Σ EPR term) per bin, binsPerSide² bins (row-major, y up). */
   readonly binMap: GPUBuffer;
-  /** vec4 (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|), vec4 (Σ position part of the term, Σ d², 0, 0): see score-fields.wgsl reduce. */
+  /** vec4 (Σ current, Σ local EPR, Σ EPR term, Σ |local EPR|), vec4 (Σ position part of the term, Σ d², 0, 0): see sims/mips/score/shaders/fields.wgsl reduce. */
   readonly totals: GPUBuffer;
   readonly binsPerSide: number;
   /** Fields of the current chunk (after the network). */

@@ -1,4 +1,4 @@
-// Neighbour gather kernels (score-gather.wgsl) bound to one sim configuration and one network
+// Neighbour gather kernels (sims/mips/score/shaders/gather.wgsl) bound to one sim configuration and one network
 // batch: `all` fills an inference network (one set per particle, cell-sorted slots) and its
 // meta, one chunk of slots at a time, from a snapshot of the sorted state; `batch` fills a training network with antithetic pairs and ζ; `tick` advances the
 // counter that keys the random batch and noise. Bind groups are built once per configuration.
@@ -7,9 +7,9 @@ import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
 import type { View } from '../../../nn/tensor';
 import type { Params } from '../../params';
-import rng from '../../../shaders/rng.wgsl?raw';
-import common from '../../../shaders/mips-common.wgsl?raw';
-import gatherCode from '../../../shaders/score-gather.wgsl?raw';
+import rng from '../../../gpu/shaders/rng.wgsl?raw';
+import common from '../shaders/common.wgsl?raw';
+import gatherCode from './shaders/gather.wgsl?raw';
 import { CellList } from '../cell-list';
 import { gridFor } from '../grid';
 import { geometry } from '../params';

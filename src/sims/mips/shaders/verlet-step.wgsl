@@ -2,7 +2,7 @@
 // The pair force sums the listed neighbours in ascending id, and a pair beyond r_c adds exactly
 // 0, so the sum depends on the positions only: not on when (or how often) the list was built,
 // which keeps trajectories bit-identical for any skin > 0 and across export/import. Then the
-// sub-flows, as in forceStep (advance, mips-flows.wgsl).
+// sub-flows, as in forceStep (advance, sims/mips/shaders/flows.wgsl).
 // Positions: xyIn holds this step's (the neighbours' reads, 8 bytes each), xyOut gets the next
 // step's; the two swap every step (two bind groups). Lie: records the largest move since the
 // build for the next rebuild decision (Strang: halfFlowTracked does, after the first half).

@@ -5,7 +5,7 @@
 // Written for CPU implementations as much as for GPUs. SwiftShader runs 4 invocations per SIMD
 // call, executes both sides of every branch (masked) and runs a loop as long as any lane needs
 // it, so the kernel has no data-dependent branches: the 3x3 neighbour cells are six slot ranges
-// walked by ONE loop (mips-stencil.wgsl); the pair force is computed for every candidate and selected; variants (model,
+// walked by ONE loop (sims/mips/shaders/stencil.wgsl); the pair force is computed for every candidate and selected; variants (model,
 // noise, splitting, all-pairs) are pipeline constants; PER_THREAD particles per invocation.
 struct ForceStepParams {
   n: u32,

@@ -4,7 +4,7 @@
 // Serves linear forward (A = X, B = W), input grad (B = W^T by strides) and weight grad
 // (A = X^T by strides, split-K over z into partial slabs that nn-reduce sums).
 // Element (m, k) of A is a[a_off + m * a_rs + k * a_cs]; likewise B; C has unit column stride.
-// This is the general path (any strides and sizes); nn-matmul4.wgsl has the vec4 fast paths.
+// This is the general path (any strides and sizes); nn/shaders/matmul4.wgsl has the vec4 fast paths.
 
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;

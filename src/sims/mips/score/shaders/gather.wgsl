@@ -1,7 +1,7 @@
 // Score network input: for particle i, tokens [p_j, x_j − x_i (, x_j − c) (, force)] for itself
 // (token 0) and its `neighbors` nearest particles under the minimum image, found from the cell list by
 // searching rings of cells outwards until the K-th distance is closer than the next ring.
-// Needs rng.wgsl, mips-common.wgsl, mips-cell-access.wgsl. Positions are the cell-sorted copy.
+// Needs gpu/shaders/rng.wgsl, sims/mips/shaders/common.wgsl, sims/mips/shaders/cell-access.wgsl. Positions are the cell-sorted copy.
 //   gatherAll:   one set per sorted slot in [offset, offset + count) (inference, in chunks), plus
 //                info (p, id, drift b_x) per set; set i is slot offset + i.
 //   gatherBatch: `count` random particles; sets b and count + b are the antithetic pair with

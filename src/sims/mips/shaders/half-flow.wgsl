@@ -1,7 +1,7 @@
 // Strang splitting, first half: propulsion (h = dt/2), orientation (h = dt/2), noise (h = dt/2).
 // Updates the state in place (no neighbours needed); PER_THREAD particles per invocation.
 // halfFlowTracked (Verlet list, skin > 0) also writes the positions the force step reads (xyOut)
-// and records the largest squared move since the list was built (mips-verlet-status.wgsl).
+// and records the largest squared move since the list was built (sims/mips/shaders/verlet-status.wgsl).
 struct HalfFlowParams {
   n: u32,
   seed: u32,

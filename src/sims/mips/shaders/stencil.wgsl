@@ -2,7 +2,7 @@
 // at, above), the columns inside the box, then the column wrapped around the x edge (empty unless
 // the cell is on an edge). stencilSlot walks them as ONE sequence t = 0 .. end, without branches
 // (SwiftShader runs both sides of a branch and a loop as long as any lane needs it).
-// Needs mips-common.wgsl and mips-cell-access.wgsl.
+// Needs sims/mips/shaders/common.wgsl and sims/mips/shaders/cell-access.wgsl.
 struct Stencil {
   b0: u32, b1: u32, b2: u32, b3: u32, b4: u32, b5: u32, // first slot of each range
   o1: u32, o2: u32, o3: u32, o4: u32, o5: u32, end: u32, // offsets of ranges 1..5 in t, and the total

@@ -1,5 +1,5 @@
-// Learned fields per particle from the score network's outputs (needs mips-common.wgsl and
-// mips-cell-access.wgsl). Set i of the inference network is cell-sorted slot offset + i (one chunk).
+// Learned fields per particle from the score network's outputs (needs sims/mips/shaders/common.wgsl and
+// sims/mips/shaders/cell-access.wgsl). Set i of the inference network is cell-sorted slot offset + i (one chunk).
 //   fields: (current magnitude, local EPR, EPR term, its position part) per particle, by slot and by particle id
 //     AOUP: |g + s_g|,  div_g v_g / γ = −2 − div_g s_g,  γ |g + s_g|²
 //     ABP:  |s_θ|,      div_θ v_θ / Dr = −∂_θ s_θ,        Dr s_θ²

@@ -1,5 +1,5 @@
-// The uniform and epilogue flags shared by both matmul kernels (nn-matmul.wgsl, the general
-// strided path, and nn-matmul4.wgsl, the vec4 fast paths): offsets and strides in floats.
+// The uniform and epilogue flags shared by both matmul kernels (nn/shaders/matmul.wgsl, the general
+// strided path, and nn/shaders/matmul4.wgsl, the vec4 fast paths): offsets and strides in floats.
 struct Params {
   m: u32, n: u32, k: u32, k_chunk: u32,
   a_off: u32, a_rs: u32, a_cs: u32, b_off: u32,

@@ -1,5 +1,5 @@
 // Cell list, pass 3: each particle's id goes to the slot given by the atomics of pass 1 (an
-// arbitrary order within each cell); mips-gather.wgsl (placeSorted) then ranks each particle by
+// arbitrary order within each cell); sims/mips/shaders/gather.wgsl (placeSorted) then ranks each particle by
 // id within its cell and copies it to its final slot.
 struct ScatterParams {
   n: u32,

@@ -66,6 +66,8 @@ export class LabRunner {
   private snapshot: SimState | undefined;
   private lastSnapshotAt = performance.now();
   private disposed = false;
+  /** A sample's problem paused the run (until play, a reset or a new system). */
+  private stoppedByProblem = false;
 
   private constructor(
     private readonly host: HTMLElement,
@@ -132,6 +134,7 @@ export class LabRunner {
       this.log = new MetricLog(def.id);
       this.snapshot = undefined;
       this.lastSampledStep = -1;
+      this.stoppedByProblem = false;
       this.viewport.setView(sim.render);
       this.viewport.resetCamera();
     });
@@ -151,6 +154,7 @@ export class LabRunner {
       this.viewport.setView(sim.render);
       if (JSON.stringify(sim.render.bounds) !== before.bounds) this.viewport.resetCamera();
       this.lastSampledStep = -1;
+      this.stoppedByProblem = false;
     });
   }
 
@@ -160,6 +164,7 @@ export class LabRunner {
       await sim.reset();
       this.log.clear();
       this.lastSampledStep = -1;
+      this.stoppedByProblem = false;
       this.viewport.setView(sim.render);
     });
   }
@@ -172,6 +177,7 @@ export class LabRunner {
 
   setPlaying(on: boolean): void {
     this.playing = on;
+    if (on) this.stoppedByProblem = false;
     if (!on) void this.takeSnapshot();
     this.hooks.changed();
   }
@@ -183,6 +189,7 @@ export class LabRunner {
       await action.run();
       this.viewport.setView(this.need().render);
       this.lastSampledStep = -1;
+      this.stoppedByProblem = false;
     }).then(() => this.sampleNow());
   }
 
@@ -210,6 +217,7 @@ export class LabRunner {
       }
       this.log = new MetricLog(def.id);
       this.lastSampledStep = -1;
+      this.stoppedByProblem = false;
       this.snapshot = state;
       this.viewport.setView(this.need().render);
     }).then(() => this.sampleNow());
@@ -245,8 +253,10 @@ export class LabRunner {
       this.log.push(s);
       this.samples++;
       if (s.problem) {
+        // Said once: samples of steps already submitted before the pause would repeat it.
+        if (!this.stoppedByProblem) this.hooks.message('error', `Paused at step ${s.step}: ${s.problem}`);
+        this.stoppedByProblem = true;
         this.playing = false;
-        this.hooks.message('error', `Paused at step ${s.step}: ${s.problem}`);
       }
       this.hooks.sampled(s);
     } catch (e) {

@@ -205,6 +205,6 @@ test('after a device loss the score network is restored on the new device and gi
   await freshEvaluation(page);
   await expect.poll(() => page.evaluate(() => window.__lab!.samples), { timeout: 60_000 }).toBeGreaterThan(samples);
   await expect.poll(() => page.evaluate(() => window.__lab!.history().at(-1)!.scalars.eprLearned), { timeout: 60_000 }).toBeGreaterThanOrEqual(0);
-  // Open: in 2 of 8 runs here the page's main thread blocked for good after the restored network's
-  // first evaluation (the printout: "the page does not answer"); score/README.md, Device loss.
+  // This used to block the page for good in 2 of 8 runs, when the lost device's objects were
+  // garbage-collected (score/README.md, Device loss; LabRunner.keepAlive).
 });

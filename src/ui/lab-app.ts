@@ -95,7 +95,10 @@ export class ParticleLab extends LitElement {
     try {
       this.runner = await LabRunner.create(this.viewportHost, {
         changed: () => this.tick++,
-        recovered: () => this.syncScore(this.scoreSession?.checkpoint),
+        recovered: () => {
+          this.runner?.keepAlive(this.scoreSession); // the lost device's network (see LabRunner.keepAlive)
+          this.syncScore(this.scoreSession?.checkpoint);
+        },
         releasing: (sim) => this.releaseScore(sim),
         sampled: (s) => {
           this.latest = s;

@@ -348,6 +348,16 @@ export class LabRunner {
     this.hooks.changed();
   }
 
+  // Objects of a lost device are kept referenced for the page's life. Chromium's WebGPU client
+  // releases a wrapper's object when it is garbage-collected; after a device loss that release
+  // burst blocked the page's main thread for good (a native wait: a debugger could not pause
+  // it), at the first collection after the recovery. Device losses are rare; the memory is the
+  // lost device's, already freed on the GPU side.
+  private readonly lostObjects: unknown[] = [];
+  keepAlive(...objects: unknown[]): void {
+    this.lostObjects.push(...objects);
+  }
+
   /** Destroys the device on purpose (tests exercise the recovery path with it). */
   loseDevice(): void {
     this.ctx.device.destroy();
@@ -365,6 +375,7 @@ export class LabRunner {
     const params = this.sim?.params;
     const snapshot = this.snapshot;
     const def = this.def;
+    this.keepAlive(this.ctx, this.sim, this.viewport);
     this.opDepth++;
     try {
       for (let attempt = 1; ; attempt++) {

@@ -63,14 +63,18 @@ test('boffi-mips opens with the shipped score network: load stages, learned EPR 
     };
     requestAnimationFrame(tick);
   });
-  // The weights arrive 1.5 s late, so the panel's "fetching" stage can be seen.
+  // The weights are held back until the panel's "fetching" stage has been seen (a fixed delay
+  // raced the page's first frames on a slow machine).
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
   await page.route('**/weights/boffi-mips.bin', async (route) => {
-    await new Promise((r) => setTimeout(r, 1500));
+    await held;
     await route.continue();
   });
   await openLab(page, BOFFI);
   const loadStart = await page.evaluate(() => performance.now());
   await expect(page.getByTestId('score-loading')).toContainText('fetching weights/boffi-mips.bin');
+  release();
   await banner(page, 'info', 'Loaded the pretrained score network');
   const epr = await learnedSample(page);
   expect(epr).toBeGreaterThanOrEqual(0);

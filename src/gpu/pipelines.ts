@@ -92,16 +92,17 @@ export function pipelinesOf(like: GPUDevice, build: (device: GPUDevice) => void)
  * Creates these pipelines with createComputePipelineAsync into the device's cache, so a later
  * computePipeline() finds them. Synchronous creation compiles in the GPU process's main work: on
  * a software adapter (SwiftShader) a network's few dozen pipelines held the page's frames for 20 s.
+ * One at a time, with `pause()` between them (the lab passes the next animation frame): asked for
+ * all at once, the GPU process compiled them back to back and presented no frame until the last.
  */
-export async function precompile(device: GPUDevice, keys: readonly PipelineKey[]): Promise<void> {
+export async function precompile(device: GPUDevice, keys: readonly PipelineKey[], pause?: () => Promise<void>): Promise<void> {
   const cache = cacheOf(device);
   const todo = new Map(keys.filter((k) => !cache.has(keyOf(k))).map((k) => [keyOf(k), k]));
-  await Promise.all(
-    [...todo].map(async ([key, k]) => {
-      const p = await device.createComputePipelineAsync(descriptor(device, k));
-      if (!cache.has(key)) cache.set(key, p);
-    }),
-  );
+  for (const [key, k] of todo) {
+    const p = await device.createComputePipelineAsync(descriptor(device, k));
+    if (!cache.has(key)) cache.set(key, p);
+    await pause?.();
+  }
 }
 
 /** A bind group for group 0 of `pipeline`, binding buffers at the given indices. */

@@ -207,7 +207,7 @@ export class ScoreModel implements MipsAttachment {
    * (recorded from a build on a stand-in device), so that beginEvaluation() creates none
    * synchronously: on SwiftShader those compiles stopped the page's frames for 20 s.
    */
-  async prepareEvaluation(chunk = this.sim.internals.buf.n): Promise<void> {
+  async prepareEvaluation(chunk = this.sim.internals.buf.n, pause?: () => Promise<void>): Promise<void> {
     const c = Math.min(chunk, this.sim.internals.buf.n);
     if (this.inference?.key === `${this.bindingKey()}|${c}`) return;
     const s = this.sim;
@@ -215,7 +215,7 @@ export class ScoreModel implements MipsAttachment {
       const params = Object.create(this.evalParams, { device: { value: d } }) as ParamSet;
       new ChunkedInference(d, s.internals, s.params, this.arch, this.settings, params, this.cfg, c);
     });
-    await precompile(this.device, keys);
+    await precompile(this.device, keys, pause);
   }
 
   /** The evaluation in progress (evaluateChunk), if any. */

@@ -104,7 +104,7 @@ export class ScoreSession {
           if (!m.progress || this.restartEval) {
             this.restartEval = false;
             m.chunk = this.chunk;
-            await m.prepareEvaluation(this.chunk);
+            await m.prepareEvaluation(this.chunk, nextFrame); // a frame between pipeline compiles
             if (this.model !== m || this.disposed) continue;
             m.beginEvaluation(this.chunk);
             this.evaluatingSteps = m.steps;

@@ -4,6 +4,7 @@
 import type { GpuContext } from '../src/gpu/context';
 import type { Simulation } from '../src/sims/types';
 import type { MipsSimulation } from '../src/sims/mips/simulation';
+import { CONVERGENCE_METRICS } from '../src/sims/mips/score/convergence';
 import { modelFromWeights, ScoreModel } from '../src/sims/mips/score/model';
 import { OnlineTrainer } from '../src/sims/mips/score/online';
 import type { Plan } from './plan';
@@ -38,9 +39,11 @@ export async function trainVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promis
   const learned: number[] = [];
   const scoreFree: number[] = [];
   let problem: string | undefined;
+  let last: Record<string, number> = {};
   for (let r = 0; r < 5 && !problem; r++) {
     sim.step(Math.max(1, model.settings.simStepsPerChunk * 5));
     const s = await sim.sample();
+    last = s.scalars;
     problem = s.problem ?? nonFiniteMetric(s);
     learned.push(s.scalars.eprLearned!);
     scoreFree.push(s.scalars.eprScoreFree!);
@@ -58,8 +61,14 @@ export async function trainVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promis
   const report = {
     system: 'mips', preset: args.preset ?? def.defaultPreset, out: args.out, bytes: bytes.length, steps: progress.steps,
     loss: progress.smoothLoss, seconds: progress.elapsedS, samplesPerS: progress.samplesPerS, simStep: sim.stepCount,
-    eprLearned: mean(learned), eprScoreFree: mean(scoreFree), settings: model.settings, adapter: ctx.adapterName,
+    eprLearned: mean(learned), eprScoreFree: mean(scoreFree),
+    // The convergence check of the last estimate (score/convergence.ts), beside the learned EPR.
+    ...Object.fromEntries(CONVERGENCE_METRICS.map((m) => [m.name, last[m.name]])),
+    settings: model.settings, adapter: ctx.adapterName,
   };
+  if (last.eprLearnedConverged === 0) {
+    console.error(`note: the network is not converged: the learned EPR and its divergence form differ by ${last.eprLearnedGap?.toFixed(3)} ± ${last.eprLearnedGapErr?.toFixed(3)} (relative); train longer`);
+  }
   if (args.json) console.log(JSON.stringify(report));
   else console.log(Object.entries(report).map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('\n'));
   return failed.length > 0 ? 1 : 0;

@@ -73,6 +73,21 @@ describe('lab run on Dawn', () => {
     expect(resumed.eprScoreFree).toBe(straight.eprScoreFree);
   });
 
+  it('train mips reports the convergence check beside the learned EPR, and says when the network is not converged', () => {
+    const out = join(dir, 'w.bin');
+    const tiny = ['score.width=16', 'score.depth=1', 'score.heads=2', 'score.neighbors=2'].flatMap((s) => ['--set', s]);
+    const r = lab('train', 'mips', '--preset', 'trapped-aoup', '--set', 'n=256', ...tiny, '--steps', '60', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(readFileSync(out).length).toBe(report.bytes);
+    expect(report.eprScoreFree).toBeCloseTo(2, 4); // trapped AOUP, Dt = 0: exactly A d = 2 (science.md)
+    for (const k of ['eprLearnedDiv', 'eprLearnedGap', 'eprLearnedGapErr', 'eprLearnedConverged']) expect(typeof report[k]).toBe('number');
+    // 60 steps of a tiny network is far from the exact score: the check must not call it converged.
+    expect(Math.abs(report.eprLearned - 2)).toBeGreaterThan(0.3);
+    expect(report.eprLearnedConverged).toBe(0);
+    expect(r.stderr).toMatch(/not converged/);
+  });
+
   it('a bad parameter value exits 2 naming the field and its range', () => {
     const r = lab('run', 'mips', '--set', 'phi=1.5');
     expect(r.code).toBe(2);

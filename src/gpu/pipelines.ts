@@ -65,14 +65,14 @@ export function computePipeline(
  * and usage, and the device its adapter info, limits and features: ops pick kernel variants by them.
  */
 export function standInDevice(like: GPUDevice): GPUDevice {
-  const stub = (own: Record<PropertyKey, unknown> = {}): unknown =>
+  const inert = (own: Record<PropertyKey, unknown> = {}): unknown =>
     new Proxy(function () {}, {
-      get: (_t, p) => (p in own ? own[p] : p === 'then' ? undefined : p === Symbol.toPrimitive ? () => 0 : stub()),
-      apply: () => stub(),
+      get: (_t, p) => (p in own ? own[p] : p === 'then' ? undefined : p === Symbol.toPrimitive ? () => 0 : inert()),
+      apply: () => inert(),
     });
-  return stub({
+  return inert({
     adapterInfo: (like as { adapterInfo?: GPUAdapterInfo }).adapterInfo, limits: like.limits, features: like.features,
-    createBuffer: (d: GPUBufferDescriptor) => stub({ size: d.size, usage: d.usage, label: d.label ?? '' }),
+    createBuffer: (d: GPUBufferDescriptor) => inert({ size: d.size, usage: d.usage, label: d.label ?? '' }),
   }) as GPUDevice;
 }
 
@@ -97,8 +97,8 @@ export function pipelinesOf(like: GPUDevice, build: (device: GPUDevice) => void)
  */
 export async function precompile(device: GPUDevice, keys: readonly PipelineKey[], pause?: () => Promise<void>): Promise<void> {
   const cache = cacheOf(device);
-  const todo = new Map(keys.filter((k) => !cache.has(keyOf(k))).map((k) => [keyOf(k), k]));
-  for (const [key, k] of todo) {
+  const missing = new Map(keys.filter((k) => !cache.has(keyOf(k))).map((k) => [keyOf(k), k]));
+  for (const [key, k] of missing) {
     const p = await device.createComputePipelineAsync(descriptor(device, k));
     if (!cache.has(key)) cache.set(key, p);
     await pause?.();

@@ -4,7 +4,7 @@ import { Readback } from '../../src/gpu/buffers';
 import { defaults, withValues, type Params } from '../../src/sims/params';
 import { liveSettings, TokenEngine, TokenWeights } from '../../src/sims/tokens/engine';
 import { buildModel, type TokenModel } from '../../src/sims/tokens/model';
-import { schema } from '../../src/sims/tokens/schema';
+import { schema } from '../../src/sims/tokens/params';
 
 export function params(values: Record<string, unknown>): Params {
   return withValues(schema, defaults(schema), values);

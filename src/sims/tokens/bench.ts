@@ -13,7 +13,7 @@ import { defaults, withValues } from '../params';
 import { liveSettings, TokenEngine, TokenWeights } from './engine';
 import { ATTEND_FIELDS, attentionCodeFor, groups64 } from './kernels';
 import { buildModel, normals } from './model';
-import { schema } from './schema';
+import { schema } from './params';
 
 export interface BenchOptions {
   n: number;

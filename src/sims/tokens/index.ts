@@ -4,7 +4,7 @@ import type { GpuContext } from '../../gpu/context';
 import type { Params } from '../params';
 import type { MetricInfo, PlotSpec, SimDefinition, Simulation } from '../types';
 import { presets } from './presets';
-import { schema } from './schema';
+import { schema } from './params';
 import { TokenSimulation } from './simulation';
 
 export { measureConvergence } from './convergence';

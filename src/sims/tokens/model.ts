@@ -2,7 +2,7 @@
 // The GPU and the float64 reference both start from exactly these numbers.
 import { normal4 } from '../../gpu/rng';
 import type { Params } from '../params';
-import { tokenCount, words } from './schema';
+import { tokenCount, words } from './params';
 
 export type Normalization = 'softmax' | 'uniform';
 export type Activation = 'relu' | 'gelu';

@@ -10,7 +10,7 @@ import { measureConvergence, SCHEMES, type ConvergenceResult } from './convergen
 import { liveSettings, TokenEngine, TokenWeights, type LiveSettings } from './engine';
 import { buildModel, type TokenModel } from './model';
 import { cosineEdges, TokenObservables } from './observables';
-import { schema, tokenCount } from './schema';
+import { schema, tokenCount } from './params';
 import { TokenView, type Projection } from './view';
 
 export const SYSTEM_ID = 'tokens';

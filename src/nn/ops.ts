@@ -46,7 +46,7 @@ export function dummy(device: GPUDevice): GPUBuffer {
 const MATMUL = wgsl(geluCode, matmulParams, matmulCode);
 
 /**
- * nn-reduce / nn-elementwise / nn-layernorm are written over an element type V: f32, or vec4f
+ * reduce.wgsl / elementwise.wgsl / layernorm.wgsl are written over an element type V: f32, or vec4f
  * (one thread or loop step per 4 floats: half the cost per float of a scalar load on SwiftShader,
  * and a quarter of the invocations) where the layout allows. This defines V, W (floats per V),
  * hsum and gelu_grad_v for the code that follows.

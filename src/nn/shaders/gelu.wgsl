@@ -1,7 +1,7 @@
 // GELU, tanh form (GPT-2): gelu(x) = 0.5 x (1 + tanh(y)), y = sqrt(2/pi) (x + 0.044715 x^3).
 // Evaluated as x sigmoid(2y) = x / (1 + exp(-2y)) (the same function: 0.5 (1 + tanh(y)) =
 // sigmoid(2y)), one exp and one division; tanh costs several times more on SwiftShader.
-// Shared by nn-matmul / nn-matmul4 (fused epilogues) and nn-elementwise (backward).
+// Shared by matmul.wgsl / matmul4.wgsl (fused epilogues) and elementwise.wgsl (backward).
 // Mirrored in src/nn/reference.ts.
 
 const GELU_C = 0.7978845608028654; // sqrt(2/pi)

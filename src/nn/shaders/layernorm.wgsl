@@ -1,6 +1,6 @@
 // LayerNorm over the channels of each row, with affine gamma/beta from the parameter buffer.
 // Forward keeps (mean, rstd) per row; backward writes dx and, per element, dy * xhat so that
-// nn-reduce can sum d(gamma) over rows (d(beta) is the column sum of dy).
+// reduce.wgsl can sum d(gamma) over rows (d(beta) is the column sum of dy).
 // Written over `V` (f32, or vec4f when cols and the gamma / beta offsets are multiples of 4; W
 // floats per V, hsum(v) its sum), which ops.ts (elementCode) defines before this code.
 // x, y, dy, dyxhat are dense [rows, cols].

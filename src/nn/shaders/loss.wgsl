@@ -1,4 +1,4 @@
-// Losses: per-row loss (scaled by `norm`) into `lrow` (nn-reduce sums it) and d(loss)/d(pred).
+// Losses: per-row loss (scaled by `norm`) into `lrow` (reduce.wgsl sums it) and d(loss)/d(pred).
 //
 // dsm: denoising score matching with antithetic noise. Rows 0..n-1 of s are s(y + sigma zeta),
 //   rows n..2n-1 are s(y - sigma zeta); zeta is [n, d]. Per pair:

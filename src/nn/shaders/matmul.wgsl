@@ -2,7 +2,7 @@
 // epilogue (each step optional, chosen by pipeline constants) is: times gelu'(pre) (the input
 // gradient of a GELU layer), + bias[n], GELU (keeping the pre-activation), + a residual input view.
 // Serves linear forward (A = X, B = W), input grad (B = W^T by strides) and weight grad
-// (A = X^T by strides, split-K over z into partial slabs that nn-reduce sums).
+// (A = X^T by strides, split-K over z into partial slabs that reduce.wgsl sums).
 // Element (m, k) of A is a[a_off + m * a_rs + k * a_cs]; likewise B; C has unit column stride.
 // This is the general path (any strides and sizes); nn/shaders/matmul4.wgsl has the vec4 fast paths.
 

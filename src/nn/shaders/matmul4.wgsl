@@ -1,4 +1,4 @@
-// Fast paths of nn-matmul for 4-aligned layouts: C[m, n] (+)= epilogue(sum_k A[m, k] B[k, n]) with
+// Fast paths of matmul.wgsl for 4-aligned layouts: C[m, n] (+)= epilogue(sum_k A[m, k] B[k, n]) with
 // the epilogue of nn/shaders/matmul.wgsl, and every operand read and written as vec4f. Same Params (nn/shaders/matmul-params.wgsl; all
 // offsets and strides in floats). The host picks a path only when the alignment it needs holds
 // (offsets, strides and the vectorised extents multiples of 4, buffers of whole vec4s):

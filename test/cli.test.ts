@@ -1,9 +1,9 @@
 // The CLI as a user types it: bad options exit non-zero with one line naming the problem.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 export function lab(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './cli/register-loaders.mjs', 'cli/lab.ts', ...args], {
@@ -47,6 +47,7 @@ describe('lab CLI usage errors', () => {
 
 describe('lab run on Dawn', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('run mips --json prints one JSON object with the named metrics; --out and --state write files; --resume continues', () => {
     const csv = join(dir, 'm.csv');

@@ -3,6 +3,7 @@
 // GPU→GPU copy for the viewport; readbacks (sample()) happen at metric cadence.
 import { createContext, deviceLostSoon, onGpuError, type GpuContext } from '../gpu/context';
 import { MetricLog } from '../sims/metrics';
+import { quote } from '../quote';
 import { checkState, type SimState } from '../sims/state';
 import { getSystem } from '../sims/registry';
 import type { Params } from '../sims/params';
@@ -34,7 +35,9 @@ export interface Stats {
 /** "n 1024 → 4096, phi 0.5 → 0.7": what a parameter change changed. */
 function describeChanges(before: Params, after: Params): string {
   const changed = Object.keys(after).filter((k) => before[k] !== after[k]);
-  return changed.map((k) => `${k} ${String(before[k])} → ${String(after[k])}`).join(', ') || 'a rebuild';
+  // Text values (a sentence) are quoted and cut, so the legend's mark stays one short line.
+  const shown = (v: unknown) => (typeof v === 'string' ? quote(v) : String(v));
+  return changed.map((k) => `${k} ${shown(before[k])} → ${shown(after[k])}`).join(', ') || 'a rebuild';
 }
 
 function errorText(e: unknown): string {

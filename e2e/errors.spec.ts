@@ -71,6 +71,8 @@ test('a blow-up (NaN in the state) pauses the run with a message, and the metric
   // Either the particles went non-finite, or a pair force overflowed first (the metrics name it).
   await expect(banner).toContainText(/Paused at step \d+: .*not finite/i);
   expect(await page.evaluate(() => window.__lab!.playing)).toBe(false);
+  // Steps submitted before the pause are still sampled (and logged); wait until the last one is.
+  await page.waitForFunction(() => window.__lab!.latest?.step === window.__lab!.step && !window.__lab!.pending.sampling, null, { polling: 100 });
   const history = await page.evaluate(() => window.__lab!.history());
   expect(history.length).toBeGreaterThanOrEqual(2);
   expect(history[0]!.problem).toBeUndefined();

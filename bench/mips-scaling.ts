@@ -5,8 +5,7 @@ import { createNodeContext } from '../src/gpu/node';
 import { presetParams } from '../src/sims/config';
 import { withValues } from '../src/sims/params';
 import { mipsSystem } from '../src/sims/mips/index';
-import { benchMips, type MipsBenchResult } from '../src/sims/mips/bench';
-import { defaultBenchSteps } from '../cli/bench-mips';
+import { benchMips, defaultBenchSteps, type MipsBenchResult } from '../src/sims/mips/bench';
 import { lammpsAvailable, runLammps } from './lammps';
 
 const argv = process.argv.slice(2);

@@ -101,7 +101,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           args.seed = value;
           break;
         case '--out':
-          if (!/\.(csv|json|bin)$/i.test(value)) throw new UsageError(`--out must end in .csv or .json (.bin: train); got ${quote(value)}`);
           args.out = value;
           break;
         case '--state':
@@ -123,6 +122,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (positional.length > 2) throw new UsageError(`unexpected argument ${quote(positional[2])}; see --help`);
   args.verb = positional[0] ?? '';
   args.system = positional[1];
-  if (args.out && /\.bin$/i.test(args.out) && args.verb !== 'train') throw new UsageError(`--out must end in .csv or .json; got ${quote(args.out)}`);
   return args;
 }

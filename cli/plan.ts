@@ -1,93 +1,75 @@
 // Everything a CLI run needs, checked before the GPU is touched: the verb and its options,
-// params, score settings, the files it reads (state, weights) and the paths it writes. A pure
+// params, model settings, the files it reads (state, weights) and the paths it writes. A pure
 // function of the arguments and the file system, so tests call it in-process (test/fuzz).
 import { readFileSync } from 'node:fs';
 import { WeightsFormatError } from '../src/nn/io';
 import { quote } from '../src/quote';
 import { resolveParams } from '../src/sims/config';
-import { ParamError, parseValue, withText, type NumberParam, type Params } from '../src/sims/params';
-import { listSystems } from '../src/sims/registry';
+import { defaults, ParamError, withText, type ParamSchema, type Params } from '../src/sims/params';
+import { getSystem } from '../src/sims/registry';
 import { checkState, MAX_STATE_STEP, type SimState } from '../src/sims/state';
+import type { SimTool, ToolOption } from '../src/sims/tools';
 import type { SimDefinition } from '../src/sims/types';
-import { SCORE_DEFAULTS, SCORE_PREFIX, withScoreText, type ScoreSettings } from '../src/sims/mips/score/config';
-import { checkWeights } from '../src/sims/mips/score/weights';
 import { UsageError, type CliArgs } from './args';
 import { checkOutputs, reason, type OutputPath } from './outputs';
-import { benchTarget, type BenchTarget } from './verbs';
+import { findTool, offers, usageOf, verbs } from './verbs';
 import '../src/sims/index';
 
 export interface Plan {
   args: CliArgs;
   def: SimDefinition;
+  /** The tool the verb runs; none for `run`. */
+  tool?: SimTool;
+  /** How the user named the target (`mips`, `score`), for messages. */
+  target: string;
   params: Params;
-  bench?: BenchTarget;
+  /** Param names the user set. */
+  explicit: ReadonlySet<string>;
+  preset: string;
   /** The state to resume from (checked; its params are `params`). */
   resume?: SimState;
-  /** Score-network weights (checked against `params`). */
+  /** Model weights (checked against `params`). */
   weights?: Uint8Array;
-  /** train and bench score: the network settings; train: sim steps before training. */
-  score?: ScoreSettings;
-  warmup: number;
+  /** The model's settings with the tool's extra ones (tools that read them). */
+  settings?: Params;
   /** Lines for stderr: what the run does that the user may not expect. */
   notes: string[];
 }
 
-type Option = 'steps' | 'every' | 'out' | 'state' | 'resume' | 'weights';
-/** Options each verb uses; any other is refused rather than ignored. */
-const OPTIONS: Record<string, readonly Option[]> = {
-  run: ['steps', 'every', 'out', 'state', 'resume', 'weights'],
-  train: ['steps', 'out', 'state', 'resume', 'weights'],
-  bench: ['steps'],
-  convergence: [],
-};
+type Option = ToolOption | 'every';
+const ALL_OPTIONS: readonly Option[] = ['steps', 'every', 'out', 'state', 'resume', 'weights'];
+const RUN_OPTIONS: readonly Option[] = ['steps', 'every', 'out', 'state', 'resume', 'weights'];
 
-/** score.warmup: sim steps before training starts (a CLI setting of train, not of the network). */
-const WARMUP: NumberParam = {
-  kind: 'number', name: 'score.warmup', label: 'warm-up', unit: 'steps', description: 'Sim steps before training.',
-  default: 0, min: 0, max: 1e9, integer: true,
-};
-
-function system(args: CliArgs): SimDefinition {
-  const ids = listSystems().map((s) => s.id);
-  if (!args.system) throw new UsageError(`${args.verb} needs a system: ${ids.join('|')}`);
-  const def = listSystems().find((s) => s.id === args.system);
-  if (!def) throw new ParamError('system', `unknown system ${quote(args.system)}; available: ${ids.join(', ')}`);
-  return def;
-}
-
-function checkOptions(args: CliArgs, what: string): void {
-  const allowed = OPTIONS[args.verb] ?? [];
-  for (const o of ['steps', 'every', 'out', 'state', 'resume', 'weights'] as const) {
+function checkOptions(args: CliArgs, allowed: readonly Option[], what: string): void {
+  for (const o of ALL_OPTIONS) {
     if (args[o] !== undefined && !allowed.includes(o)) throw new UsageError(`--${o} does not apply to ${what}`);
   }
 }
 
-/** The score.* keys of --set, without the prefix. */
-function scoreOverrides(args: CliArgs): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args.set)) if (k.startsWith(SCORE_PREFIX)) out[k.slice(SCORE_PREFIX.length)] = v;
-  return out;
+/** The model's settings plus the tool's own, as one schema (messages name the prefixed field). */
+function settingsSchema(def: SimDefinition, tool: SimTool): ParamSchema {
+  const model = def.model!.settings;
+  return { specs: [...model.specs, ...(tool.settings?.extra ?? [])], checks: model.checks };
 }
 
-/** Score settings through their strict parser; refused where nothing would read them. */
-function scoreSettings(args: CliArgs, uses: boolean): { score?: ScoreSettings; warmup: number } {
-  const o = scoreOverrides(args);
-  const keys = Object.keys(o);
-  if (!uses) {
-    if (keys.length === 0) return { warmup: 0 };
-    throw new UsageError(`${quote(SCORE_PREFIX + keys[0])}: score.* settings apply only to train mips and bench score`);
+/** Model settings (`--set <prefix>KEY=V`) through their schema; refused where nothing reads them. */
+function modelSettings(args: CliArgs, def: SimDefinition, tool: SimTool | undefined, given: Record<string, string>): Params | undefined {
+  const keys = Object.keys(given);
+  if (!tool?.settings || !def.model) {
+    if (keys.length === 0) return undefined;
+    const readers = offers().filter((o) => o.tool.settings && o.def === def).map((o) => `${o.verb} ${o.name}`);
+    throw new UsageError(`${quote(keys[0]!)}: ${def.model!.prefix}* settings apply only to ${readers.join(' and ')}`);
   }
-  const warmup = o.warmup === undefined ? 0 : (parseValue(WARMUP, o.warmup) as number);
-  delete o.warmup;
-  if (args.weights && Object.keys(o).length > 0) {
-    throw new UsageError(`${quote(SCORE_PREFIX + Object.keys(o)[0])}: with --weights the network settings come from the file (only score.warmup applies)`);
+  const schema = settingsSchema(def, tool);
+  if (args.weights) {
+    const extra = new Set((tool.settings.extra ?? []).map((s) => s.name));
+    const network = keys.find((k) => !extra.has(k));
+    if (network) {
+      const only = extra.size > 0 ? ` (only ${[...extra].join(', ')} applies)` : '';
+      throw new UsageError(`${quote(network)}: with --weights the network settings come from the file${only}`);
+    }
   }
-  try {
-    return { score: withScoreText(SCORE_DEFAULTS, o), warmup };
-  } catch (e) {
-    if (e instanceof ParamError) throw e;
-    throw new UsageError((e as Error).message);
-  }
+  return withText(schema, defaults(schema), given);
 }
 
 function readInput(flag: string, file: string): Buffer {
@@ -114,10 +96,10 @@ function readState(def: SimDefinition, base: Params, file: string): SimState {
   }
 }
 
-function readWeights(file: string, params: Params): Uint8Array {
+function readWeights(def: SimDefinition, file: string, params: Params): Uint8Array {
   const bytes = new Uint8Array(readInput('--weights', file));
   try {
-    checkWeights(bytes, params);
+    def.model!.checkWeights(bytes, params);
   } catch (e) {
     if (e instanceof WeightsFormatError) throw new UsageError(`--weights ${quote(file)}: ${e.message}`);
     throw e;
@@ -125,22 +107,45 @@ function readWeights(file: string, params: Params): Uint8Array {
   return bytes;
 }
 
-export function makePlan(args: CliArgs): Plan {
-  if (!Object.hasOwn(OPTIONS, args.verb)) throw new UsageError(`unknown verb ${quote(args.verb)}; use run|bench|convergence|train|list`);
-  const bench = args.verb === 'bench' ? benchTarget(args.system) : undefined;
-  if (bench) args = { ...args, system: bench.system, preset: args.preset ?? bench.preset };
-  const def = system(args);
-  checkOptions(args, bench ? `bench ${bench.name}` : `${args.verb} ${def.id}`);
-  if (args.verb === 'convergence' && def.id !== 'tokens') throw new UsageError(`convergence is not available for system ${quote(def.id)}`);
-  if (args.verb === 'train' && def.id !== 'mips') throw new UsageError(`train is only available for mips (the score network); got ${quote(def.id)}`);
-  if (args.weights && def.id !== 'mips') throw new UsageError(`--weights is only available for mips; got ${quote(def.id)}`);
-  const { score, warmup } = scoreSettings(args, args.verb === 'train' || bench?.name === 'score');
+/** The system and tool the verb names. */
+function target(args: CliArgs): { def: SimDefinition; tool?: SimTool } {
+  if (args.verb === 'run') {
+    if (!args.system) throw new UsageError(`run needs a system: ${usageOf('run').slice(4)}`);
+    return { def: getSystem(args.system) };
+  }
+  if (!verbs().includes(args.verb)) throw new UsageError(`unknown verb ${quote(args.verb)}; use ${verbs().join('|')}`);
+  const { def, tool } = findTool(args.verb, args.system);
+  return { def, tool };
+}
 
-  // score.* keys configure the score network, not the system.
-  const overrides = Object.fromEntries(Object.entries(args.set).filter(([k]) => !k.startsWith(SCORE_PREFIX)));
+/** The extension --out must have: the tool's, or .csv/.json for run. */
+function checkOut(args: CliArgs, tool: SimTool | undefined, what: string): void {
+  const ext = tool?.out?.ext;
+  if (tool?.out?.required && !args.out) throw new UsageError(`${what} needs --out FILE${ext}`);
+  if (!args.out) return;
+  const ok = ext ? args.out.toLowerCase().endsWith(ext) : /\.(csv|json)$/i.test(args.out);
+  if (!ok) throw new UsageError(`--out must end in ${ext ?? '.csv or .json'}; got ${quote(args.out)}`);
+}
+
+export function makePlan(args: CliArgs): Plan {
+  const { def, tool } = target(args);
+  const name = args.system!;
+  const what = `${args.verb} ${name}`;
+  checkOptions(args, tool ? tool.options : RUN_OPTIONS, what);
+  if (args.weights && !def.model) throw new UsageError(`--weights needs a system with a learned model; ${quote(def.id)} has none`);
+  checkOut(args, tool, what);
+
+  // <prefix>* keys configure the model, not the system.
+  const prefix = def.model?.prefix;
+  const isSetting = (k: string) => prefix !== undefined && k.startsWith(prefix);
+  const given = Object.fromEntries(Object.entries(args.set).filter(([k]) => isSetting(k)));
+  const settings = modelSettings(args, def, tool, given);
+  const overrides = Object.fromEntries(Object.entries(args.set).filter(([k]) => !isSetting(k)));
   if (args.seed !== undefined) overrides.seed = args.seed;
-  // A convergence study starts from the system's `convergence` preset when it has one (smooth, float32-safe).
-  const preset = args.preset ?? (args.verb === 'convergence' && def.presets.some((p) => p.name === 'convergence') ? 'convergence' : undefined);
+  const explicit = new Set(Object.keys(overrides));
+
+  // A tool may start from its own preset (convergence: the smooth test problem) unless one is named.
+  const preset = args.preset ?? (tool?.preset && def.presets.some((p) => p.name === tool.preset) ? tool.preset : def.defaultPreset);
   const notes: string[] = [];
   let params: Params;
   let resume: SimState | undefined;
@@ -156,13 +161,12 @@ export function makePlan(args: CliArgs): Plan {
   if (args.steps !== undefined && start + args.steps > MAX_STATE_STEP) {
     throw new UsageError(`--steps ${args.steps} from step ${start} passes ${MAX_STATE_STEP}, the last step of the GPU's u32 step clock`);
   }
-  if (bench?.params) params = bench.params(def, params, args);
+  if (tool?.prepare) params = tool.prepare(params, explicit);
 
-  const weights = args.weights ? readWeights(args.weights, params) : undefined;
-  if (args.verb === 'train' && !args.out?.toLowerCase().endsWith('.bin')) throw new UsageError('train needs --out FILE.bin (the weights file)');
+  const weights = args.weights ? readWeights(def, args.weights, params) : undefined;
   const outputs: OutputPath[] = [];
   if (args.out) outputs.push({ flag: '--out', path: args.out });
   if (args.state) outputs.push({ flag: '--state', path: args.state });
   checkOutputs(outputs); // writable and distinct, before any work
-  return { args, def, params, bench, resume, weights, score, warmup, notes };
+  return { args, def, tool, target: name, params, explicit, preset, resume, weights, settings, notes };
 }

@@ -1,10 +1,10 @@
 // `lab run <system>`: steps a system headless, samples metrics every K steps, writes CSV/JSON and state.
 import type { GpuContext } from '../src/gpu/context';
-import { MetricLog } from '../src/sims/metrics';
+import { MetricLog, nonFiniteMetric } from '../src/sims/metrics';
 import type { MetricSample, Simulation } from '../src/sims/types';
 import type { Plan } from './plan';
 import { writeOutputs, type Output } from './outputs';
-import type { Keep } from './session';
+import type { Keep } from '../src/sims/tools';
 
 export interface RunResult {
   log: MetricLog;
@@ -15,12 +15,6 @@ export interface RunResult {
 /** Flattens a sample into one JSON object: scalars and histograms by their metric names. */
 export function finalMetrics(s: MetricSample): Record<string, unknown> {
   return { ...s.scalars, ...(s.histograms ?? {}), ...(s.curves ?? {}) };
-}
-
-/** A metric that is NaN/Inf is no result: it stops the run like a non-finite state. */
-export function nonFiniteMetric(s: MetricSample): string | undefined {
-  const bad = Object.entries(s.scalars).find(([, v]) => !Number.isFinite(v));
-  return bad && `the metric ${bad[0]} is not finite (${bad[1]}) at step ${s.step}`;
 }
 
 export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare?: (sim: Simulation) => Promise<void>): Promise<RunResult> {
@@ -50,8 +44,9 @@ export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare
 
 export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promise<number> {
   const { args, def } = plan;
-  const weights = plan.weights;
-  const prepare = weights ? async (sim: Simulation) => (await import('./train')).attachWeights(sim, weights, keep) : undefined;
+  const { weights } = plan;
+  const model = def.model;
+  const prepare = weights && model ? async (sim: Simulation) => void keep(await model.attach(sim, weights)) : undefined;
   const { final, sim, log } = await runSystem(ctx, plan, keep, prepare);
   const outputs: Output[] = [];
   if (args.out) {
@@ -66,7 +61,7 @@ export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promise<
     console.error(`error: ${final.problem} (stopped at step ${final.step}${kept})`);
     return 3;
   }
-  const report = { system: def.id, preset: args.preset ?? def.defaultPreset, step: final.step, time: final.time, adapter: ctx.adapterName, ...finalMetrics(final) };
+  const report = { system: def.id, preset: plan.preset, step: final.step, time: final.time, adapter: ctx.adapterName, ...finalMetrics(final) };
   if (args.json) console.log(JSON.stringify(report));
   else {
     console.log(`${def.id}: ${final.step} steps, t = ${final.time}`);

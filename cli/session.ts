@@ -5,9 +5,8 @@
 // (exit 139 after the error line).
 import { collectGpuErrors, type GpuContext } from '../src/gpu/context';
 import { createNodeContext } from '../src/gpu/node';
+import type { Keep, Releasable } from '../src/sims/tools';
 
-type Releasable = { dispose(): void } | { destroy(): void };
-export type Keep = <T extends Releasable>(x: T) => T;
 
 function release(x: Releasable): void {
   try {

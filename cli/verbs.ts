@@ -1,54 +1,59 @@
-// Verbs beyond `run` and `bench`, keyed by name: convergence, train; and the bench targets.
-import type { GpuContext } from '../src/gpu/context';
+// What `lab <verb> <name>` runs, found through the registry: `run` steps any system; every other
+// verb is a tool of a system (`bench mips`) or of its model (`train mips`, `bench score`).
 import { quote } from '../src/quote';
-import { ParamError, withValues, type Params } from '../src/sims/params';
+import { listSystems } from '../src/sims/registry';
+import type { SimTool } from '../src/sims/tools';
 import type { SimDefinition } from '../src/sims/types';
-import { UsageError, type CliArgs } from './args';
-import type { Plan } from './plan';
-import type { Keep } from './session';
+import { UsageError } from './args';
 
-/** A verb runs a checked plan; what it creates on the device goes to `keep` (torn down on every exit). */
-export type Verb = (ctx: GpuContext, plan: Plan, keep: Keep) => Promise<number>;
+/** Verbs every system has, beside its tools. */
+export const BUILTIN_VERBS = ['run', 'list'] as const;
 
-/** What `lab bench NAME` measures: a system's step, or the score network (trained on mips). */
-export interface BenchTarget {
+export interface Offer {
+  verb: string;
+  /** The name on the command line: the system's id, or its model's when the system has a tool of that verb itself. */
   name: string;
-  system: string;
-  preset?: string;
-  /** The params the bench really runs with, validated by the schema (before the GPU is set up). */
-  params?: (def: SimDefinition, params: Params, args: CliArgs) => Params;
-  load: () => Promise<Verb>;
+  def: SimDefinition;
+  tool: SimTool;
 }
 
-/** Token sizes of `bench tokens` unless --set n= names one. */
-export const BENCH_TOKEN_NS = [256, 1024, 4096];
-
-/** bench tokens runs at d = 64, 4 heads unless set: the pair must pass the schema's rules (d divisible by heads). */
-function tokenBenchParams(def: SimDefinition, params: Params, args: CliArgs): Params {
-  const shape = { d: 'd' in args.set ? params.d : 64, heads: 'heads' in args.set ? params.heads : 4 };
-  try {
-    for (const n of 'n' in args.set ? [] : BENCH_TOKEN_NS) withValues(def.schema, params, { ...shape, n });
-    return withValues(def.schema, params, shape);
-  } catch (e) {
-    if (e instanceof ParamError) throw new ParamError(e.field, `${e.message} (bench tokens runs at d = 64, heads = 4, n = ${BENCH_TOKEN_NS.join('|')} unless --set)`);
-    throw e;
+/** Every tool the registered systems offer, in registry order. */
+export function offers(): Offer[] {
+  const bySystem: Offer[] = [];
+  const byModel: Offer[] = [];
+  for (const def of listSystems()) {
+    const own = def.tools ?? [];
+    for (const tool of own) bySystem.push({ verb: tool.verb, name: def.id, def, tool });
+    for (const tool of def.model?.tools ?? []) {
+      const clash = own.some((t) => t.verb === tool.verb);
+      (clash ? byModel : bySystem).push({ verb: tool.verb, name: clash ? def.model!.id : def.id, def, tool });
+    }
   }
+  return [...bySystem, ...byModel];
 }
 
-const BENCH: Record<string, BenchTarget> = {
-  mips: { name: 'mips', system: 'mips', load: async () => (await import('./bench-mips')).benchMipsVerb },
-  tokens: { name: 'tokens', system: 'tokens', params: tokenBenchParams, load: async () => (await import('./tokens-verbs')).benchTokensVerb },
-  score: { name: 'score', system: 'mips', preset: 'boffi-mips', load: async () => (await import('./bench-score')).benchScoreVerb },
-};
-
-export function benchTarget(name: string | undefined): BenchTarget {
-  const target = name === undefined || !Object.hasOwn(BENCH, name) ? undefined : BENCH[name];
-  if (!target) throw new UsageError(`bench needs one of ${Object.keys(BENCH).join('|')}; got ${quote(name ?? '')}`);
-  return target;
+export function verbs(): string[] {
+  return [...new Set([...BUILTIN_VERBS, ...offers().map((o) => o.verb)])];
 }
 
-/** Verbs beyond run and bench; plan.ts has already refused them for other systems. */
-export const VERBS_EXTRA: Record<string, Verb> = {
-  convergence: async (ctx, plan, keep) => (await import('./tokens-verbs')).convergenceVerb(ctx, plan, keep),
-  train: async (ctx, plan, keep) => (await import('./train')).trainVerb(ctx, plan, keep),
-};
+/** The system a name stands for: a system's id, or (for its tools) its model's id. */
+function systemNamed(name: string): SimDefinition | undefined {
+  return listSystems().find((d) => d.id === name || d.model?.id === name);
+}
+
+/** "bench mips|tokens|score" */
+export function usageOf(verb: string): string {
+  const names = verb === 'run' ? listSystems().map((d) => d.id) : offers().filter((o) => o.verb === verb).map((o) => o.name);
+  return `${verb} ${names.join('|')}`;
+}
+
+/** The tool `verb name` runs; refuses, naming what exists, when there is none. */
+export function findTool(verb: string, name: string | undefined): Offer {
+  const matches = offers().filter((o) => o.verb === verb);
+  if (!verbs().includes(verb)) throw new UsageError(`unknown verb ${quote(verb)}; use ${verbs().join('|')}`);
+  if (name === undefined) throw new UsageError(`${verb} needs one of ${matches.map((o) => o.name).join('|')}`);
+  const offer = matches.find((o) => o.name === name);
+  if (offer) return offer;
+  if (!systemNamed(name)) throw new UsageError(`${verb} needs one of ${matches.map((o) => o.name).join('|')}; got ${quote(name)}`);
+  throw new UsageError(`${verb} is not available for ${quote(name)}; it is offered by ${matches.map((o) => o.name).join(', ')}`);
+}

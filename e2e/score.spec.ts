@@ -29,7 +29,7 @@ async function freshEvaluation(page: Page, action = () => page.getByTestId('scor
 
 /** Points a plot of the Score panel draws (lab-plot's data-points). */
 async function plotPoints(page: Page, id: string): Promise<number> {
-  return Number(await page.locator(`lab-score-panel svg[data-plot="${id}"]`).getAttribute('data-points'));
+  return Number(await page.locator(`lab-model-panel svg[data-plot="${id}"]`).getAttribute('data-points'));
 }
 
 /** The largest gap between animation frames since the page loaded, in ms, after `since` (ms, page clock). */

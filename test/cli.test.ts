@@ -1,17 +1,11 @@
 // The CLI as a user types it: bad options exit non-zero with one line naming the problem.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { labProcess } from './lab-process';
 
-export function lab(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './cli/register-loaders.mjs', 'cli/lab.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const lab = (...args: string[]) => labProcess(args);
 
 describe('lab CLI usage errors', () => {
   it('--help prints usage and exits 0', () => {

@@ -9,3 +9,5 @@ export * from './local-transformer';
 export * from './losses';
 export * from './adamw';
 export * from './io';
+export * from './trainable';
+export * from './training-session';

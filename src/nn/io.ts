@@ -61,7 +61,8 @@ export function encodeWeights(layout: ParamLayout, w: Weights): Uint8Array<Array
   return out;
 }
 
-export function decodeWeights(bytes: Uint8Array, layout: ParamLayout): Weights {
+/** Magic, version and the header JSON of a file image (the header's fields are not checked yet). */
+function readHeader(bytes: Uint8Array): { raw: unknown; hlen: number } {
   if (bytes.length < 12) throw new WeightsFormatError(`only ${bytes.length} bytes, too short for a header`);
   const magic = new TextDecoder().decode(bytes.subarray(0, 4));
   if (magic !== WEIGHTS_MAGIC) throw new WeightsFormatError(`bad magic "${magic.replace(/[^\x20-\x7e]/g, '?')}", expected "${WEIGHTS_MAGIC}" (not a Particle Lab weights file)`);
@@ -70,12 +71,28 @@ export function decodeWeights(bytes: Uint8Array, layout: ParamLayout): Weights {
   if (version !== WEIGHTS_VERSION) throw new WeightsFormatError(`format version ${version}, this build reads version ${WEIGHTS_VERSION}`);
   const hlen = view.getUint32(8, true);
   if (12 + hlen > bytes.length) throw new WeightsFormatError(`header of ${hlen} bytes runs past the end of the file (${bytes.length} bytes)`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
+    return { raw: JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen))), hlen };
   } catch (e) {
     throw new WeightsFormatError(`header is not valid JSON (${(e as Error).message})`);
   }
+}
+
+/**
+ * The meta block of a file image, refused unless its `kind` is `kind` (which model wrote it).
+ * The model checks the rest (settings, architecture, whether it fits); the tensors are checked on load.
+ */
+export function readWeightsMeta(bytes: Uint8Array, kind: string): Record<string, unknown> {
+  const { raw } = readHeader(bytes);
+  const meta = (raw as { meta?: unknown } | null)?.meta;
+  if (typeof meta !== 'object' || meta === null || (meta as { kind?: unknown }).kind !== kind) {
+    throw new WeightsFormatError(`not a ${kind} file (meta.kind is not ${quote(kind)})`);
+  }
+  return meta as Record<string, unknown>;
+}
+
+export function decodeWeights(bytes: Uint8Array, layout: ParamLayout): Weights {
+  const { raw, hlen } = readHeader(bytes);
   const header = checkHeader(raw);
   const want = layout.entries;
   if (header.entries.length !== want.length) {

@@ -68,3 +68,9 @@ export class MetricLog {
     return JSON.stringify({ system: this.system, ...meta, runs: this.runs, samples: this.samples });
   }
 }
+
+/** A metric that is NaN/Inf is no result: it stops a run like a non-finite state. */
+export function nonFiniteMetric(s: MetricSample): string | undefined {
+  const bad = Object.entries(s.scalars).find(([, v]) => !Number.isFinite(v));
+  return bad && `the metric ${bad[0]} is not finite (${bad[1]}) at step ${s.step}`;
+}

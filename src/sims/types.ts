@@ -2,7 +2,9 @@
 import type { GpuContext } from '../gpu/context';
 import type { TimingReport } from '../gpu/timing';
 import type { ParamSchema, Params } from './params';
+import type { SimModel } from './model';
 import type { SimState } from './state';
+import type { SimTool } from './tools';
 
 export interface Preset {
   name: string;
@@ -124,4 +126,8 @@ export interface SimDefinition {
   plots: readonly PlotSpec[];
   /** Builds the system for validated params. */
   create(ctx: GpuContext, params: Params): Promise<Simulation>;
+  /** Headless verbs beyond `run` (bench, convergence): `lab <verb> <id>`. */
+  tools?: readonly SimTool[];
+  /** A learned model attached to the system: its panel, weights and tools. */
+  model?: SimModel;
 }

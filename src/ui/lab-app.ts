@@ -23,9 +23,9 @@ import './components/readout';
 import './components/run-controls';
 import './components/sim-actions';
 import './components/system-picker';
-import './components/score-panel';
-import { MipsSimulation } from '../sims/mips/simulation';
-import { ScoreSession, type ScoreCheckpoint } from '../sims/mips/score/session';
+import './components/model-panel';
+import type { Checkpoint } from '../nn/training-session';
+import type { ModelSession } from '../sims/model';
 import './plots/lab-plot';
 
 /** The latest curves (e.g. a convergence table) as CSV: plot,curve,x,y,slope. */
@@ -35,6 +35,11 @@ function curvesCSV(s: MetricSample | undefined): string {
     for (const c of curves) c.x.forEach((x, i) => rows.push([plot, c.label, x, c.y[i] ?? '', c.slope ?? ''].join(',')));
   }
   return rows.join('\n') + '\n';
+}
+
+/** Resolves at the next animation frame. */
+function nextFrame(): Promise<void> {
+  return new Promise((r) => requestAnimationFrame(() => r()));
 }
 
 function errorText(e: unknown): string {
@@ -53,8 +58,8 @@ export class ParticleLab extends LitElement {
   @state() private tick = 0;
   @query('#viewport') private viewportHost!: HTMLElement;
   runner: LabRunner | undefined;
-  /** The score network of a mips run (one per simulation object). */
-  @state() scoreSession: ScoreSession | undefined;
+  /** The session of the system's learned model (one per simulation object). */
+  @state() modelSession: ModelSession | undefined;
   private nextMessageId = 1;
   latest: MetricSample | undefined;
 
@@ -96,10 +101,10 @@ export class ParticleLab extends LitElement {
       this.runner = await LabRunner.create(this.viewportHost, {
         changed: () => this.tick++,
         recovered: () => {
-          this.runner?.keepAlive(this.scoreSession); // the lost device's network (see LabRunner.keepAlive)
-          this.syncScore(this.scoreSession?.checkpoint);
+          this.runner?.keepAlive(this.modelSession); // the lost device's network (see LabRunner.keepAlive)
+          this.syncModel(this.modelSession?.checkpoint);
         },
-        releasing: (sim) => this.releaseScore(sim),
+        releasing: (sim) => this.releaseModel(sim),
         sampled: (s) => {
           this.latest = s;
           this.schedulePlots();
@@ -157,67 +162,75 @@ export class ParticleLab extends LitElement {
   }
 
   /**
-   * A score session for a mips simulation: the shipped default weights for its preset, or after a
-   * device loss the weights the old session last kept (`carry`).
+   * The model session of a simulation whose system has a learned model: the shipped default weights
+   * for its preset, or after a device loss the weights the old session last kept (`carry`).
    */
-  private syncScore(carry?: ScoreCheckpoint): void {
-    const sim = this.runner?.sim;
-    if (this.scoreSession?.sim === sim) return;
-    void this.scoreSession?.dispose();
-    this.scoreSession = undefined;
-    if (!(sim instanceof MipsSimulation)) return;
-    // A finished learned-EPR evaluation is sampled at once (paused runs take no other samples).
-    const session = new ScoreSession(sim, () => this.tick++, (kind, text) => this.say(kind, text), () => void this.runner?.sampleNow());
-    this.scoreSession = session;
+  private syncModel(carry?: Checkpoint): void {
+    const r = this.runner;
+    const sim = r?.sim;
+    if (this.modelSession?.sim === sim) return;
+    void this.modelSession?.dispose();
+    this.modelSession = undefined;
+    const model = r?.def.model;
+    if (!sim || !model) return;
+    const session = model.createSession(sim, {
+      say: (kind, text) => this.say(kind, text),
+      // A finished evaluation is sampled at once (paused runs take no other samples).
+      sampled: () => void this.runner?.sampleNow(),
+      setParam: (name, text) => void this.changeParam({ name, text }),
+      nextFrame,
+    });
+    this.modelSession = session;
     if (carry) {
       session.load(carry.bytes, carry.source).then(
-        () => this.say('info', `Restored the score network (${carry.source}) on the new device.`),
-        (e: unknown) => this.say('error', `Could not restore the score network after the device loss: ${errorText(e)}`),
+        () => this.say('info', `Restored the ${model.title.toLowerCase()} (${carry.source}) on the new device.`),
+        (e: unknown) => this.say('error', `Could not restore the ${model.title.toLowerCase()} after the device loss: ${errorText(e)}`),
       );
       return;
     }
-    const preset = this.runner!.preset;
-    session.loadDefault(preset, import.meta.env.BASE_URL).then(
-      (loaded) => {
-        if (loaded) {
-          this.say('info', `Loaded the pretrained score network for ${preset}: learned EPR and local EPR maps in the Score panel.`);
-          void this.runner?.sampleNow();
-        }
+    const preset = r.preset;
+    const path = model.defaultWeights[preset];
+    if (!path) return;
+    session.loadUrl(`${import.meta.env.BASE_URL}${path}`, path).then(
+      () => {
+        this.say('info', `Loaded the pretrained ${model.title.toLowerCase()} for ${preset}: its results are in the ${model.title} panel.`);
+        void this.runner?.sampleNow();
       },
-      (e: unknown) => this.say('info', `No pretrained score network loaded (${errorText(e)}); train one in the Score panel.`),
+      (e: unknown) => this.say('info', `No pretrained ${model.title.toLowerCase()} loaded (${errorText(e)}); train one in the ${model.title} panel.`),
     );
   }
 
-  /** The score session of a simulation about to be destroyed stops (training, inference) first. */
-  private async releaseScore(sim: unknown): Promise<void> {
-    const session = this.scoreSession;
+  /** The model session of a simulation about to be destroyed stops (training, inference) first. */
+  private async releaseModel(sim: unknown): Promise<void> {
+    const session = this.modelSession;
     if (!session || session.sim !== sim) return;
-    this.scoreSession = undefined;
+    this.modelSession = undefined;
     await session.dispose();
   }
 
-  private async scoreLoad(file: File): Promise<void> {
-    const s = this.scoreSession;
-    if (!s) return;
+  private async modelLoad(file: File): Promise<void> {
+    const s = this.modelSession;
+    const id = this.runner?.def.model?.id;
+    if (!s || !id) return;
     try {
       await s.load(new Uint8Array(await file.arrayBuffer()), file.name);
-      this.say('info', `Loaded score weights "${file.name}".`);
+      this.say('info', `Loaded ${id} weights "${file.name}".`);
       void this.runner?.sampleNow();
     } catch (e) {
-      this.say('error', `Could not load score weights "${file.name}": ${errorText(e)}. Training is stopped; the network's weights are unchanged.`);
+      this.say('error', `Could not load ${id} weights "${file.name}": ${errorText(e)}. Training is stopped; the network's weights are unchanged.`);
     }
   }
 
-  private async scoreSave(): Promise<void> {
-    await this.guarded('Could not save the score weights', async () => {
-      const bytes = await this.scoreSession!.save();
-      saveBlob(new Blob([bytes], { type: 'application/octet-stream' }), this.fileName('score.bin'));
+  private async modelSave(): Promise<void> {
+    await this.guarded('Could not save the weights', async () => {
+      const bytes = await this.modelSession!.save();
+      saveBlob(new Blob([bytes], { type: 'application/octet-stream' }), this.fileName(`${this.runner!.def.model!.id}.bin`));
     });
   }
 
   private afterLoad(): void {
     const r = this.runner!;
-    this.syncScore();
+    this.syncModel();
     this.params = { ...r.sim!.params };
     this.errors = {};
     this.latest = undefined;
@@ -423,13 +436,10 @@ export class ParticleLab extends LitElement {
           <span class="caption" data-testid="caption">${sim?.render.caption ?? ''}</span>
           ${sim ? html`<lab-readout .stats=${{ ...r!.stats }} step=${sim.stepCount} time=${sim.time} count=${sim.render.count}></lab-readout>` : nothing}
         </div>
-        ${this.scoreSession
-          ? html`<lab-score-panel .session=${this.scoreSession} .samples=${r!.log.samples} version=${this.plotVersion + this.tick}
-              @score-train=${(e: CustomEvent<number>) => this.scoreSession?.start(e.detail)}
-              @score-stop=${() => this.scoreSession?.stop()}
-              @score-save=${() => this.scoreSave()}
-              @score-load=${(e: CustomEvent<File>) => this.scoreLoad(e.detail)}
-              @score-color=${(e: CustomEvent<string>) => this.changeParam({ name: 'colorBy', text: e.detail })}></lab-score-panel>`
+        ${this.modelSession && def?.model
+          ? html`<lab-model-panel .model=${def.model} .session=${this.modelSession} .samples=${r!.log.samples} .metrics=${def.metrics} version=${this.plotVersion}
+              @model-save=${() => this.modelSave()}
+              @model-load=${(e: CustomEvent<File>) => this.modelLoad(e.detail)}></lab-model-panel>`
           : nothing}
         <section class="plots">
           ${def?.plots.filter((p) => p.shown?.(this.params) ?? true).map(

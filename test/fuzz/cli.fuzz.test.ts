@@ -4,11 +4,11 @@
 // makePlan the CLI calls before it touches the GPU; a handful of real processes check what only
 // a process shows (exit status, signals, stderr, temp folders). Seeded; FUZZ_RUNS=N multiplies
 // the random cases and the repeated spawns (default 1: about 40 s on 2 cores).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { labProcess } from '../lab-process';
 import { errorLine, exitCodeOf, parseArgs } from '../../cli/args';
 import { writeOutputs } from '../../cli/outputs';
 import { makePlan } from '../../cli/plan';
@@ -318,12 +318,7 @@ describe('CLI fuzz: corrupted input files and output paths (in-process)', () => 
 
 /** The CLI as a process, with a private temp folder (to see what it leaves there). */
 function lab(tmp: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './cli/register-loaders.mjs', 'cli/lab.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, TMPDIR: tmp, XDG_RUNTIME_DIR: '' },
-  });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  return labProcess(args, { TMPDIR: tmp, XDG_RUNTIME_DIR: '' });
 }
 
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error:'));

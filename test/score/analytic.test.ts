@@ -9,7 +9,7 @@ import { MipsSimulation } from '../../src/sims/mips/simulation';
 import { SCORE_DEFAULTS, SCORE_TINY } from '../../src/sims/mips/score/config';
 import { GAP_THRESHOLD } from '../../src/sims/mips/score/convergence';
 import { ScoreModel } from '../../src/sims/mips/score/model';
-import { OnlineTrainer } from '../../src/sims/mips/score/online';
+import { OnlineTrainer } from '../../src/nn/trainable';
 import { modelFromWeights } from '../../src/sims/mips/score/model';
 import { mipsParams } from '../mips/helpers';
 import { mean, positions, propulsion, trainedModel } from './helpers';
@@ -125,7 +125,7 @@ describe('score network: analytic cases', () => {
     sim.step(2000); // t = 20 = 10 / A: the lattice's L/2 ≈ 28 shrinks by e^{−10}
     const run = async (lr: number, emaDecay: number) => {
       const model = new ScoreModel(sim, { ...SCORE_TINY, ...TRAIN, lr, emaDecay });
-      await new OnlineTrainer(sim, model).run(400);
+      await new OnlineTrainer(model).run(400);
       const e = await model.evaluate();
       const x = await positions(sim);
       const g = await propulsion(sim);

@@ -4,7 +4,7 @@ import { decodeBuffer } from '../../src/sims/state';
 import { MipsSimulation } from '../../src/sims/mips/simulation';
 import { SCORE_TINY, type ScoreSettings } from '../../src/sims/mips/score/config';
 import { ScoreModel } from '../../src/sims/mips/score/model';
-import { OnlineTrainer } from '../../src/sims/mips/score/online';
+import { OnlineTrainer } from '../../src/nn/trainable';
 import { mipsParams } from '../mips/helpers';
 
 export async function trainedModel(
@@ -18,7 +18,7 @@ export async function trainedModel(
   sim.step(warmup);
   const model = new ScoreModel(sim, { ...SCORE_TINY, ...settings });
   sim.attach(model);
-  const trainer = new OnlineTrainer(sim, model);
+  const trainer = new OnlineTrainer(model);
   const t0 = performance.now();
   const p = await trainer.run(steps);
   console.log(`trained ${p.steps} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s, loss ${p.smoothLoss.toFixed(3)}, ${p.samplesPerS.toFixed(0)} particle-samples/s`);

@@ -2,8 +2,12 @@
 // presets validate, export → import is bit-identical and resumes bit-exactly, a state file
 // carrying NaN is refused, samples carry only declared metrics, plots name only declared metrics
 // and histograms, a `rebuild` parameter restarts the system exactly as a fresh one, and a live
-// parameter keeps the run going.
+// parameter keeps the run going; and every tool answers `--json` with one object.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offers } from '../../cli/verbs';
 import type { GpuContext } from '../../src/gpu/context';
 import { createNodeContext } from '../../src/gpu/node';
 import { presetParams } from '../../src/sims/config';
@@ -12,12 +16,17 @@ import { listSystems } from '../../src/sims/registry';
 import { decodeBuffer, encodeBuffer, type SimState } from '../../src/sims/state';
 import type { SimDefinition } from '../../src/sims/types';
 import '../../src/sims/index';
+import { labProcess } from '../lab-process';
 
 let ctx: GpuContext;
+const tmp = mkdtempSync(join(tmpdir(), 'contract-'));
 beforeAll(async () => {
   ctx = await createNodeContext();
 });
-afterAll(() => ctx?.device.destroy());
+afterAll(() => {
+  ctx?.device.destroy();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** The default preset at small N where the system has an `n` (SwiftShader speed). */
 function small(def: SimDefinition): Params {
@@ -133,3 +142,20 @@ for (const def of listSystems()) {
     });
   });
 }
+
+// Every tool a system or its model offers, run as a user would with `--json` on its quick
+// settings: exit 0 and exactly one JSON object on stdout (progress and notes go to stderr).
+describe.each(offers().map((o) => [`${o.verb} ${o.name}`, o] as const))('tool %s', (_, offer) => {
+  it('answers --json with one object', () => {
+    const { tool } = offer;
+    const set = Object.entries(tool.quick.set).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    const steps = tool.quick.steps === undefined ? [] : ['--steps', String(tool.quick.steps)];
+    const out = tool.out?.required ? ['--out', join(tmp, `${offer.verb}-${offer.name}${tool.out.ext}`)] : [];
+    const r = labProcess([offer.verb, offer.name, ...set, ...steps, ...out, '--json'], {}, 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines, 'one line on stdout').toHaveLength(1);
+    const report: unknown = JSON.parse(lines[0]!);
+    expect(typeof report === 'object' && report !== null && !Array.isArray(report), lines[0]).toBe(true);
+  }, 300_000);
+});

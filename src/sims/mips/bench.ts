@@ -39,6 +39,11 @@ const BATCH = 20;
 const TIMED_STEPS = 16;
 const TIMED_STEPS_VERLET = 48;
 
+/** Enough particle-steps (~4M) for a stable rate, at least 40 steps (a few Verlet rebuilds). */
+export function defaultBenchSteps(n: number): number {
+  return Math.min(2000, Math.max(40, Math.ceil(4e6 / n)));
+}
+
 export async function benchMips(ctx: GpuContext, params: Params, opts: { steps: number }): Promise<MipsBenchResult> {
   const sim = new MipsSimulation(ctx, params);
   const { device } = ctx;

@@ -3,7 +3,9 @@ import type { SimDefinition } from '../types';
 import { schema } from './params';
 import { CONVERGENCE_METRICS } from './score/convergence';
 import { presets } from './presets';
+import { scoreModel } from './score';
 import { MipsSimulation } from './simulation';
+import { benchTool } from './tools';
 
 export { MipsSimulation } from './simulation';
 export { CellList } from './cell-list';
@@ -47,4 +49,6 @@ export const mipsSystem: SimDefinition = {
   async create(ctx, params) {
     return new MipsSimulation(ctx, params);
   },
+  tools: [benchTool],
+  model: scoreModel,
 };

@@ -6,9 +6,7 @@ import type { MetricInfo, PlotSpec, SimDefinition, Simulation } from '../types';
 import { presets } from './presets';
 import { schema } from './params';
 import { TokenSimulation } from './simulation';
-
-export { measureConvergence } from './convergence';
-export { benchTokens } from './bench';
+import { benchTool, convergenceTool } from './tools';
 
 const metrics: readonly MetricInfo[] = [
   { name: 'meanCosine', label: 'mean cosine', unit: '', description: 'Mean of cos(x_i, x_j) over pairs i ≠ j; 1 when all tokens point the same way.' },
@@ -41,4 +39,5 @@ export const tokensSystem: SimDefinition = {
   async create(ctx: GpuContext, params: Params): Promise<Simulation> {
     return new TokenSimulation(ctx, params);
   },
+  tools: [convergenceTool, benchTool],
 };

@@ -145,6 +145,11 @@ export function settingsFromParams(p: Params): ScoreSettings {
   return Object.fromEntries(KEYS.map((k) => [k, p[SCORE_PREFIX + k] as number])) as unknown as ScoreSettings;
 }
 
+/** A network's size in a few words: "32×2, 16 neighbours" (width × depth). */
+export function describeSettings(s: ScoreSettings): string {
+  return `${s.width}×${s.depth}, ${s.neighbors} neighbours`;
+}
+
 /** Throws ParamError naming the `score.`-prefixed field when a setting is out of range. */
 export function checkSettings(s: ScoreSettings): void {
   checkAll(SCORE_SCHEMA, settingsToParams(s));

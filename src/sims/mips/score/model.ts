@@ -7,6 +7,7 @@ import { pipelinesOf, precompile } from '../../../gpu/pipelines';
 import { AdamW, NonFiniteStepError, type StepStats } from '../../../nn/adamw';
 import { loadParams, saveParams, type Weights } from '../../../nn/io';
 import { LocalTransformer, localTransformerLayout, type LocalTransformerConfig } from '../../../nn/local-transformer';
+import type { TrainableModel } from '../../../nn/trainable';
 import { DsmLoss } from '../../../nn/losses';
 import type { Op } from '../../../nn/ops';
 import { ParamSet } from '../../../nn/params';
@@ -79,7 +80,7 @@ interface EvalPass {
   next: number;
 }
 
-export class ScoreModel implements MipsAttachment {
+export class ScoreModel implements MipsAttachment, TrainableModel {
   readonly colorModes = ['scoreCurrent', 'scoreEpr'] as const;
   readonly arch: ScoreArch;
   readonly cfg: LocalTransformerConfig;
@@ -123,6 +124,16 @@ export class ScoreModel implements MipsAttachment {
   /** Accepted optimisation steps so far. */
   get steps(): number {
     return this.lastStats?.steps ?? 0;
+  }
+
+  get samplesPerStep(): number {
+    return this.settings.batch;
+  }
+
+  /** One chunk of online training: simStepsPerChunk sim steps, then trainStepsPerChunk training steps on that snapshot. */
+  async trainChunk(): Promise<StepStats> {
+    if (this.settings.simStepsPerChunk > 0) this.sim.step(this.settings.simStepsPerChunk);
+    return this.train(this.settings.trainStepsPerChunk);
   }
 
   private checkArch(p: Params): void {

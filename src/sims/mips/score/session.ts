@@ -1,14 +1,15 @@
-// The score network's life in the lab: one per mips simulation. Starts / stops online training
-// (in chunks, yielding to the page between them), saves and loads weights, loads the shipped
-// default for a preset (with its progress), and keeps the learned EPR fresh: evaluations run in the
-// background, a chunk of particles per frame, and start over on the newest state as soon as one
-// ends. A bad file or a non-finite step stops training with the weights unchanged.
+// The score network's life in the lab: one per mips simulation. Training, checkpoints, save and
+// load come from the toolkit's TrainingSession; this adds what the score network does between:
+// it keeps the learned EPR fresh (evaluations run in the background, a chunk of particles per
+// frame, and start over on the newest state as soon as one ends) and says what the panel shows.
 import { deviceLostSoon } from '../../../gpu/context';
-import { NonFiniteStepError } from '../../../nn/adamw';
+import { TrainingSession, type ModelFactory } from '../../../nn/training-session';
+import type { ModelHooks, ModelSession, ModelView, ViewRow } from '../../model';
+import type { Params } from '../../params';
 import type { MipsSimulation } from '../simulation';
-import { SCORE_DEFAULTS, sameArch, scoreArch, type ScoreSettings } from './config';
-import { modelFromWeights, ScoreArchError, ScoreModel } from './model';
-import { OnlineTrainer, type TrainProgress } from './online';
+import { describeSettings, SCORE_DEFAULTS, sameArch, scoreArch, settingsFromParams, settingsToParams, type ScoreSettings } from './config';
+import { GAP_THRESHOLD } from './convergence';
+import { modelFromWeights, ScoreArchError, ScoreModel, type ScoreEval } from './model';
 import { readScoreMeta } from './weights';
 
 /**
@@ -19,64 +20,69 @@ import { readScoreMeta } from './weights';
 export const LAB_CHUNK = { first: 64, min: 16, max: 65536 };
 const CHUNK_FAST_MS = 20;
 const CHUNK_SLOW_MS = 80;
-/** Seconds between weight checkpoints while training (kept on the CPU for device-loss recovery). */
-const CHECKPOINT_SECONDS = 30;
 
-/** The current weights as a file, and where they came from. */
-export interface ScoreCheckpoint {
-  bytes: Uint8Array;
-  source: string;
+/** Builds and loads score networks for one simulation. */
+function scoreFactory(sim: MipsSimulation): ModelFactory<ScoreModel, ScoreSettings> {
+  return {
+    create: (settings) => new ScoreModel(sim, settings),
+    fromFile: (bytes) => modelFromWeights(sim, bytes),
+    loadInPlace(model, bytes) {
+      const meta = readScoreMeta(bytes);
+      if (JSON.stringify(meta.settings) !== JSON.stringify(model.settings) || !sameArch(meta.arch, model.arch)) return false;
+      model.load(bytes); // validated first: nothing written on error
+      return true;
+    },
+    fits: (model) => sameArch(model.arch, scoreArch(sim.params)),
+    describeFile: (bytes) => describeSettings(readScoreMeta(bytes).settings),
+  };
 }
 
-/** Pretrained weights shipped in public/weights/, by preset. */
-export const DEFAULT_WEIGHTS: Record<string, string> = { 'boffi-mips': 'weights/boffi-mips.bin' };
+const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
 
-export class ScoreSession {
-  model: ScoreModel | undefined;
-  trainer: OnlineTrainer | undefined;
-  training = false;
-  progress: TrainProgress | undefined;
-  /** Where the current weights came from (a file name, "default", "training"). */
-  source = '';
-  /** The latest weights on the CPU: set on load and every CHECKPOINT_SECONDS of training. */
-  checkpoint: ScoreCheckpoint | undefined;
-  /** Settings of the network Train builds when none fits (the panel edits them through SCORE_SCHEMA). */
-  settings: ScoreSettings = SCORE_DEFAULTS;
-  /** What a load is doing now ("fetching …", "building …"), for the panel; '' when idle. */
-  loading = '';
+export class ScoreSession extends TrainingSession<ScoreModel, ScoreSettings> implements ModelSession {
   /** Evaluations finished by this session (the panel shows the count; e2e tests wait on it). */
   evaluations = 0;
   /** Particles per inference chunk (adapted to the adapter's speed, see LAB_CHUNK). */
   chunk = LAB_CHUNK.first;
-  private loop: Promise<void> | undefined;
   private inferring = false;
   private restartEval = false;
-  private disposed = false;
   /** Training steps of the weights the last finished evaluation used. */
   private evaluatedSteps = -1;
+  private evaluatingSteps = -1;
+  private chunkMs: number[] = [];
 
   constructor(
     readonly sim: MipsSimulation,
-    private readonly changed: () => void,
-    private readonly say: (kind: 'info' | 'error', text: string) => void,
-    /** After each finished evaluation (the lab takes a sample, so it reaches the plots and the log). */
-    private readonly evaluated: () => void = () => undefined,
-  ) {}
-
-  get lossHistory(): ReadonlyArray<{ step: number; loss: number }> {
-    return this.trainer?.history ?? [];
+    private readonly lab: ModelHooks,
+  ) {
+    super(scoreFactory(sim), { say: lab.say, nextFrame: lab.nextFrame, deviceLost: () => deviceLostSoon(sim.internals.device) }, SCORE_DEFAULTS);
   }
 
-  private install(model: ScoreModel, source: string): void {
+  describe(): string | undefined {
+    return this.model && describeSettings(this.model.settings);
+  }
+
+  settingsParams(): Params {
+    return settingsToParams(this.settings);
+  }
+
+  useSettings(values: Params): void {
+    this.settings = settingsFromParams(values);
+  }
+
+  protected override detach(): void {
     this.sim.attach(undefined);
-    this.model?.destroy();
-    this.model = model;
-    this.trainer = new OnlineTrainer(this.sim, model);
-    this.source = source;
+  }
+
+  protected override attach(model: ScoreModel): void {
     model.chunk = this.chunk;
     this.evaluatedSteps = -1;
     this.sim.attach(model);
     if (!this.inferring) void this.inferLoop();
+  }
+
+  protected override reloaded(): void {
+    this.evaluateNow();
   }
 
   /** Abandons the evaluation in progress and starts one on the current state ("Evaluate now"). */
@@ -104,7 +110,7 @@ export class ScoreSession {
           if (!m.progress || this.restartEval) {
             this.restartEval = false;
             m.chunk = this.chunk;
-            await m.prepareEvaluation(this.chunk, nextFrame); // a frame between pipeline compiles
+            await m.prepareEvaluation(this.chunk, this.lab.nextFrame); // a frame between pipeline compiles
             if (this.model !== m || this.disposed) continue;
             m.beginEvaluation(this.chunk);
             this.evaluatingSteps = m.steps;
@@ -117,9 +123,8 @@ export class ScoreSession {
           if (e) {
             this.evaluatedSteps = this.evaluatingSteps;
             this.evaluations++;
-            this.evaluated();
-          }
-          else if (!m.progress) this.restartEval = true; // abandoned: the sim changed under it
+            this.lab.sampled();
+          } else if (!m.progress) this.restartEval = true; // abandoned: the sim changed under it
           this.changed();
         } catch (e) {
           if (e instanceof ScoreArchError) {
@@ -128,18 +133,15 @@ export class ScoreSession {
             continue;
           }
           if (this.disposed || (await deviceLostSoon(this.sim.internals.device))) return;
-          this.say('error', `Learned EPR evaluation stopped: ${(e as Error).message}`);
+          this.lab.say('error', `Learned EPR evaluation stopped: ${(e as Error).message}`);
           return;
         }
-        await nextFrame();
+        await this.lab.nextFrame();
       }
     } finally {
       this.inferring = false;
     }
   }
-
-  private evaluatingSteps = -1;
-  private chunkMs: number[] = [];
 
   /** After an evaluation: doubles or halves the chunk from the median chunk time (compiles skew the first). */
   private adaptChunk(ms: number, done: boolean): void {
@@ -152,111 +154,46 @@ export class ScoreSession {
     else if (t > CHUNK_SLOW_MS && this.chunk > LAB_CHUNK.min) this.chunk /= 2;
   }
 
-  private async keepCheckpoint(): Promise<void> {
-    if (this.model) this.checkpoint = { bytes: await this.model.save(), source: this.source };
-  }
-
-  /** Starts online training up to `total` steps (a new network if none fits the system). */
-  start(total: number, settings: ScoreSettings = this.settings): void {
-    if (this.training) return;
-    if (!this.model || !sameArch(this.model.arch, scoreArch(this.sim.params))) this.install(new ScoreModel(this.sim, settings), 'training');
-    this.training = true;
-    this.source = this.source === 'training' ? 'training' : `${this.source} + training`;
-    this.loop = this.runLoop(total);
-  }
-
-  private async runLoop(total: number): Promise<void> {
-    let saved = performance.now();
-    try {
-      await this.trainer!.run(total, async (p) => {
-        this.progress = p;
-        this.changed();
-        if (performance.now() - saved > CHECKPOINT_SECONDS * 1000) {
-          saved = performance.now();
-          await this.keepCheckpoint();
-        }
-        await new Promise((r) => setTimeout(r, 0)); // let frames and samples through
-      });
-      await this.keepCheckpoint();
-    } catch (e) {
-      // A lost device is reported (and recovered, with the checkpoint) by the lab.
-      if (await deviceLostSoon(this.sim.internals.device)) return;
-      const msg = e instanceof NonFiniteStepError ? `${e.message}. Training stopped.` : `Training stopped: ${(e as Error).message}`;
-      this.say('error', msg);
-    } finally {
-      this.training = false;
-      this.changed();
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.trainer?.stop();
-    await this.loop;
-  }
-
-  async save(): Promise<Uint8Array<ArrayBuffer>> {
-    if (!this.model) throw new Error('no score network yet: train one or load weights');
-    return this.model.save();
-  }
-
-  /**
-   * Loads a weights file. Stops training first; a bad file leaves the current network and its
-   * weights as they were and throws a message naming what is wrong.
-   */
-  async load(bytes: Uint8Array, source: string): Promise<void> {
-    await this.stop();
-    const meta = readScoreMeta(bytes);
-    await this.stage(`building the network (${meta.settings.width}×${meta.settings.depth}) and uploading ${(bytes.length / 1024).toFixed(0)} KB of weights…`);
-    try {
-      if (this.model && JSON.stringify(meta.settings) === JSON.stringify(this.model.settings) && sameArch(meta.arch, this.model.arch)) {
-        this.model.load(bytes); // same architecture: in place (validated first)
-        this.source = source;
-        this.evaluateNow();
-      } else {
-        this.install(await modelFromWeights(this.sim, bytes), source);
-      }
-    } finally {
-      await this.stage('');
-    }
-    this.checkpoint = { bytes: bytes.slice(), source };
-    this.progress = undefined;
-    this.changed();
-  }
-
-  /** Names the load's current stage in the panel, and lets the page draw it before going on. */
-  private async stage(text: string): Promise<void> {
-    this.loading = text;
-    this.changed();
-    if (text) await nextFrame();
-  }
-
-  /** Loads the shipped default for a preset, when there is one and it fits the system. */
-  async loadDefault(preset: string, base: string): Promise<boolean> {
-    const path = DEFAULT_WEIGHTS[preset];
-    if (!path) return false;
-    await this.stage(`fetching ${path}…`);
-    let bytes: Uint8Array;
-    try {
-      const res = await fetch(`${base}${path}`);
-      if (!res.ok) throw new Error(`could not fetch ${path} (HTTP ${res.status})`);
-      bytes = new Uint8Array(await res.arrayBuffer());
-    } finally {
-      await this.stage('');
-    }
-    await this.load(bytes, `default (${path})`);
-    return true;
-  }
-
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.stop();
-    this.sim.attach(undefined);
-    this.model?.destroy();
-    this.model = undefined;
+  /** The learned EPR with its convergence verdict, the running evaluation, overlays and the map. */
+  view(): ModelView {
+    const m = this.model;
+    if (!m) return { rows: [] };
+    const last = m.last;
+    const ev = m.progress;
+    const evaluation: ViewRow = {
+      id: 'eval',
+      data: { count: String(this.evaluations) },
+      parts: last ? learnedParts(last) : [{ text: 'no learned EPR yet', tone: 'muted' }],
+      progress: ev && { done: ev.done, total: ev.total },
+      buttons: [{ id: 'evaluate', label: 'Evaluate now', press: () => this.evaluateNow() }],
+    };
+    if (ev) evaluation.parts.push({ id: 'eval-progress', tone: 'muted', text: `evaluating step ${ev.step}: ${ev.done} / ${ev.total} chunks of ${this.chunk} particles` });
+    if (!last) return { rows: [evaluation] };
+    const overlays: ViewRow = {
+      parts: [{ text: `mean |g + s_g| ${last.meanCurrent.toPrecision(3)} · mean local EPR ${last.meanLocalEpr.toPrecision(3)}` }],
+      buttons: [
+        { label: 'Colour by local EPR', press: () => this.lab.setParam('colorBy', 'scoreEpr') },
+        { label: 'Colour by current', press: () => this.lab.setParam('colorBy', 'scoreCurrent') },
+      ],
+    };
+    const map = {
+      id: 'map', title: 'Learned local EPR, binned (−d − div_g s_g)', legend: 'blue < 0 · grey 0 · red > 0 (scale: 3 × mean |local EPR|)',
+      binsPerSide: last.map.binsPerSide, values: last.map.localEpr,
+    };
+    return { rows: [evaluation, overlays], map };
   }
 }
 
-/** Resolves at the next animation frame (a timer where there are no frames). */
-function nextFrame(): Promise<void> {
-  return new Promise((r) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => r()) : setTimeout(r, 16)));
+/** "learned EPR of step S: E · divergence form D · gap G ± e: converged (gap ≤ 10 %)". */
+function learnedParts(e: ScoreEval): ViewRow['parts'] {
+  const c = e.convergence;
+  return [
+    { text: 'learned EPR of step' }, { id: 'epr-step', text: String(e.step), tone: 'strong' }, { text: ':' },
+    { id: 'epr', text: e.eprLearned.toPrecision(4), tone: 'strong' },
+    { text: '· divergence form' }, { id: 'epr-div', text: c.eprDiv.toPrecision(4), tone: 'strong' },
+    { text: `· gap ${pct(c.gap)} ± ${pct(c.gapErr)}:` },
+    c.converged
+      ? { id: 'converged', tone: 'ok', text: `converged (gap ≤ ${pct(GAP_THRESHOLD)})` }
+      : { id: 'converged', tone: 'error', text: `not converged (gap > ${pct(GAP_THRESHOLD)}): train longer` },
+  ];
 }

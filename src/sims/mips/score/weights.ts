@@ -1,7 +1,7 @@
 // Score weights files: the toolkit's versioned PLNN format (src/nn/io.ts) with a meta block
 // naming the settings and architecture, so a file rebuilds its own network and is refused,
 // with a clear message, by a system it does not fit.
-import { decodeWeights, WeightsFormatError } from '../../../nn/io';
+import { decodeWeights, readWeightsMeta, WeightsFormatError } from '../../../nn/io';
 import { localTransformerLayout } from '../../../nn/local-transformer';
 import type { Params } from '../../params';
 import type { MipsSimulation } from '../simulation';
@@ -27,21 +27,8 @@ export function scoreMeta(model: ScoreModel, p: Params): ScoreMeta {
 
 /** Reads the meta block of a weights file (the tensors are checked when loaded into a network). */
 export function readScoreMeta(bytes: Uint8Array): ScoreMeta {
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 4)) !== 'PLNN') {
-    throw new WeightsFormatError('not a Particle Lab weights file (no "PLNN" magic)');
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const hlen = view.getUint32(8, true);
-  if (12 + hlen > bytes.length) throw new WeightsFormatError(`header of ${hlen} bytes runs past the end of the file (${bytes.length} bytes)`);
-  let meta: Partial<ScoreMeta> | undefined;
-  try {
-    meta = (JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen))) as { meta?: Partial<ScoreMeta> }).meta;
-  } catch (e) {
-    throw new WeightsFormatError(`header is not valid JSON (${(e as Error).message})`);
-  }
-  if (!meta || meta.kind !== SCORE_KIND || !meta.settings || !meta.arch) {
-    throw new WeightsFormatError('not a mips score-network file (meta.kind is not "mips-score")');
-  }
+  const meta = readWeightsMeta(bytes, SCORE_KIND) as Partial<ScoreMeta>;
+  if (!meta.settings || !meta.arch) throw new WeightsFormatError('meta.settings and meta.arch are required');
   if (typeof meta.settings !== 'object' || Object.values(meta.settings).some((v) => typeof v !== 'number')) {
     throw new WeightsFormatError('meta.settings must be an object of numbers');
   }

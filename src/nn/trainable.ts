@@ -1,35 +1,43 @@
-// Online training: alternate sim steps and training steps on the same device, with a loss
-// history and progress / ETA for the UI and the CLI. Stops on a non-finite step (weights unchanged).
-import type { StepStats } from '../../../nn/adamw';
-import type { MipsSimulation } from '../simulation';
-import type { ScoreModel } from './model';
+// What the training lifecycle needs from a learned model, and the online trainer that drives it:
+// chunks of training (the model decides what a chunk holds, e.g. sim steps then optimiser steps),
+// a loss history, and progress with ETA and throughput for the UI and the CLI.
+import type { StepStats } from './adamw';
+
+/** A model that trains in chunks and saves itself; the lifecycle (TrainingSession) knows no more. */
+export interface TrainableModel {
+  /** Accepted optimiser steps so far. */
+  readonly steps: number;
+  /** Samples per optimiser step (for samples/s). */
+  readonly samplesPerStep: number;
+  /** One chunk of online training; throws NonFiniteStepError (weights unchanged) on a non-finite step. */
+  trainChunk(): Promise<StepStats>;
+  /** The weights as a file (meta included). */
+  save(extra?: Record<string, unknown>): Promise<Uint8Array<ArrayBuffer>>;
+  destroy(): void;
+}
 
 export interface TrainProgress {
   steps: number;
   total: number;
   loss: number;
-  /** Mean loss over the last chunks (the raw DSM loss is noisy). */
+  /** Mean loss over the last chunks (a raw stochastic loss is noisy). */
   smoothLoss: number;
   elapsedS: number;
   etaS: number;
-  /** Particle-samples per second (2 antithetic sets per particle count as one sample). */
   samplesPerS: number;
 }
+
+/** Chunks whose mean loss is the smooth loss. */
+const SMOOTHING_CHUNKS = 20;
 
 export class OnlineTrainer {
   readonly history: Array<{ step: number; loss: number }> = [];
   private stopRequested = false;
 
-  constructor(
-    readonly sim: MipsSimulation,
-    readonly model: ScoreModel,
-  ) {}
+  constructor(readonly model: TrainableModel) {}
 
-  /** One chunk: simStepsPerChunk sim steps, then trainStepsPerChunk training steps. */
   async chunk(): Promise<StepStats> {
-    const s = this.model.settings;
-    if (s.simStepsPerChunk > 0) this.sim.step(s.simStepsPerChunk);
-    const stats = await this.model.train(s.trainStepsPerChunk);
+    const stats = await this.model.trainChunk();
     this.history.push({ step: stats.steps, loss: stats.loss });
     return stats;
   }
@@ -48,12 +56,12 @@ export class OnlineTrainer {
       const stats = await this.chunk();
       const elapsedS = (performance.now() - t0) / 1000;
       const done = stats.steps - start;
-      const recent = this.history.slice(-20);
+      const recent = this.history.slice(-SMOOTHING_CHUNKS);
       p = {
         steps: stats.steps, total, loss: stats.loss,
         smoothLoss: recent.reduce((a, h) => a + h.loss, 0) / recent.length,
         elapsedS, etaS: done > 0 ? ((total - stats.steps) * elapsedS) / done : NaN,
-        samplesPerS: (done * this.model.settings.batch) / Math.max(elapsedS, 1e-9),
+        samplesPerS: (done * this.model.samplesPerStep) / Math.max(elapsedS, 1e-9),
       };
       await onProgress?.(p);
     }

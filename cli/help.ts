@@ -1,0 +1,94 @@
+// `lab --help` and `lab list`, generated from the registry: each verb lists the systems that
+// offer it, and each system its presets, parameters and model settings.
+import { describeRange, type ParamSpec } from '../src/sims/params';
+import { listSystems } from '../src/sims/registry';
+import { offers, usageOf, type Offer } from './verbs';
+
+/** One entry per verb with the names that offer it; a verb offered by several lists each one's summary. */
+function verbLines(): string[] {
+  const lines = [`  ${usageOf('run').padEnd(28)} step a system and report its final metrics`];
+  const byVerb = new Map<string, Offer[]>();
+  for (const o of offers()) byVerb.set(o.verb, [...(byVerb.get(o.verb) ?? []), o]);
+  for (const [verb, list] of byVerb) {
+    if (list.length === 1) lines.push(`  ${usageOf(verb).padEnd(28)} ${list[0]!.tool.summary}`);
+    else {
+      lines.push(`  ${usageOf(verb)}`);
+      for (const o of list) lines.push(`    ${`${o.name}:`.padEnd(26)} ${o.tool.summary}`);
+    }
+  }
+  lines.push(`  ${'list'.padEnd(28)} systems, presets, parameters and model settings with ranges and units`);
+  return lines;
+}
+
+function settingsLines(): string[] {
+  const lines: string[] = [];
+  for (const def of listSystems()) {
+    const model = def.model;
+    if (!model) continue;
+    const readers = offers().filter((o) => o.def === def && o.tool.settings);
+    const keys = model.settings.specs.map((s) => s.name.slice(model.prefix.length));
+    const extra = readers.flatMap((o) => (o.tool.settings?.extra ?? []).map((s) => `${o.verb}: ${s.name.slice(model.prefix.length)} (${s.description.replace(/\.$/, '')})`));
+    lines.push(`  --set ${model.prefix}KEY=V`.padEnd(24) + `${model.title} settings of ${def.id}, for ${readers.map((o) => `${o.verb} ${o.name}`).join(' and ')}:`);
+    lines.push(`                        ${keys.join(', ')}`);
+    for (const e of extra) lines.push(`                        ${e}`);
+    lines.push(`  --weights FILE        ${model.title.toLowerCase()} weights for ${def.id} (run: its scalars in every sample${readers.some((o) => o.tool.options.includes('weights')) ? '; train: continue' : ''})`);
+  }
+  return lines;
+}
+
+export function helpText(): string {
+  return `Particle Lab CLI — runs the lab's WebGPU kernels headless (Dawn; SwiftShader when there is no GPU).
+
+usage: npm run --silent lab -- <verb> <system> [options]
+
+verbs:
+${verbLines().join('\n')}
+
+options:
+  --preset NAME         start from a preset (default: the system's default preset)
+  --set key=value       override a parameter (repeatable); ranges are checked, never clamped
+  --seed S              shorthand for --set seed=S
+  --steps N             steps to run (run: default 1000)
+  --every K             sample metrics every K steps (run; default: steps/100)
+  --out FILE            run: the metric time series (.csv|.json); a tool's own file (train: .bin)
+  --state FILE.json     write the final state (importable in the lab and with --resume)
+  --resume FILE.json    start from a saved state: its params, with any --set applied on top
+                        (validated; each applied override is noted on stderr)
+${settingsLines().join('\n')}
+  --json                print one JSON object on stdout and nothing else
+  --help                this text
+
+Everything (options, params, input files, output paths) is checked before the run starts; an
+option a verb does not use is refused. --out and --state must name two different writable files.
+
+exit codes: 0 ok, 1 failure (an output that could not be written is named; the others are kept),
+            2 bad arguments or input file, 3 the state or a metric went non-finite (NaN/Inf;
+            outputs are still written), 4 the GPU reported an error (results unreliable)
+
+examples:
+  npm run --silent lab -- run mips --preset abp-mips --steps 2000 --json
+  npm run --silent lab -- bench mips --set n=65536 --set force=wca --set phi=0.5 --json
+  npm run --silent lab -- convergence tokens --json
+  npm run --silent lab -- train mips --preset boffi-mips --steps 2000 --out weights.bin
+  npm run --silent lab -- run mips --preset boffi-mips --weights public/weights/boffi-mips.bin --steps 100 --json
+  npm run --silent lab -- bench score --json`;
+}
+
+function paramLine(s: ParamSpec): string {
+  return `  ${s.name.padEnd(22)} ${describeRange(s).padEnd(40)} ${s.description}`;
+}
+
+export function listText(): string {
+  const lines: string[] = [];
+  for (const def of listSystems()) {
+    lines.push(`${def.id} — ${def.title}`);
+    lines.push(`  presets: ${def.presets.map((p) => p.name).join(', ')} (default ${def.defaultPreset})`);
+    for (const s of def.schema.specs) lines.push(paramLine(s));
+    const model = def.model;
+    if (model) {
+      lines.push(`  model ${model.id} — ${model.title}: ${model.description}`);
+      for (const s of model.settings.specs) lines.push(paramLine(s));
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,242 @@
+// The panel of a system's learned model (mips: the score network), drawn from the model contract
+// alone: online training (start / stop, "train to" steps, progress with ETA, the loss curve),
+// settings for a new network from the model's schema, the load stages, save / load of weights,
+// then what the session's view() shows (rows of readouts and buttons, a binned map) and the
+// model's plots. All state lives in the session; a reactive controller redraws on its changes.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { ModelSession, SimModel, ViewMap, ViewRow } from '../../sims/model';
+import { describeRange, withText } from '../../sims/params';
+import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
+import { ModelSessionController } from '../model-controller';
+import { base } from '../theme';
+import '../plots/lab-plot';
+
+export const MAX_TRAIN_STEPS = 1_000_000;
+
+/** The "train to N steps" field: an integer in [1, MAX_TRAIN_STEPS], or a message naming the range. */
+export function parseTrainSteps(text: string): number | string {
+  const v = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(v) || v < 1 || v > MAX_TRAIN_STEPS) {
+    return `training steps must be an integer in [1, ${MAX_TRAIN_STEPS}]; got "${text}"`;
+  }
+  return v;
+}
+
+const LOSS_METRICS: MetricInfo[] = [
+  { name: 'loss', label: 'loss', unit: '', description: 'Training loss (mean over the last steps).' },
+  { name: 'trainStep', label: 'training step', unit: '', description: 'Accepted optimiser steps.' },
+];
+
+function fmtTime(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  return s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`;
+}
+
+/** Blue (negative) – grey – red (positive), as the particle overlays. */
+function diverging(t: number): string {
+  const x = Math.max(-1, Math.min(1, t));
+  const mid = [219, 219, 219];
+  const end = x >= 0 ? [204, 31, 26] : [33, 89, 204];
+  const a = Math.abs(x);
+  return `rgb(${mid.map((m, i) => Math.round(m + (end[i]! - m) * a)).join(',')})`;
+}
+
+/** Draws a map one pixel per bin, scaled to 3 × the mean |value| (empty bins: the page background). */
+function drawMap(c: HTMLCanvasElement, map: ViewMap | undefined): void {
+  const ctx = c.getContext('2d');
+  if (!ctx) return;
+  if (!map) {
+    ctx.clearRect(0, 0, c.width, c.height);
+    return;
+  }
+  const B = map.binsPerSide;
+  c.width = B;
+  c.height = B;
+  let scale = 0;
+  let count = 0;
+  for (let i = 0; i < map.values.length; i++) {
+    const v = map.values[i]!;
+    if (Number.isFinite(v)) {
+      scale += Math.abs(v);
+      count++;
+    }
+  }
+  scale = (3 * scale) / Math.max(count, 1) || 1;
+  for (let y = 0; y < B; y++) {
+    for (let x = 0; x < B; x++) {
+      const v = map.values[y * B + x]!;
+      ctx.fillStyle = Number.isFinite(v) ? diverging(v / scale) : '#0d1117';
+      ctx.fillRect(x, B - 1 - y, 1, 1); // y up, as the viewport
+    }
+  }
+}
+
+@customElement('lab-model-panel')
+export class ModelPanel extends LitElement {
+  @property({ attribute: false }) model!: SimModel;
+  @property({ attribute: false }) session: ModelSession | undefined;
+  /** The run's samples and the system's metrics, for the model's plots. */
+  @property({ attribute: false }) samples: readonly MetricSample[] = [];
+  @property({ attribute: false }) metrics: readonly MetricInfo[] = [];
+  @property({ type: Number }) version = 0;
+  @property({ type: Number }) total = 3000;
+  /** Message for a bad "train to" value (never clamped: Train stays disabled until it is fixed). */
+  @state() private totalError = '';
+  /** Message for a bad network setting (Train stays disabled until it is fixed). */
+  @state() private settingsError = '';
+  @query('canvas') private canvas!: HTMLCanvasElement | null;
+  private readonly watcher = new ModelSessionController(this);
+  /** Bumped on every session change, so the plots redraw with it. */
+  private changes = 0;
+
+  static override styles = [
+    base,
+    css`
+      :host { display: block; background: #161b22; border: 1px solid #30363d; border-radius: 8px; padding: 8px 10px; }
+      .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin-bottom: 6px; }
+      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 10px; margin-top: 6px; }
+      progress { width: 160px; }
+      input[type='number'] { width: 80px; }
+      canvas { width: 100%; max-width: 280px; aspect-ratio: 1; image-rendering: pixelated; border: 1px solid #30363d; display: block; }
+      .map { background: #161b22; border: 1px solid #30363d; border-radius: 8px; padding: 8px 10px; }
+      h3 { margin: 0 0 4px; font: 600 13px system-ui, sans-serif; }
+      .small { font-size: 11px; }
+      .error { color: #f85149; font-size: 12px; }
+      .ok { color: #3fb950; }
+      details { margin: 4px 0 6px; }
+      .settings { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 4px 10px; margin-top: 4px; }
+      .settings label { display: flex; gap: 4px; align-items: center; justify-content: space-between; font-size: 12px; }
+    `,
+  ];
+
+  private testId(id: string): string {
+    return `${this.model.id}-${id}`;
+  }
+
+  private emit(type: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  override willUpdate(): void {
+    this.watcher.watch(this.session);
+    this.changes++;
+  }
+
+  override updated(): void {
+    if (this.canvas) drawMap(this.canvas, this.session?.view().map);
+  }
+
+  /** The loss history as samples (a running mean over 10 chunks; at most ~400 points). */
+  private lossSamples(s: ModelSession): MetricSample[] {
+    const h = s.lossHistory;
+    const stride = Math.max(1, Math.ceil(h.length / 400));
+    const out: MetricSample[] = [];
+    for (let i = 0; i < h.length; i += stride) {
+      const w = h.slice(Math.max(0, i - 10), i + 1);
+      out.push({ step: h[i]!.step, time: h[i]!.step, scalars: { trainStep: h[i]!.step, loss: w.reduce((a, b) => a + b.loss, 0) / w.length } });
+    }
+    return out;
+  }
+
+  /** Settings for a new network, each field parsed through the model's schema (with its cross-checks). */
+  private renderSettings(s: ModelSession) {
+    const schema = this.model.settings;
+    const values = s.settingsParams();
+    return html`<details data-testid=${this.testId('settings')}><summary class="small">Settings for a new network (used when Train builds one: none loaded, or it does not fit the system)</summary>
+      <div class="settings">
+        ${schema.specs.map((spec) => html`<label title=${`${spec.description} ${describeRange(spec)}.`}>${spec.label}
+            <input type="text" inputmode="decimal" data-testid=${this.testId(`setting-${spec.name.slice(this.model.prefix.length)}`)} .value=${String(values[spec.name])} ?disabled=${s.training}
+              @change=${(e: Event) => {
+                const text = (e.target as HTMLInputElement).value;
+                try {
+                  s.useSettings(withText(schema, values, { [spec.name]: text }));
+                  this.settingsError = '';
+                } catch (err) {
+                  this.settingsError = (err as Error).message;
+                }
+              }} /></label>`)}
+      </div>
+      ${this.settingsError ? html`<div class="error" role="alert" data-testid=${this.testId('settings-error')}>${this.settingsError}</div>` : nothing}
+    </details>`;
+  }
+
+  private renderStatus(s: ModelSession) {
+    const p = s.progress;
+    const network = s.describe();
+    if (s.loading) return html`<span data-testid=${this.testId('loading')}>loading: ${s.loading}</span>`;
+    if (p) {
+      return html`<progress max=${p.total} .value=${p.steps}></progress>
+        <span>${p.steps} / ${p.total} · loss ${p.smoothLoss.toFixed(3)} · ${p.samplesPerS.toFixed(0)} samples/s · ETA ${s.training ? fmtTime(p.etaS) : '–'}</span>`;
+    }
+    return html`<span class="muted">${network ? `weights: ${s.source} · ${network}` : 'no network yet: train one (online, on this run) or load weights'}</span>`;
+  }
+
+  private renderRow(row: ViewRow) {
+    const data = row.data ?? {};
+    return html`<div class="row small" data-testid=${row.id ? this.testId(row.id) : nothing} data-count=${data.count ?? nothing}>
+      ${row.parts.map((p) => {
+        const cls = p.tone === 'strong' ? '' : p.tone ?? '';
+        const text = p.tone === 'strong' ? html`<b>${p.text}</b>` : p.text;
+        return html`<span class=${cls} data-testid=${p.id ? this.testId(p.id) : nothing}>${text}</span>`;
+      })}
+      ${row.progress ? html`<progress max=${row.progress.total} .value=${row.progress.done}></progress>` : nothing}
+      ${(row.buttons ?? []).map((b) => html`<button data-testid=${b.id ? this.testId(b.id) : nothing} @click=${() => b.press()}>${b.label}</button>`)}
+    </div>`;
+  }
+
+  override render() {
+    const s = this.session;
+    if (!s) return nothing;
+    const view = s.view();
+    const version = this.version + this.changes;
+    const lossPlot: PlotSpec = { kind: 'series', id: this.testId('loss'), title: 'Training loss', x: 'trainStep', y: ['loss'], yLabel: 'loss' };
+    return html`
+      <h2>${this.model.title}</h2>
+      <div class="row">
+        <button class="primary" data-testid=${this.testId('train')} ?disabled=${!s.training && (this.totalError !== '' || this.settingsError !== '')}
+          @click=${() => (s.training ? void s.stop() : s.start(this.total))}>
+          ${s.training ? '■ Stop training' : '▶ Train'}</button>
+        <span class="muted">to</span>
+        <input type="number" min="1" max=${MAX_TRAIN_STEPS} step="1" data-testid=${this.testId('total')} .value=${String(this.total)} ?disabled=${s.training}
+          aria-invalid=${this.totalError ? 'true' : 'false'}
+          @input=${(e: Event) => {
+            const v = parseTrainSteps((e.target as HTMLInputElement).value);
+            this.totalError = typeof v === 'string' ? v : '';
+            if (typeof v === 'number') this.total = v;
+          }} />
+        <span class="muted">steps (accepted optimiser steps)</span>
+        ${this.totalError ? html`<span class="error" role="alert" data-testid=${this.testId('total-error')}>${this.totalError}</span>` : nothing}
+        <button data-testid=${this.testId('save')} ?disabled=${!s.describe()} @click=${() => this.emit('model-save')}>Save weights</button>
+        <label><button data-testid=${this.testId('load')} @click=${(e: Event) => ((e.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement).click()}>Load weights…</button><input
+          type="file" accept=".bin" hidden data-testid=${this.testId('file')}
+          @change=${(e: Event) => {
+            const input = e.target as HTMLInputElement;
+            const f = input.files?.[0];
+            input.value = '';
+            if (f) this.emit('model-load', f);
+          }} /></label>
+      </div>
+      ${this.renderSettings(s)}
+      <div class="row small" data-testid=${this.testId('status')}>${this.renderStatus(s)}</div>
+      ${view.rows.map((r) => this.renderRow(r))}
+      <div class="grid">
+        <lab-plot .spec=${lossPlot} .samples=${this.lossSamples(s)} .metrics=${LOSS_METRICS} version=${version}></lab-plot>
+        ${this.model.plots.map((p) => html`<lab-plot .spec=${p} .samples=${this.samples} .metrics=${this.metrics} version=${version}></lab-plot>`)}
+        ${view.map
+          ? html`<div class="map">
+              <h3>${view.map.title}</h3>
+              <canvas data-testid=${this.testId(view.map.id)}></canvas>
+              <div class="small muted">${view.map.legend}</div>
+            </div>`
+          : nothing}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lab-model-panel': ModelPanel;
+  }
+}

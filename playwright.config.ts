@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
-// System Chromium (Debian) with SwiftShader WebGPU; flags verified in shared/webgpu-on-these-machines.md.
+// System Chromium (Debian) with SwiftShader WebGPU, headless. These flags give both a WebGPU adapter
+// and a three.js WebGPURenderer canvas that shows in screenshots; with only --enable-unsafe-webgpu
+// --use-webgpu-adapter=swiftshader compute works but the canvas comes out blank. The rest keep the
+// browser off the network.
 const CHROMIUM_FLAGS = [
   '--enable-unsafe-webgpu',
   '--enable-gpu',

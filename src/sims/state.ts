@@ -84,6 +84,42 @@ export function checkState(system: string, schema: ParamSchema, base: Params, ra
   return { ...(s as SimState), params };
 }
 
+/** What a state records of a running system besides its buffers: its params and clock. */
+export interface StateClock {
+  readonly params: Params;
+  readonly stepCount: number;
+  readonly time: number;
+}
+
+/**
+ * A system's state file: the envelope every system shares (format, version, system, params,
+ * step, time) around the system's buffers, encoded in the order given (their order in the file).
+ */
+export function packState(system: string, sim: StateClock, buffers: Record<string, Float32Array | Uint32Array>): SimState {
+  const encoded: Record<string, StateBuffer> = {};
+  for (const [name, data] of Object.entries(buffers)) encoded[name] = encodeBuffer(data);
+  return { format: STATE_FORMAT, version: STATE_VERSION, system, params: { ...sim.params }, step: sim.stepCount, time: sim.time, buffers: encoded };
+}
+
+/**
+ * Opens a state file for `system`: its envelope and params checked (checkState; params it leaves
+ * out come from `base`), then the f32 buffers `sizes` names, at the lengths it gives for the
+ * file's params (readF32). Everything is decoded and checked here, before the system touches
+ * its GPU buffers, so a bad file leaves the running system as it was.
+ */
+export function openState<K extends string>(
+  system: string,
+  schema: ParamSchema,
+  base: Params,
+  raw: unknown,
+  sizes: (params: Params) => Record<K, number>,
+): { state: SimState; data: Record<K, Float32Array<ArrayBuffer>> } {
+  const state = checkState(system, schema, base, raw);
+  const data = {} as Record<K, Float32Array<ArrayBuffer>>;
+  for (const [name, length] of Object.entries(sizes(state.params)) as [K, number][]) data[name] = readF32(state, name, length);
+  return { state, data };
+}
+
 /**
  * A system's f32 state buffer: present, f32, `length` elements, every one finite (a file never
  * carries NaN/Inf to the GPU; a run that blows up is reported by the system's sample()).

@@ -1,6 +1,7 @@
-// The one-line messages sample() sets as MetricSample.problem when something is not finite: it
-// names what is (particles, or which metrics), so a metric overflow is not reported as a blow-up.
+// The one-line messages sample() sets as MetricSample.problem: what is not finite (particles, or
+// which metrics, so a metric overflow is not reported as a blow-up), or a neighbour-list overflow.
 import type { Params } from '../params';
+import type { NeighbourStats } from './verlet';
 
 /** Metrics computed from the particle forces: non-finite with a finite state means a pair force overflowed f32. */
 const FORCE_METRICS = new Set(['eprScoreFree', 'tConf']);
@@ -30,4 +31,18 @@ export function nonFiniteProblem(
     ? `a pair force overflowed float32 (two particles nearly on top of each other) — ${fix}`
     : 'the metric’s own computation overflowed or divided by zero (for learned metrics: check the weights).';
   return `Not finite at step ${step}: ${names}, while all ${n} particles have finite positions and propulsion; ${cause}`;
+}
+
+/**
+ * The problem of a sample whose Verlet list overflowed (a particle had more neighbours than it has
+ * slots), or undefined. A blow-up overflows the list too (NaN positions share a cell): report
+ * nonFiniteProblem first.
+ */
+export function overflowProblem(p: Params, list: NeighbourStats | undefined): string | undefined {
+  if (!list || list.most <= list.capacity) return undefined;
+  return (
+    `The neighbour list overflowed at step ${list.overflowStep}: a particle had ${list.most} neighbours within ` +
+    `r_c + skin, the list holds ${list.capacity}, so pairs were left out of the forces. Lower skin (${p.skin}), or set ` +
+    `skin = 0 (cell list every step), then reset.`
+  );
 }

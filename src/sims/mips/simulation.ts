@@ -1,18 +1,20 @@
-// The mips Simulation: owns the particle buffers and kernels, encodes steps, samples observables.
+// The mips Simulation: owns the particle buffers and kernels, encodes steps, samples observables
+// (decoded in observables.ts, problems in problems.ts) and exports/imports state (codec: state.ts).
 import type { GpuContext } from '../../gpu/context';
 import { Readback } from '../../gpu/buffers';
 import { dispatch } from '../../gpu/pipelines';
 import { GpuTimer, TIMING_INTERVAL_MS, type TimingReport } from '../../gpu/timing';
 import { uniform4 } from '../../gpu/rng';
-import { checkAll, needsRebuild, ParamError, type Params } from '../params';
-import { encodeBuffer, readF32, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
+import { needsRebuild, type Params } from '../params';
+import type { SimState } from '../state';
 import type { MetricSample, RenderView, Simulation } from '../types';
 import { dispatchItems, dispatchThreads } from './grid';
-import { HISTOGRAM_BINS, HISTOGRAM_MAX, MipsKernels } from './kernels';
-import { msdAbp, msdAoup } from './msd';
-import { geometry, schema } from './params';
+import { HISTOGRAM_BINS, MipsKernels } from './kernels';
+import { decodeSummary, fieldsById } from './observables';
+import { schema } from './params';
 import { ParticleBuffers, SUMMARY } from './particles';
-import { nonFiniteProblem } from './problems';
+import { nonFiniteProblem, overflowProblem } from './problems';
+import { openMipsState, packMipsState } from './state';
 import type { CellList } from './cell-list';
 import { decodeStatus, STATUS_BYTES, type NeighbourStats, type VerletList } from './verlet';
 
@@ -48,17 +50,6 @@ function sharedPass(pass: GPUComputePassEncoder): PassPlan {
 
 function timedPasses(encoder: GPUCommandEncoder, timer: GpuTimer): PassPlan {
   return { begin: (label) => timer.pass(encoder, label), end: (pass) => pass.end() };
-}
-
-/**
- * T_conf / kT of the pair potential from the observe sums Σ|F_i|² and Σ(−div_i F_i), with kT = Dt/k:
- * 1 for exact samples of a passive system, so its deviation is the integrator's bias (scheme, dt).
- * Absent without thermal noise, pair forces or pairs in range.
- */
-function configurationalTemperature(p: Params, gradSquared: number, laplacian: number): Record<string, number> {
-  const [k, Dt] = [p.k as number, p.Dt as number];
-  if (p.force === 'none' || !(Dt > 0) || !(k > 0) || !(laplacian > 0)) return {};
-  return { tConf: ((gradSquared / laplacian) * k) / Dt };
 }
 
 /** Density/EPR colouring refreshes its field at most this often while stepping (ms). */
@@ -295,45 +286,14 @@ export class MipsSimulation implements Simulation {
     if (verlet) encoder.copyBufferToBuffer(verlet.status, 0, this.buf.summary, SUMMARY.statusOffset, STATUS_BYTES);
     device.queue.submit([encoder.finish()]);
     const raw = await this.readback.read(this.buf.summary, 0, SUMMARY.bytes);
-    const total = new Float32Array(raw, SUMMARY.totalOffset, 8);
-    const largest = new Uint32Array(raw, SUMMARY.largestOffset, 1)[0]!;
-    const counts = [...new Uint32Array(raw, SUMMARY.histogramOffset, HISTOGRAM_BINS)];
-    // observe's sums (sims/mips/shaders/observe.wgsl): epr, msd, heading x, y | non-finite, density, |F|², −div F
-    const [eprSum, msdSum, hx, hy, nonFinite, densitySum, gradSquared, laplacian] = Array.from(total);
-    const good = Math.max(1, n - nonFinite!);
     const p = this.params;
-    const t = time - this.msdOriginTime;
-    const msdAnalytic =
-      p.model === 'abp'
-        ? msdAbp(t, p.v0 as number, p.Dr as number, p.Dt as number)
-        : msdAoup(t, p.v0 as number, p.gamma as number, p.Dt as number);
-    const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => (i * HISTOGRAM_MAX) / HISTOGRAM_BINS);
-    const sample: MetricSample = {
-      step,
-      time,
-      scalars: {
-        eprScoreFree: eprSum! / good,
-        msd: msdSum! / good,
-        msdAnalytic,
-        msdTime: t,
-        largestClusterFraction: largest / n,
-        polarization: Math.hypot(hx!, hy!) / good,
-        meanLocalDensity: densitySum! / good,
-        ...configurationalTemperature(this.params, gradSquared!, laplacian!),
-      },
-      histograms: { densityHistogram: { label: 'local packing fraction', edges, counts } },
-    };
+    const msdTime = time - this.msdOriginTime;
+    const summary = decodeSummary(raw, { params: p, n, step, time, msdTime, listCapacity: verlet?.capacity });
+    const sample = summary.sample;
     if (this.attachment) Object.assign(sample.scalars, await this.attachment.sample());
-    const problem = nonFiniteProblem(p, step, n, nonFinite!, sample.scalars);
-    if (problem) sample.problem = problem;
     // A blow-up overflows the list too (NaN positions share a cell): it is the one to report.
-    const list = verlet && decodeStatus(raw, SUMMARY.statusOffset, verlet.capacity);
-    if (list && list.most > list.capacity && !sample.problem) {
-      sample.problem =
-        `The neighbour list overflowed at step ${list.overflowStep}: a particle had ${list.most} neighbours within ` +
-        `r_c + skin, the list holds ${list.capacity}, so pairs were left out of the forces. Lower skin (${p.skin}), or set ` +
-        `skin = 0 (cell list every step), then reset.`;
-    }
+    const problem = nonFiniteProblem(p, step, n, summary.nonFinite, sample.scalars) ?? overflowProblem(p, summary.list);
+    if (problem) sample.problem = problem;
     this.refreshColors();
     return sample;
   }
@@ -342,50 +302,13 @@ export class MipsSimulation implements Simulation {
     const n = this.buf.n;
     const pos = await this.readback.f32(this.buf.posA, 0, n * 16);
     const body = await this.readback.f32(this.buf.bodyA, 0, n * 16);
-    const positions = new Float32Array(2 * n);
-    const propulsion = new Float32Array(2 * n);
-    const displacement = new Float32Array(2 * n);
-    for (let s = 0; s < n; s++) {
-      const id = pos[4 * s + 3]!;
-      positions.set([pos[4 * s]!, pos[4 * s + 1]!], 2 * id);
-      propulsion.set([body[4 * s]!, body[4 * s + 1]!], 2 * id);
-      displacement.set([body[4 * s + 2]!, body[4 * s + 3]!], 2 * id);
-    }
-    return {
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      system: 'mips',
-      params: { ...this.params },
-      step: this.stepCount,
-      time: this.time,
-      buffers: {
-        positions: encodeBuffer(positions),
-        propulsion: encodeBuffer(propulsion),
-        displacement: encodeBuffer(displacement),
-        msdOriginTime: encodeBuffer(Float32Array.of(this.msdOriginTime)),
-      },
-    };
+    return packMipsState(this, pos, body, this.msdOriginTime);
   }
 
-  async importState(state: SimState): Promise<void> {
-    checkAll(schema, { ...state.params });
-    const n = state.params.n as number;
-    const positions = readF32(state, 'positions', 2 * n);
-    const propulsion = readF32(state, 'propulsion', 2 * n);
-    const displacement = readF32(state, 'displacement', 2 * n);
-    const origin = readF32(state, 'msdOriginTime', 1);
-    const L = geometry(state.params).boxL;
-    for (let i = 0; i < 2 * n; i++) {
-      const x = positions[i]!;
-      if (!(x >= 0 && x <= L)) throw new ParamError('buffers.positions', `state positions must lie in the box [0, ${L}]; got ${x} at index ${i}`);
-    }
+  async importState(raw: SimState): Promise<void> {
+    // Decoded and checked first, so a bad file leaves the running system untouched.
+    const { state, pos, body, msdOriginTime } = openMipsState(raw, this.params);
     await this.setParams(state.params);
-    const pos = new Float32Array(4 * n);
-    const body = new Float32Array(4 * n);
-    for (let i = 0; i < n; i++) {
-      pos.set([positions[2 * i]!, positions[2 * i + 1]!, 0, i], 4 * i);
-      body.set([propulsion[2 * i]!, propulsion[2 * i + 1]!, displacement[2 * i]!, displacement[2 * i + 1]!], 4 * i);
-    }
     const q = this.ctx.device.queue;
     q.writeBuffer(this.buf.posA, 0, pos);
     q.writeBuffer(this.buf.bodyA, 0, body);
@@ -393,7 +316,7 @@ export class MipsSimulation implements Simulation {
     this.k.verlet?.requestRebuild(true);
     this.stepCount = state.step;
     this.time = state.time;
-    this.msdOriginTime = origin[0]!;
+    this.msdOriginTime = msdOriginTime;
     this.refreshColors();
   }
 
@@ -427,16 +350,8 @@ export class MipsSimulation implements Simulation {
     const encoder = this.ctx.device.createCommandEncoder();
     this.encodeFields(encoder);
     this.ctx.device.queue.submit([encoder.finish()]);
-    const f = await this.readback.f32(this.buf.fields, 0, n * 8);
-    const pos = await this.readback.f32(this.buf.posA, 0, n * 16);
-    const density = new Float64Array(n);
-    const epr = new Float64Array(n);
-    for (let s = 0; s < n; s++) {
-      const id = pos[4 * s + 3]!;
-      density[id] = f[2 * s]!;
-      epr[id] = f[2 * s + 1]!;
-    }
-    return { density, epr };
+    const fields = await this.readback.f32(this.buf.fields, 0, n * 8);
+    return fieldsById(fields, await this.readback.f32(this.buf.posA, 0, n * 16));
   }
 
   private rebuild(): void {

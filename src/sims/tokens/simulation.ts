@@ -4,7 +4,7 @@ import { Readback } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/context';
 import { GpuTimer, TIMING_INTERVAL_MS, type TimingReport } from '../../gpu/timing';
 import { checkAll, needsRebuild, type Params } from '../params';
-import { checkState, encodeBuffer, readF32, STATE_FORMAT, STATE_VERSION, type SimState } from '../state';
+import { openState, packState, readF32, type SimState } from '../state';
 import type { Curve, MetricSample, RenderView, SimAction, Simulation } from '../types';
 import { measureConvergence, SCHEMES, type ConvergenceResult } from './convergence';
 import { liveSettings, TokenEngine, TokenWeights, type LiveSettings } from './engine';
@@ -231,17 +231,17 @@ export class TokenSimulation implements Simulation {
   async exportState(): Promise<SimState> {
     const { engine, other, model } = this.parts;
     const bytes = model.count * model.d * 4;
-    const buffers: SimState['buffers'] = { x: encodeBuffer(await this.readback.f32(engine.x, 0, bytes)) };
-    if (other) buffers.xOther = encodeBuffer(await this.readback.f32(other.x, 0, bytes));
-    return { format: STATE_FORMAT, version: STATE_VERSION, system: SYSTEM_ID, params: { ...this.params }, step: this.stepCount, time: this.time, buffers };
+    const x = await this.readback.f32(engine.x, 0, bytes);
+    return packState(SYSTEM_ID, this, other ? { x, xOther: await this.readback.f32(other.x, 0, bytes) } : { x });
   }
 
   async importState(raw: SimState): Promise<void> {
-    const state = checkState(SYSTEM_ID, schema, this.params, raw);
-    const count = tokenCount(state.params) * Number(state.params.d);
     // Decode first so a bad file leaves the running system untouched.
-    const x = readF32(state, 'x', count);
-    const xOther = state.params.compare === 'on' && state.buffers.xOther ? readF32(state, 'xOther', count) : x;
+    const count = (p: Params) => tokenCount(p) * Number(p.d);
+    const { state, data } = openState(SYSTEM_ID, schema, this.params, raw, (p) => ({ x: count(p) }));
+    const { x } = data;
+    // Side by side, the other run resumes from its own tokens; a state saved without it starts both from x.
+    const xOther = state.params.compare === 'on' && state.buffers.xOther ? readF32(state, 'xOther', count(state.params)) : x;
     await this.setParams(state.params);
     this.parts.engine.write(x);
     this.parts.other?.write(xOther);

@@ -1,4 +1,7 @@
 // Typed buffer helpers: storage buffers, uniform structs laid out by WGSL's rules, and readback.
+import { declareUniformBuffer, UNIFORM_TYPES, uniformLayout, type UniformType } from './uniform-layout';
+
+export type { UniformType } from './uniform-layout';
 
 export type TypedArray = Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
 
@@ -18,22 +21,9 @@ export function storageBuffer(
   return buffer;
 }
 
-/** WGSL scalar and vector field types usable in a uniform struct. */
-export type UniformType = 'f32' | 'u32' | 'i32' | 'vec2f' | 'vec2u' | 'vec4f' | 'vec4u';
-
-const LAYOUT: Record<UniformType, { size: number; align: number; kind: 'f' | 'u' | 'i' }> = {
-  f32: { size: 4, align: 4, kind: 'f' },
-  u32: { size: 4, align: 4, kind: 'u' },
-  i32: { size: 4, align: 4, kind: 'i' },
-  vec2f: { size: 8, align: 8, kind: 'f' },
-  vec2u: { size: 8, align: 8, kind: 'u' },
-  vec4f: { size: 16, align: 16, kind: 'f' },
-  vec4u: { size: 16, align: 16, kind: 'u' },
-};
-
 /**
- * One uniform struct per kernel. Fields are declared in the same order as the WGSL struct,
- * e.g. `new UniformStruct(device, 'step params', { n: 'u32', dt: 'f32', box: 'vec2f' })`.
+ * One uniform struct per kernel, e.g. `new UniformStruct(device, 'step params', { n: 'u32', dt: 'f32', box: 'vec2f' })`.
+ * Fields are declared in the same order as the WGSL struct; binding the buffer checks that (uniform-layout.ts).
  */
 export class UniformStruct<F extends Record<string, UniformType>> {
   readonly buffer: GPUBuffer;
@@ -48,21 +38,14 @@ export class UniformStruct<F extends Record<string, UniformType>> {
     label: string,
     fields: F,
   ) {
-    let offset = 0;
-    let maxAlign = 4;
-    for (const [name, type] of Object.entries(fields) as [keyof F, UniformType][]) {
-      const { size, align } = LAYOUT[type];
-      offset = Math.ceil(offset / align) * align;
-      this.offsets.set(name, { offset, type });
-      offset += size;
-      maxAlign = Math.max(maxAlign, align);
-    }
-    const size = Math.max(16, Math.ceil(offset / Math.max(16, maxAlign)) * Math.max(16, maxAlign));
-    this.data = new ArrayBuffer(size);
+    const layout = uniformLayout(Object.entries(fields).map(([name, type]) => ({ name, type })));
+    for (const f of layout.fields) this.offsets.set(f.name, { offset: f.offset, type: f.type as UniformType });
+    this.data = new ArrayBuffer(layout.size);
     this.f32 = new Float32Array(this.data);
     this.u32 = new Uint32Array(this.data);
     this.i32 = new Int32Array(this.data);
-    this.buffer = device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.buffer = device.createBuffer({ label, size: layout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    declareUniformBuffer(this.buffer, layout);
   }
 
   /** Sets fields (numbers for scalars, arrays for vectors); call upload() to send them. */
@@ -70,7 +53,7 @@ export class UniformStruct<F extends Record<string, UniformType>> {
     for (const [name, value] of Object.entries(values) as [keyof F, number | readonly number[]][]) {
       const slot = this.offsets.get(name);
       if (!slot) throw new Error(`uniform field ${String(name)} is not declared`);
-      const kind = LAYOUT[slot.type].kind;
+      const kind = UNIFORM_TYPES[slot.type].kind;
       const view = kind === 'f' ? this.f32 : kind === 'u' ? this.u32 : this.i32;
       const items = typeof value === 'number' ? [value] : value;
       items.forEach((v, i) => (view[slot.offset / 4 + i] = v));

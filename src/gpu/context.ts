@@ -39,6 +39,15 @@ export class NoWebGPUError extends Error {
   }
 }
 
+/** Names of CPU (software) implementations: SwiftShader, llvmpipe, lavapipe, WARP. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
+
+/** CPU implementations (SwiftShader, llvmpipe): they want few, fat invocations. */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return info !== undefined && SOFTWARE_ADAPTER.test(describeAdapter(info));
+}
+
 export function describeAdapter(info: GPUAdapterInfo | undefined): string {
   if (!info) return 'unknown adapter';
   const parts = [info.description, info.vendor, info.architecture, info.device].filter((s) => s && s.length > 0);
@@ -69,7 +78,7 @@ export async function createContext(gpu: GPU | undefined, label = 'particle-lab'
   }
   const device = await adapter.requestDevice({ label, requiredFeatures: features, requiredLimits });
   const adapterName = describeAdapter(adapter.info);
-  const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(adapterName);
+  const software = SOFTWARE_ADAPTER.test(adapterName);
   return {
     device,
     adapterName,

@@ -1,4 +1,5 @@
 // Compute pipelines and bind groups, built once and reused every step.
+import { checkUniformBindings } from './uniform-layout';
 
 const modules = new WeakMap<GPUDevice, Map<string, GPUShaderModule>>();
 
@@ -26,6 +27,9 @@ export interface PipelineKey {
   entryPoint: string;
   constants?: Record<string, number>;
 }
+
+/** What each compute pipeline was made from, for the uniform checks of its bind groups. */
+const keysOf = new WeakMap<GPUComputePipeline, PipelineKey>();
 
 function cacheOf(device: GPUDevice): Map<string, GPUComputePipeline> {
   let cache = pipelines.get(device);
@@ -56,6 +60,7 @@ export function computePipeline(
   if (!pipeline) {
     pipeline = device.createComputePipeline(descriptor(device, k));
     cache.set(keyOf(k), pipeline);
+    keysOf.set(pipeline, k);
   }
   return pipeline;
 }
@@ -100,12 +105,16 @@ export async function precompile(device: GPUDevice, keys: readonly PipelineKey[]
   const missing = new Map(keys.filter((k) => !cache.has(keyOf(k))).map((k) => [keyOf(k), k]));
   for (const [key, k] of missing) {
     const p = await device.createComputePipelineAsync(descriptor(device, k));
+    keysOf.set(p, k);
     if (!cache.has(key)) cache.set(key, p);
     await pause?.();
   }
 }
 
-/** A bind group for group 0 of `pipeline`, binding buffers at the given indices. */
+/**
+ * A bind group for group 0 of `pipeline`, binding buffers at the given indices. For a compute
+ * pipeline of computePipeline(), throws where a uniform's UniformStruct and WGSL struct differ.
+ */
 export function bindBuffers(
   device: GPUDevice,
   pipeline: GPUComputePipeline | GPURenderPipeline,
@@ -113,6 +122,8 @@ export function bindBuffers(
   buffers: Record<number, GPUBuffer>,
   group = 0,
 ): GPUBindGroup {
+  const k = keysOf.get(pipeline as GPUComputePipeline);
+  if (k) checkUniformBindings(k.code, k.entryPoint, group, buffers);
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(group),
@@ -142,9 +153,4 @@ export function dispatch(pass: GPUComputePassEncoder, k: Kernel, x: number, y = 
   pass.setPipeline(k.pipeline);
   pass.setBindGroup(0, k.bindGroup);
   pass.dispatchWorkgroups(x, y, z);
-}
-
-/** Workgroup count for `n` threads, split into 2-D when it exceeds the per-dimension limit. */
-export function groups(n: number, workgroupSize: number): number {
-  return Math.max(1, Math.ceil(n / workgroupSize));
 }

@@ -2,11 +2,15 @@
 // one kernel clips, updates moments and weights, and updates the EMA, unless the loss or the
 // gradient norm is non-finite, in which case nothing changes and the step counts as skipped.
 import { Readback, UniformStruct } from '../gpu/buffers';
-import { dispatch, kernel } from '../gpu/pipelines';
+import { gridFor } from '../gpu/dispatch';
+import { dispatch, kernel, wgsl } from '../gpu/pipelines';
+import threads from '../gpu/shaders/threads.wgsl?raw';
 import adamwCode from './shaders/adamw.wgsl?raw';
 import { colsum, fill, run, type Op } from './ops';
 import type { ParamSet } from './params';
-import { grid64, tensor, type View } from './tensor';
+import { tensor, type View } from './tensor';
+
+const ADAMW = wgsl(threads, adamwCode);
 
 export interface AdamWOptions {
   lr: number;
@@ -68,11 +72,11 @@ export class AdamW {
     // |grad|^2: view grad as [n/256, 256], sum squares down columns, then sum the 256 partials.
     const sq = colsum(d, 'grad norm partials', { buffer: g.buffer, offset: 0, rows: n / 256, cols: 256, stride: 256 }, this.normPartials, { square: true });
     const total = colsum(d, 'grad norm', { buffer: this.normPartials.buffer, offset: 0, rows: 256, cols: 1, stride: 1 }, { buffer: this.stats.buffer, offset: 1 });
-    const step = kernel(d, adamwCode, 'step', {
+    const step = kernel(d, ADAMW, 'step', {
       0: this.uniforms.buffer, 1: params.theta.buffer, 2: g.buffer, 3: params.moments.buffer, 4: params.ema.buffer, 5: params.decayMask.buffer, 6: this.stats.buffer,
     });
-    const finish = kernel(d, adamwCode, 'finish', { 6: this.stats.buffer });
-    const [gx, gy] = grid64(n / 4); // one thread per vec4 (n is a multiple of 256)
+    const finish = kernel(d, ADAMW, 'finish', { 6: this.stats.buffer });
+    const [gx, gy] = gridFor(n / 4); // one thread per vec4 (n is a multiple of 256)
     this.updateOps = [
       sq,
       total,

@@ -1,7 +1,10 @@
 // One function per kernel use: each builds its pipeline, uniform struct and bind group once and
 // returns an Op that only records dispatches. Networks are lists of Ops.
 import { UniformStruct } from '../gpu/buffers';
+import { isSoftwareDevice } from '../gpu/context';
+import { gridFor, WORKGROUP_SIZE } from '../gpu/dispatch';
 import { dispatch, kernel, wgsl, type Kernel } from '../gpu/pipelines';
+import threads from '../gpu/shaders/threads.wgsl?raw';
 import geluCode from './shaders/gelu.wgsl?raw';
 import matmulParams from './shaders/matmul-params.wgsl?raw';
 import matmulCode from './shaders/matmul.wgsl?raw';
@@ -11,7 +14,7 @@ import elementwiseCode from './shaders/elementwise.wgsl?raw';
 import layernormCode from './shaders/layernorm.wgsl?raw';
 import attentionCode from './shaders/attention.wgsl?raw';
 import lossCode from './shaders/loss.wgsl?raw';
-import { grid, grid64, isDense, tensor, type View } from './tensor';
+import { isDense, tensor, type View } from './tensor';
 
 export interface Op {
   label: string;
@@ -44,6 +47,7 @@ export function dummy(device: GPUDevice): GPUBuffer {
 }
 
 const MATMUL = wgsl(geluCode, matmulParams, matmulCode);
+const LOSS = wgsl(threads, lossCode);
 
 /**
  * reduce.wgsl / elementwise.wgsl / layernorm.wgsl are written over an element type V: f32, or vec4f
@@ -55,7 +59,7 @@ function elementCode(code: string, vec4: boolean): string {
   const prelude = vec4
     ? ['alias V = vec4f;', 'const W = 4u;', 'fn hsum(v: V) -> f32 { return v.x + v.y + v.z + v.w; }', 'fn gelu_grad_v(x: V) -> V { return gelu_grad4(x); }']
     : ['alias V = f32;', 'const W = 1u;', 'fn hsum(v: V) -> f32 { return v; }', 'fn gelu_grad_v(x: V) -> V { return gelu_grad(x); }'];
-  return wgsl(geluCode, prelude.join('\n'), code);
+  return wgsl(threads, geluCode, prelude.join('\n'), code);
 }
 const REDUCE = [elementCode(reduceCode, false), elementCode(reduceCode, true)] as const;
 const ELEMENTWISE = [elementCode(elementwiseCode, false), elementCode(elementwiseCode, true)] as const;
@@ -134,13 +138,6 @@ export interface MatmulTile {
   group: number;
 }
 
-/** CPU implementations (SwiftShader, llvmpipe): they want few, fat invocations. */
-export function isSoftwareDevice(device: GPUDevice): boolean {
-  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  const name = info ? `${info.vendor} ${info.architecture} ${info.device} ${info.description}` : '';
-  return /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(name);
-}
-
 /**
  * Tile of a vec4 path. GPUs: 4 x 4 outputs per thread (64 threads a workgroup). CPU adapters: 16 x 8
  * for big products (on SwiftShader a vec4 load costs ~25 ns per invocation, a multiply-add well
@@ -160,7 +157,7 @@ export function matmulTile(device: GPUDevice, path: MatmulPath, m: number, n: nu
 const BIG_MATMUL = 1 << 21;
 
 /**
- * WGSL entry point `main` of nn/shaders/matmul4.wgsl for one path and tile: straight-line code over the
+ * WGSL entry point `matmul` of nn/shaders/matmul4.wgsl for one path and tile: straight-line code over the
  * tile's accumulators c{row}_{quad}.
  */
 export function matmulTileCode(path: MatmulPath, tile: MatmulTile): string {
@@ -172,9 +169,9 @@ export function matmulTileCode(path: MatmulPath, tile: MatmulTile): string {
   const L: string[] = [
     `@group(0) @binding(1) var<storage, read> a: array<${path === 'sn' ? 'f32' : 'vec4f'}>;`,
     `@compute @workgroup_size(${group})`,
-    'fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {',
+    'fn matmul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {',
     `  let tiles_n = (u.n / 4u + ${quads - 1}u) / ${quads}u;`,
-    `  let t = gid.x + gid.y * groups.x * ${group}u;`,
+    `  let t = threadIndexOf(gid, nwg, ${group}u);`,
     `  let m0 = (t / tiles_n) * ${rows}u;`,
     `  let nq0 = (t % tiles_n) * ${quads}u;`,
     '  if (m0 >= u.m) { return; }',
@@ -222,7 +219,7 @@ const tileCodes = new Map<string, string>();
 function matmul4Code(path: MatmulPath, tile: MatmulTile): string {
   const key = `${path} ${tile.rows} ${tile.quads} ${tile.group}`;
   let code = tileCodes.get(key);
-  if (!code) tileCodes.set(key, (code = wgsl(geluCode, matmulParams, matmul4Shared, matmulTileCode(path, tile))));
+  if (!code) tileCodes.set(key, (code = wgsl(threads, geluCode, matmulParams, matmul4Shared, matmulTileCode(path, tile))));
   return code;
 }
 
@@ -256,17 +253,17 @@ export function matmul(device: GPUDevice, label: string, s: MatmulSpec): Op {
     5: s.gelu ?? s.geluGrad ?? dummy(device), 6: s.residual?.buffer ?? s.b.buffer,
   };
   if (!path) {
-    const k = kernel(device, MATMUL, 'main', buffers, constants);
+    const k = kernel(device, MATMUL, 'matmul', buffers, constants);
     k.label = label;
     // 8 x 8 threads of 4 x 4 outputs; empty slabs write zeros
     return single(k, Math.ceil(s.n / 32), Math.ceil(s.m / 32), splits);
   }
   const tile = s.tile ?? matmulTile(device, path, s.m, s.n, s.k);
   if ((s.n / 4) % tile.quads !== 0) throw new Error(`${label}: a tile of ${tile.quads} vec4 columns does not divide ${s.n} columns`);
-  const k = kernel(device, matmul4Code(path, tile), 'main', buffers, constants);
+  const k = kernel(device, matmul4Code(path, tile), 'matmul', buffers, constants);
   k.label = label;
   const tiles = Math.ceil(s.m / tile.rows) * Math.ceil(s.n / 4 / tile.quads);
-  const [gx, gy] = grid(tiles, tile.group);
+  const [gx, gy] = gridFor(tiles, tile.group);
   return single(k, gx, gy, splits);
 }
 
@@ -288,7 +285,7 @@ export function colsum(
     const vec4 = fours([src.cols, src.offset, src.stride, dst.offset], [src.buffer, dst.buffer]);
     const k = kernel(device, REDUCE[vec4 ? 1 : 0], 'colsum', { 0: u.buffer, 1: src.buffer, 2: dst.buffer });
     k.label = label;
-    return single(k, Math.ceil(src.cols / (vec4 ? 4 : 1) / 64), Math.ceil(src.rows / ch));
+    return single(k, Math.ceil(src.cols / (vec4 ? 4 : 1) / WORKGROUP_SIZE), Math.ceil(src.rows / ch));
   };
   if (parts <= 1) return pass(x, out, Math.max(1, x.rows), opts.accumulate ?? false, opts.square ?? false);
   const partial = tensor(device, `${label} partials`, parts, x.cols);
@@ -306,7 +303,7 @@ function elementwise(device: GPUDevice, entry: string, label: string, x: View | 
   const vec4 = fours([y.cols, y.offset, y.stride, x?.offset ?? 0, x?.stride ?? 0], x ? [x.buffer, y.buffer] : [y.buffer]);
   const k = kernel(device, ELEMENTWISE[vec4 ? 1 : 0], entry, entry === 'fill' ? { 0: u.buffer, 2: y.buffer } : { 0: u.buffer, 1: x!.buffer, 2: y.buffer });
   k.label = label;
-  const [gx, gy] = grid64((y.rows * y.cols) / (vec4 ? 4 : 1));
+  const [gx, gy] = gridFor((y.rows * y.cols) / (vec4 ? 4 : 1));
   return single(k, gx, gy);
 }
 
@@ -318,7 +315,7 @@ export function copy(device: GPUDevice, label: string, x: View, y: View, accumul
 
 /** dy *= gelu'(pre), in place. */
 export function geluBackward(device: GPUDevice, label: string, pre: View, dy: View): Op {
-  return elementwise(device, 'gelu_backward', label, pre, dy);
+  return elementwise(device, 'geluBackward', label, pre, dy);
 }
 
 export function fill(device: GPUDevice, label: string, y: View, value = 0): Op {
@@ -335,7 +332,7 @@ export function layerNorm(
   const vec4 = fours([s.x.cols, s.gammaOffset, s.betaOffset], [s.x.buffer, s.theta, s.y.buffer]);
   const k = kernel(device, LAYERNORM[vec4 ? 1 : 0], 'forward', { 0: u.buffer, 1: s.x.buffer, 2: s.theta, 3: s.stats.buffer, 4: s.y.buffer });
   k.label = label;
-  const [gx, gy] = grid64(s.x.rows);
+  const [gx, gy] = gridFor(s.x.rows);
   return single(k, gx, gy);
 }
 
@@ -350,7 +347,7 @@ export function layerNormBackward(
     0: u.buffer, 1: s.x.buffer, 2: s.theta, 3: s.stats.buffer, 4: s.dx.buffer, 5: s.dy.buffer, 6: s.dyxhat.buffer,
   });
   k.label = label;
-  const [gx, gy] = grid64(s.x.rows);
+  const [gx, gy] = gridFor(s.x.rows);
   return single(k, gx, gy);
 }
 
@@ -448,7 +445,7 @@ function attentionCodeFor(s: AttentionShape, buffers: GPUBuffer[]): string {
   const vec4 = dh % 4 === 0 && s.channels % 4 === 0 && buffers.every((b) => b.size % 16 === 0);
   const key = `${dh} ${vec4}`;
   let code = attentionCodes.get(key);
-  if (!code) attentionCodes.set(key, (code = wgsl(headCode(dh, vec4), attentionCode)));
+  if (!code) attentionCodes.set(key, (code = wgsl(threads, headCode(dh, vec4), attentionCode)));
   return code;
 }
 
@@ -463,7 +460,7 @@ export function attention(device: GPUDevice, label: string, s: AttentionShape & 
     0: u.buffer, 1: s.qkv.buffer, 2: s.tok, 3: s.out.buffer, 4: s.lse.buffer,
   });
   k.label = label;
-  const [gx, gy] = grid64(threads);
+  const [gx, gy] = gridFor(threads);
   return single(k, gx, gy);
 }
 
@@ -484,13 +481,13 @@ export function attentionBackward(
   const code = attentionCodeFor(s, [s.qkv.buffer, s.out.buffer, s.dout.buffer, s.dqkv.buffer]);
   const q = attentionLaunch(device, s, nq);
   const kv = attentionLaunch(device, s, s.k);
-  const kq = kernel(device, code, `backward_q${q.suffix}`, {
+  const kq = kernel(device, code, `backwardQ${q.suffix}`, {
     0: u.buffer, 1: s.qkv.buffer, 2: s.tok, 3: s.out.buffer, 4: s.lse.buffer, 5: s.dout.buffer, 6: s.dqkv.buffer, 7: s.delta.buffer,
   });
-  const kkv = kernel(device, code, `backward_kv${kv.suffix}`, {
+  const kkv = kernel(device, code, `backwardKv${kv.suffix}`, {
     0: u.buffer, 1: s.qkv.buffer, 2: s.tok, 4: s.lse.buffer, 5: s.dout.buffer, 6: s.dqkv.buffer, 7: s.delta.buffer,
   });
-  return seq(label, [single(kq, ...grid64(q.threads)), single(kkv, ...grid64(kv.threads))]);
+  return seq(label, [single(kq, ...gridFor(q.threads)), single(kkv, ...gridFor(kv.threads))]);
 }
 
 function lossUniform(device: GPUDevice, label: string, n: number, d: number, invSigma: number, norm: number) {
@@ -507,9 +504,9 @@ export function dsmLoss(
 ): Op {
   const n = s.zeta.rows;
   const u = lossUniform(device, label, n, s.zeta.cols, 1 / s.sigma, s.norm);
-  const k = kernel(device, lossCode, 'dsm', { 0: u.buffer, 1: s.pred.buffer, 2: s.zeta.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer });
+  const k = kernel(device, LOSS, 'dsm', { 0: u.buffer, 1: s.pred.buffer, 2: s.zeta.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer });
   k.label = label;
-  const [gx, gy] = grid64(n);
+  const [gx, gy] = gridFor(n);
   return single(k, gx, gy);
 }
 
@@ -520,10 +517,10 @@ export function mseLoss(
   s: { pred: View; target: View; mask: View; dpred: View; lrow: View; norm: number },
 ): Op {
   const u = lossUniform(device, label, s.pred.rows, s.pred.cols, 0, s.norm);
-  const k = kernel(device, lossCode, 'mse', {
+  const k = kernel(device, LOSS, 'mse', {
     0: u.buffer, 1: s.pred.buffer, 2: s.target.buffer, 3: s.mask.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer,
   });
   k.label = label;
-  const [gx, gy] = grid64(s.pred.rows);
+  const [gx, gy] = gridFor(s.pred.rows);
   return single(k, gx, gy);
 }

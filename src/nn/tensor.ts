@@ -37,17 +37,3 @@ export function token(v: View, k: number, t = 0): View {
 export function isDense(v: View): boolean {
   return v.offset === 0 && v.stride === v.cols;
 }
-
-/** Workgroups for n threads of a 64-wide 1-D kernel, split into y past the 65535 limit. */
-export function grid64(n: number): [number, number] {
-  return grid(n, 64);
-}
-
-/**
- * Workgroups for n threads of a `size`-wide 1-D kernel, split into y past the 65535 limit; the
- * kernel numbers its threads gid.x + gid.y * 65535 * size (= num_workgroups.x * size when y > 1).
- */
-export function grid(n: number, size: number): [number, number] {
-  const g = Math.max(1, Math.ceil(n / size));
-  return g <= 65535 ? [g, 1] : [65535, Math.ceil(g / 65535)];
-}

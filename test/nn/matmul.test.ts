@@ -3,8 +3,8 @@
 // residual, accumulate) and split-K, at odd sizes. Also checks that elements of C outside the output view are left alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
-import type { GpuContext } from '../../src/gpu/context';
-import { isSoftwareDevice, matmul, matmulPath, matmulTile, run, type MatmulPath, type MatmulSpec, type MatmulTile, type Strided } from '../../src/nn/ops';
+import { isSoftwareDevice, type GpuContext } from '../../src/gpu/context';
+import { matmul, matmulPath, matmulTile, run, type MatmulPath, type MatmulSpec, type MatmulTile, type Strided } from '../../src/nn/ops';
 import { tensor, type View } from '../../src/nn/tensor';
 import { gelu } from '../../src/nn/reference';
 import { compare, geluGrad, randn, read } from './helpers';

@@ -2,6 +2,7 @@
 // buffer. stats (written by the loss / norm reductions): [0] loss, [1] |grad|^2,
 // [2] accepted steps, [3] skipped steps, [4] 1 if the last step was skipped.
 // A non-finite loss or gradient norm skips the step: weights, moments and EMA stay untouched.
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct Params {
   n: u32, lr: f32, beta1: f32, beta2: f32,
@@ -21,9 +22,9 @@ struct Params {
 fn finite(x: f32) -> bool { return x == x && abs(x) <= 3.4e38; }
 fn step_ok() -> bool { return finite(stats[0]) && finite(stats[1]); }
 
-@compute @workgroup_size(64)
-fn step(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x + id.y * 65535u * 64u;
+@compute @workgroup_size(WG)
+fn step(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = threadIndex(id, nwg);
   let n4 = u.n / 4u;
   if (i >= n4 || !step_ok()) { return; }
   let norm = sqrt(stats[1]);

@@ -17,6 +17,7 @@
 //   load_qkv(i), load_o(i), load_dout(i) (the dh floats from float index i), store_o(i, h),
 //   store_dqkv(i, h).
 // Masks are applied with select (no divergent branches: SwiftShader runs both sides).
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct Params { sets: u32, k: u32, heads: u32, dh: u32, c: u32, scale: f32, window: f32, nq: u32 }
 
@@ -30,8 +31,7 @@ struct Params { sets: u32, k: u32, heads: u32, dh: u32, c: u32, scale: f32, wind
 struct Idx { p: u32, h: u32, i: u32, ok: bool }
 
 // Thread -> (set, head, token i < n): n = nq for query threads, K for key threads.
-fn index(id: vec3u, n: u32) -> Idx {
-  let t = id.x + id.y * 65535u * 64u;
+fn index(t: u32, n: u32) -> Idx {
   let ph = t / n;
   return Idx(ph / u.heads, ph % u.heads, t % n, t < u.sets * u.heads * n);
 }
@@ -44,9 +44,9 @@ fn q_at(p: u32, h: u32, i: u32) -> u32 { return (p * u.k + i) * 3u * u.c + h * u
 fn o_at(p: u32, h: u32, i: u32) -> u32 { return (p * u.nq + i) * u.c + h * u.dh; }
 fn row_at(p: u32, h: u32, i: u32) -> u32 { return (p * u.heads + h) * u.nq + i; }
 
-@compute @workgroup_size(64)
-fn forward(@builtin(global_invocation_id) id: vec3u) {
-  let x = index(id, u.nq);
+@compute @workgroup_size(WG)
+fn forward(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let x = index(threadIndex(id, nwg), u.nq);
   if (!x.ok) { return; }
   let q = head_scale(u.scale, load_qkv(q_at(x.p, x.h, x.i)));
   let ti = tok[x.p * u.k + x.i];
@@ -70,9 +70,9 @@ fn forward(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // Pass 1 (thread = query i): D_i = dO_i . O_i, dq_i = scale * sum_j a_ij (dO_i . v_j - D_i) k_j.
-@compute @workgroup_size(64)
-fn backward_q(@builtin(global_invocation_id) id: vec3u) {
-  let x = index(id, u.nq);
+@compute @workgroup_size(WG)
+fn backwardQ(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let x = index(threadIndex(id, nwg), u.nq);
   if (!x.ok) { return; }
   let qi = q_at(x.p, x.h, x.i);
   let oi = o_at(x.p, x.h, x.i);
@@ -97,9 +97,9 @@ fn backward_q(@builtin(global_invocation_id) id: vec3u) {
 
 // Pass 2 (thread = key j): dv_j = sum_i a_ij dO_i, dk_j = scale * sum_i a_ij (dO_i . v_j - D_i) q_i
 // over the queries i < nq; zeroes dq_j of the tokens that are no query.
-@compute @workgroup_size(64)
-fn backward_kv(@builtin(global_invocation_id) id: vec3u) {
-  let x = index(id, u.k);
+@compute @workgroup_size(WG)
+fn backwardKv(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let x = index(threadIndex(id, nwg), u.k);
   if (!x.ok) { return; }
   let j = x.i;
   let kj = q_at(x.p, x.h, j) + u.c;
@@ -123,7 +123,7 @@ fn backward_kv(@builtin(global_invocation_id) id: vec3u) {
   if (j >= u.nq) { store_dqkv(kj - u.c, head_zero()); }
 }
 
-// ---- Four queries (forward, backward_q) or four keys (backward_kv) per thread: each load of
+// ---- Four queries (forward, backwardQ) or four keys (backwardKv) per thread: each load of
 // a key / value / query row then serves four pairs. For CPU implementations (SwiftShader), where
 // a load costs far more than the arithmetic it feeds; GPUs take the one-per-thread kernels above.
 // Tokens 4g .. 4g+3 (< n: nq queries or K keys) of a set are one thread's; past n they are
@@ -131,8 +131,7 @@ fn backward_kv(@builtin(global_invocation_id) id: vec3u) {
 
 struct Idx4 { p: u32, h: u32, i0: u32, ok: bool }
 
-fn index4(id: vec3u, n: u32) -> Idx4 {
-  let t = id.x + id.y * 65535u * 64u;
+fn index4(t: u32, n: u32) -> Idx4 {
   let groups = (n + 3u) / 4u;
   let ph = t / groups;
   return Idx4(ph / u.heads, ph % u.heads, (t % groups) * 4u, t < u.sets * u.heads * groups);
@@ -155,9 +154,9 @@ fn dots4(a0: Head, a1: Head, a2: Head, a3: Head, b: Head) -> vec4f {
 
 fn rows4(p: u32, h: u32, i: vec4u) -> vec4u { return (p * u.heads + h) * u.nq + i; }
 
-@compute @workgroup_size(64)
-fn forward4(@builtin(global_invocation_id) id: vec3u) {
-  let x = index4(id, u.nq);
+@compute @workgroup_size(WG)
+fn forward4(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let x = index4(threadIndex(id, nwg), u.nq);
   if (!x.ok) { return; }
   let i = tokens4(x.i0, u.nq);
   let q0 = head_scale(u.scale, load_qkv(q_at(x.p, x.h, i.x)));
@@ -196,9 +195,9 @@ fn forward4(@builtin(global_invocation_id) id: vec3u) {
   if (x.i0 + 3u < u.nq) { store_o(o_at(x.p, x.h, i.w), head_scale(inv.w, a3)); lse[r.w] = L.w; }
 }
 
-@compute @workgroup_size(64)
-fn backward_q4(@builtin(global_invocation_id) id: vec3u) {
-  let x = index4(id, u.nq);
+@compute @workgroup_size(WG)
+fn backwardQ4(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let x = index4(threadIndex(id, nwg), u.nq);
   if (!x.ok) { return; }
   let i = tokens4(x.i0, u.nq);
   let r = rows4(x.p, x.h, i);
@@ -239,9 +238,9 @@ fn backward_q4(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // Thread = keys j0 .. j0+3.
-@compute @workgroup_size(64)
-fn backward_kv4(@builtin(global_invocation_id) id: vec3u) {
-  let x = index4(id, u.k);
+@compute @workgroup_size(WG)
+fn backwardKv4(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let x = index4(threadIndex(id, nwg), u.k);
   if (!x.ok) { return; }
   let j = tokens4(x.i0, u.k);
   let k0 = head_scale(u.scale, load_qkv(q_at(x.p, x.h, j.x) + u.c));

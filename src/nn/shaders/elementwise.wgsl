@@ -3,6 +3,7 @@
 // Written over `V` (f32, or vec4f when columns, offsets and strides are multiples of 4; W floats
 // per V, gelu_grad_v on V), which ops.ts (elementCode) defines before this code; one thread per V.
 // Offsets, strides and cols in the uniforms count floats.
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct Params {
   rows: u32, cols: u32, x_off: u32, x_rs: u32,
@@ -16,8 +17,8 @@ const ACCUMULATE = 1u;
 
 struct Ix { x: u32, y: u32, ok: bool }
 
-fn at(id: vec3u) -> Ix {
-  let i = id.x + id.y * 65535u * 64u;
+// Element i (in V) of the rows x cols view.
+fn at(i: u32) -> Ix {
   let cv = u.cols / W;
   let r = i / cv;
   let c = i % cv;
@@ -25,9 +26,9 @@ fn at(id: vec3u) -> Ix {
 }
 
 // y[r, c] (+)= x[r, c]
-@compute @workgroup_size(64)
-fn copy2d(@builtin(global_invocation_id) id: vec3u) {
-  let p = at(id);
+@compute @workgroup_size(WG)
+fn copy2d(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let p = at(threadIndex(id, nwg));
   if (!p.ok) { return; }
   var v = x[p.x];
   if ((u.flags & ACCUMULATE) != 0u) { v += y[p.y]; }
@@ -35,17 +36,17 @@ fn copy2d(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // y[r, c] *= gelu'(x[r, c]) where x holds the pre-activation.
-@compute @workgroup_size(64)
-fn gelu_backward(@builtin(global_invocation_id) id: vec3u) {
-  let p = at(id);
+@compute @workgroup_size(WG)
+fn geluBackward(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let p = at(threadIndex(id, nwg));
   if (!p.ok) { return; }
   y[p.y] *= gelu_grad_v(x[p.x]);
 }
 
 // y[r, c] = value
-@compute @workgroup_size(64)
-fn fill(@builtin(global_invocation_id) id: vec3u) {
-  let p = at(id);
+@compute @workgroup_size(WG)
+fn fill(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let p = at(threadIndex(id, nwg));
   if (!p.ok) { return; }
   y[p.y] = V(u.value);
 }

@@ -4,6 +4,7 @@
 // Written over `V` (f32, or vec4f when cols and the gamma / beta offsets are multiples of 4; W
 // floats per V, hsum(v) its sum), which ops.ts (elementCode) defines before this code.
 // x, y, dy, dyxhat are dense [rows, cols].
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct Params { rows: u32, cols: u32, g_off: u32, b_off: u32, eps: f32, p0: u32, p1: u32, p2: u32 }
 
@@ -15,9 +16,9 @@ struct Params { rows: u32, cols: u32, g_off: u32, b_off: u32, eps: f32, p0: u32,
 @group(0) @binding(5) var<storage, read> dy: array<V>;
 @group(0) @binding(6) var<storage, read_write> dyxhat: array<V>;
 
-@compute @workgroup_size(64)
-fn forward(@builtin(global_invocation_id) id: vec3u) {
-  let r = id.x + id.y * 65535u * 64u;
+@compute @workgroup_size(WG)
+fn forward(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let r = threadIndex(id, nwg);
   if (r >= u.rows) { return; }
   let n = u.cols / W;
   let base = r * n;
@@ -36,9 +37,9 @@ fn forward(@builtin(global_invocation_id) id: vec3u) {
 }
 
 // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma.
-@compute @workgroup_size(64)
-fn backward(@builtin(global_invocation_id) id: vec3u) {
-  let r = id.x + id.y * 65535u * 64u;
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let r = threadIndex(id, nwg);
   if (r >= u.rows) { return; }
   let n = u.cols / W;
   let base = r * n;

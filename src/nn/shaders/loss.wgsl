@@ -4,6 +4,7 @@
 //   rows n..2n-1 are s(y - sigma zeta); zeta is [n, d]. Per pair:
 //   |s+|^2 + 2 s+ . zeta / sigma + |s-|^2 - 2 s- . zeta / sigma   (zeta_- = -zeta).
 // mse: masked mean squared error, mask[r] in {0, 1} per row: mask_r |pred_r - target_r|^2.
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct Params { n: u32, d: u32, inv_sigma: f32, norm: f32 }
 
@@ -14,9 +15,9 @@ struct Params { n: u32, d: u32, inv_sigma: f32, norm: f32 }
 @group(0) @binding(4) var<storage, read_write> dpred: array<f32>;
 @group(0) @binding(5) var<storage, read_write> lrow: array<f32>;
 
-@compute @workgroup_size(64)
-fn dsm(@builtin(global_invocation_id) id: vec3u) {
-  let p = id.x + id.y * 65535u * 64u;
+@compute @workgroup_size(WG)
+fn dsm(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let p = threadIndex(id, nwg);
   if (p >= u.n) { return; }
   var l = 0.0;
   for (var a = 0u; a < u.d; a++) {
@@ -30,9 +31,9 @@ fn dsm(@builtin(global_invocation_id) id: vec3u) {
   lrow[p] = u.norm * l;
 }
 
-@compute @workgroup_size(64)
-fn mse(@builtin(global_invocation_id) id: vec3u) {
-  let r = id.x + id.y * 65535u * 64u;
+@compute @workgroup_size(WG)
+fn mse(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let r = threadIndex(id, nwg);
   if (r >= u.n) { return; }
   let m = mask[r];
   var l = 0.0;

@@ -45,7 +45,7 @@ fn store(m: u32, n: u32, z: u32, acc: f32) {
 }
 
 @compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
+fn matmul(@builtin(global_invocation_id) gid: vec3u) {
   let m0 = gid.y * 4u;
   let n0 = gid.x * 4u;
   if (m0 >= u.m || n0 >= u.n) { return; }

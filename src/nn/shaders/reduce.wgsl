@@ -4,6 +4,7 @@
 // Written over `V` (f32, or vec4f: one thread per 4 columns, when columns, offsets and strides are
 // multiples of 4; W floats per V), which ops.ts (elementCode) defines before this code. Offsets,
 // strides and cols in the uniforms count floats.
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct Params { rows: u32, cols: u32, chunk: u32, x_off: u32, x_rs: u32, out_off: u32, flags: u32, square: u32 }
 const ACCUMULATE = 1u;
@@ -12,7 +13,7 @@ const ACCUMULATE = 1u;
 @group(0) @binding(1) var<storage, read> x: array<V>;
 @group(0) @binding(2) var<storage, read_write> out: array<V>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn colsum(@builtin(global_invocation_id) id: vec3u, @builtin(workgroup_id) wg: vec3u) {
   let j = id.x;
   if (j * W >= u.cols) { return; }

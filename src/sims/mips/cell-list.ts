@@ -8,14 +8,15 @@
 // Consumers (the force kernel, observables, a later k-nearest-neighbour gather) include
 // `CellList.accessWgsl` and bind `cells.accessBindings()`.
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
+import { gridFor, itemsPerThread } from '../../gpu/dispatch';
 import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
-import common from './shaders/common.wgsl?raw';
 import access from './shaders/cell-access.wgsl?raw';
 import countCode from './shaders/cell-count.wgsl?raw';
 import scanCode from './shaders/cell-scan.wgsl?raw';
 import scatterCode from './shaders/cell-scatter.wgsl?raw';
 import sortCode from './shaders/gather.wgsl?raw';
-import { encodeStages, gridFor, itemsPerThread, type IndirectArgs, type Stage } from './grid';
+import { encodeStages, type IndirectArgs, type Stage } from './stages';
+import { common } from './wgsl';
 
 /** Cells per scan chunk (SCAN_CHUNK in sims/mips/shaders/cell-scan.wgsl). */
 export const SCAN_CHUNK = 64;
@@ -106,7 +107,7 @@ export class CellList {
       if (serialScan) {
         return [{ label: 'cells: scan', kernel: kernel(device, scan, 'scanSerial', { 0: scanU.buffer, 1: this.cellCount, 3: this.cellStart }), grid: [1, 1] }];
       }
-      const perChunk = gridFor(this.chunks, 64);
+      const perChunk = gridFor(this.chunks);
       return [
         { label: 'cells: scan', kernel: kernel(device, scan, 'sumChunks', { 0: scanU.buffer, 1: this.cellCount, 2: this.chunkTotal }), grid: perChunk },
         { label: 'cells: scan', kernel: kernel(device, scan, 'scanChunks', { 0: scanU.buffer, 2: this.chunkTotal }), grid: [1, 1] },
@@ -126,7 +127,7 @@ export class CellList {
       0: sortU.buffer, 1: this.perm, 2: positions, 3: payload.body, 4: payload.sortedPos, 5: payload.sortedBody,
       6: this.cellOf, 7: this.slotId, ...this.accessBindings(),
     }, perThread);
-    const items = gridFor(Math.ceil(n / this.perThread), 64);
+    const items = gridFor(Math.ceil(n / this.perThread));
     this.stages = [
       { label: 'cells: count', kernel: count, grid: items },
       ...scanStages(),

@@ -2,10 +2,10 @@
 // params, bind groups built once. Rebuilt only when the cell grid changes (n, phi, force, σ, b,
 // skin). skin > 0 adds the Verlet list (verlet.ts) and the step kernels that use it.
 import { storageBuffer, UniformStruct, type UniformType } from '../../gpu/buffers';
+import { workgroupCount } from '../../gpu/dispatch';
 import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
 import type { Params } from '../params';
 import rng from '../../gpu/shaders/rng.wgsl?raw';
-import common from './shaders/common.wgsl?raw';
 import flows from './shaders/flows.wgsl?raw';
 import halfFlowCode from './shaders/half-flow.wgsl?raw';
 import forceStepCode from './shaders/force-step.wgsl?raw';
@@ -23,6 +23,7 @@ import { CellList } from './cell-list';
 import { geometry, type Geometry } from './params';
 import type { ParticleBuffers } from './particles';
 import { kernelPair, verletStatusWgsl, VerletList } from './verlet';
+import { common } from './wgsl';
 
 export const HISTOGRAM_BINS = 30;
 export const HISTOGRAM_MAX = 1.5;
@@ -259,7 +260,7 @@ export class MipsKernels {
       cellsPerBin: this.cellsPerBin, binsPerSide: this.binsPerSide,
       v0: p.v0 as number, invDt: (p.Dt as number) > 0 ? 1 / (p.Dt as number) : 0,
     }).upload();
-    u.reduce.set({ groups: Math.ceil(n / 64) }).upload();
+    u.reduce.set({ groups: workgroupCount(n) }).upload();
     u.clusters.set({ n, ...cellGeom, contact2: g.contact * g.contact }).upload();
     u.color.set({ n, model, mode: COLOR_MODE[p.colorBy as string] ?? 0, densityMax: 1, eprScale: 3 }).upload();
     u.init.set({ n, seed, model }).upload();

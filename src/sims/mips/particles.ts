@@ -1,6 +1,7 @@
 // GPU buffers of one mips system of n particles: the main state (A), its cell-sorted copy (B),
 // and the small buffers of the observables. Sized by n only.
 import { storageBuffer } from '../../gpu/buffers';
+import { workgroupCount } from '../../gpu/dispatch';
 import { HISTOGRAM_BINS } from './kernels';
 
 /** Byte layout of the summary buffer that sample() reads back (a few hundred bytes). */
@@ -39,7 +40,6 @@ export class ParticleBuffers {
     readonly n: number,
   ) {
     const vec4 = n * 16;
-    const groups = Math.ceil(n / 64);
     this.all = [
       (this.posA = storageBuffer(device, 'mips: positions', vec4)),
       (this.bodyA = storageBuffer(device, 'mips: propulsion + displacement', vec4)),
@@ -48,7 +48,7 @@ export class ParticleBuffers {
       (this.clock = storageBuffer(device, 'mips: clock', 16)),
       (this.colors = storageBuffer(device, 'mips: colours', vec4)),
       (this.fields = storageBuffer(device, 'mips: density + epr fields', n * 8)),
-      (this.partial = storageBuffer(device, 'mips: partial sums', groups * 32)),
+      (this.partial = storageBuffer(device, 'mips: partial sums', workgroupCount(n) * 32)),
       (this.total = storageBuffer(device, 'mips: totals', 32)),
       (this.histogram = storageBuffer(device, 'mips: density histogram', HISTOGRAM_BINS * 4)),
       (this.parent = storageBuffer(device, 'mips: cluster parent', n * 4)),

@@ -8,7 +8,7 @@ import { uniform4 } from '../../gpu/rng';
 import { needsRebuild, type Params } from '../params';
 import type { SimState } from '../state';
 import type { MetricSample, RenderView, Simulation } from '../types';
-import { dispatchItems, dispatchThreads } from './grid';
+import { dispatchItems, dispatchThreads } from '../../gpu/dispatch';
 import { HISTOGRAM_BINS, MipsKernels } from './kernels';
 import { decodeSummary, fieldsById } from './observables';
 import { schema } from './params';

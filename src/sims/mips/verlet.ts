@@ -8,16 +8,17 @@
 // that order the main state (A), and buildNeighbours writes the lists (sims/mips/shaders/verlet-build.wgsl).
 // Positions for the force loop live in two compact vec2 buffers that swap every step (`parity`).
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
+import { gridFor, itemsPerThread } from '../../gpu/dispatch';
 import { bindBuffers, computePipeline, kernel, wgsl, type Kernel } from '../../gpu/pipelines';
-import common from './shaders/common.wgsl?raw';
 import stencil from './shaders/stencil.wgsl?raw';
 import statusCode from './shaders/verlet-status.wgsl?raw';
 import decideCode from './shaders/verlet-decide.wgsl?raw';
 import buildCode from './shaders/verlet-build.wgsl?raw';
 import { cellGrid, CellList } from './cell-list';
-import { encodeStages, gridFor, INDIRECT_ENTRY, itemsPerThread, type Stage } from './grid';
+import { encodeStages, INDIRECT_ENTRY, type Stage } from './stages';
 import { neighbourCapacity, type Geometry } from './params';
 import type { ParticleBuffers } from './particles';
+import { common } from './wgsl';
 
 /** WGSL of the list's status struct and helpers (sims/mips/shaders/verlet-status.wgsl), for the step kernels. */
 export const verletStatusWgsl = statusCode;
@@ -115,7 +116,7 @@ export class VerletList {
     const build = kernel(device, buildWgsl, 'buildNeighbours', {
       0: buildU.buffer, 1: buf.posB, 7: this.neighbours, 9: this.status, 11: buf.clock, ...this.cells.accessBindings(),
     }, { PER_THREAD: perThread, ALL_PAIRS: grid.stencil === 0 ? 1 : 0 });
-    const items = gridFor(Math.ceil(n / perThread), 64);
+    const items = gridFor(Math.ceil(n / perThread));
     const cellStages = this.cells.stages.map((st) => ({ ...st, label: `rebuild: ${st.label}` }));
     this.stages = [0, 1].map((p) => [
       ...cellStages,

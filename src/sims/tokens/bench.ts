@@ -7,13 +7,17 @@
 // (SwiftShader: the tiled variant is ~10–100× slower there).
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/context';
-import { kernel, type Kernel } from '../../gpu/pipelines';
+import { gridFor } from '../../gpu/dispatch';
+import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
+import threads from '../../gpu/shaders/threads.wgsl?raw';
 import unfusedCode from './shaders/unfused.wgsl?raw';
 import { defaults, withValues } from '../params';
 import { liveSettings, TokenEngine, TokenWeights } from './engine';
-import { ATTEND_FIELDS, attentionCodeFor, groups64 } from './kernels';
+import { ATTEND_FIELDS, attentionCodeFor } from './kernels';
 import { buildModel, normals } from './model';
 import { schema } from './params';
+
+const UNFUSED = wgsl(threads, unfusedCode);
 
 export interface BenchOptions {
   n: number;
@@ -100,15 +104,16 @@ export async function benchTokens(ctx: GpuContext, opts: BenchOptions): Promise<
     uniforms.push(u);
     if (variant === 'tiled') {
       unfused.push(
-        { kernel: kernel(device, unfusedCode, 'scores_matmul', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: [tiles, tiles] },
-        { kernel: kernel(device, unfusedCode, 'softmax_rows', { 0: u.buffer, 1: scores }), groups: [Math.min(n, 65535), Math.ceil(n / 65535)] },
-        { kernel: kernel(device, unfusedCode, 'mix_matmul', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: [Math.ceil(dh / 16), tiles] },
+        { kernel: kernel(device, UNFUSED, 'scoresMatmul', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: [tiles, tiles] },
+        // one workgroup per row
+        { kernel: kernel(device, UNFUSED, 'softmaxRows', { 0: u.buffer, 1: scores }), groups: gridFor(n, 1) },
+        { kernel: kernel(device, UNFUSED, 'mixMatmul', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: [Math.ceil(dh / 16), tiles] },
       );
     } else {
       unfused.push(
-        { kernel: kernel(device, unfusedCode, 'scores_simple', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: groups64(n * n) },
-        { kernel: kernel(device, unfusedCode, 'softmax_serial', { 0: u.buffer, 1: scores }), groups: groups64(n) },
-        { kernel: kernel(device, unfusedCode, 'mix_simple', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: groups64(n * dh) },
+        { kernel: kernel(device, UNFUSED, 'scoresSimple', { 0: u.buffer, 1: q, 2: k, 3: scores }), groups: gridFor(n * n) },
+        { kernel: kernel(device, UNFUSED, 'softmaxSerial', { 0: u.buffer, 1: scores }), groups: gridFor(n) },
+        { kernel: kernel(device, UNFUSED, 'mixSimple', { 0: u.buffer, 1: scores, 2: v, 3: unfusedOut }), groups: gridFor(n * dh) },
       );
     }
   }

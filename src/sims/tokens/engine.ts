@@ -3,6 +3,7 @@
 // Dispatch lists are built once per scheme and cached; dt, β, normalisation and activation
 // are uniforms, so every live parameter applies without a rebuild.
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
+import { gridFor } from '../../gpu/dispatch';
 import { kernel, type Kernel } from '../../gpu/pipelines';
 import type { Params } from '../params';
 import {
@@ -10,7 +11,6 @@ import {
   attentionCodeFor,
   AXPY_FIELDS,
   code,
-  groups64,
   LINEAR_FIELDS,
   RK4_FIELDS,
   TOKEN_FIELDS,
@@ -198,7 +198,7 @@ export class TokenEngine {
       );
     }
     if (this.sphere) {
-      out.push({ kernel: kernel(this.device, code.integrate, 'renormalize', { 0: this.tokenUniform.buffer, 1: this.x }), groups: groups64(this.n) });
+      out.push({ kernel: kernel(this.device, code.integrate, 'renormalize', { 0: this.tokenUniform.buffer, 1: this.x }), groups: gridFor(this.n) });
     }
     return out;
   }
@@ -213,8 +213,8 @@ export class TokenEngine {
     if (flow === 'ffnMean') list.push(...this.ffn(input, out, 'mean', false));
     if (this.sphere) {
       list.push({
-        kernel: kernel(this.device, code.integrate, 'tangent_project', { 0: this.tokenUniform.buffer, 1: input, 2: out }),
-        groups: groups64(this.n),
+        kernel: kernel(this.device, code.integrate, 'tangentProject', { 0: this.tokenUniform.buffer, 1: input, 2: out }),
+        groups: gridFor(this.n),
       });
     }
     return list;
@@ -279,7 +279,7 @@ export class TokenEngine {
     }
     const rows = fields.rows ?? this.d;
     // Four output rows per thread (sims/tokens/shaders/linear.wgsl).
-    return { kernel: kernel(this.device, code.linear, 'linear', { 0: u.buffer, 1: weights, 2: input, 3: output }), groups: groups64(this.n * Math.ceil(rows / 4)) };
+    return { kernel: kernel(this.device, code.linear, 'linear', { 0: u.buffer, 1: weights, 2: input, 3: output }), groups: gridFor(this.n * Math.ceil(rows / 4)) };
   }
 
   private stepUniform(coef: number) {
@@ -300,19 +300,19 @@ export class TokenEngine {
   /** stage = x + coef·dt·v */
   private axpy(coef: number, v: GPUBuffer): Dispatch {
     const u = this.stepUniform(coef).axpy;
-    return { kernel: kernel(this.device, code.integrate, 'axpy', { 0: u.buffer, 1: this.x, 2: v, 3: this.stage }), groups: groups64(this.n * this.d) };
+    return { kernel: kernel(this.device, code.integrate, 'axpy', { 0: u.buffer, 1: this.x, 2: v, 3: this.stage }), groups: gridFor(this.n * this.d) };
   }
 
   /** x += coef·dt·v */
   private axpyInPlace(coef: number, v: GPUBuffer): Dispatch {
     const u = this.stepUniform(coef).axpy;
-    return { kernel: kernel(this.device, code.integrate, 'axpy_inplace', { 0: u.buffer, 1: this.x, 2: v }), groups: groups64(this.n * this.d) };
+    return { kernel: kernel(this.device, code.integrate, 'axpyInPlace', { 0: u.buffer, 1: this.x, 2: v }), groups: gridFor(this.n * this.d) };
   }
 
   private rk4(coef: number): Dispatch {
     const u = this.stepUniform(coef).rk4;
     const [k1, k2, k3, k4] = this.k as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
-    return { kernel: kernel(this.device, code.integrate, 'rk4_combine', { 0: u.buffer, 1: this.x, 2: k1, 3: k2, 4: k3, 5: k4 }), groups: groups64(this.n * this.d) };
+    return { kernel: kernel(this.device, code.integrate, 'rk4Combine', { 0: u.buffer, 1: this.x, 2: k1, 3: k2, 4: k3, 5: k4 }), groups: gridFor(this.n * this.d) };
   }
 
   /** Overwrites the tokens (import, reset, convergence runs). */

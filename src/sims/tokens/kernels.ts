@@ -1,6 +1,7 @@
 // The tokens kernels' WGSL composition and uniform layouts; pipelines are shared per device.
 import { UniformStruct } from '../../gpu/buffers';
 import { wgsl } from '../../gpu/pipelines';
+import threads from '../../gpu/shaders/threads.wgsl?raw';
 import attentionCode from './shaders/attention.wgsl?raw';
 import integrateCode from './shaders/integrate.wgsl?raw';
 import linearCode from './shaders/linear.wgsl?raw';
@@ -37,12 +38,4 @@ export const AXPY_FIELDS = { count: 'u32', a: 'f32' } as const;
 export const RK4_FIELDS = { count: 'u32', h: 'f32' } as const;
 export const TOKEN_FIELDS = { n: 'u32', d: 'u32' } as const;
 
-export const code = { linear: linearCode, integrate: integrateCode };
-
-/** Workgroups for `threads` threads of a 64-wide kernel, split into 2-D past the 65535 limit. */
-export function groups64(threads: number): [number, number] {
-  const g = Math.max(1, Math.ceil(threads / 64));
-  if (g <= 65535) return [g, 1];
-  const y = Math.ceil(g / 65535);
-  return [Math.ceil(g / y), y];
-}
+export const code = { linear: wgsl(threads, linearCode), integrate: wgsl(threads, integrateCode) };

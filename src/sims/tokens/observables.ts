@@ -4,9 +4,10 @@
 // histogram of pairwise cosines, the mean norm and, side by side, the RMS gap between schemes.
 // Only ~50 numbers are read back per sample.
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
-import { kernel, type Kernel } from '../../gpu/pipelines';
+import { dispatchThreads } from '../../gpu/dispatch';
+import { dispatch, kernel, wgsl, type Kernel } from '../../gpu/pipelines';
+import threads from '../../gpu/shaders/threads.wgsl?raw';
 import observablesCode from './shaders/observables.wgsl?raw';
-import { groups64 } from './kernels';
 
 export const COSINE_BINS = 40;
 export const CLUSTER_THRESHOLD = 0.999;
@@ -64,33 +65,26 @@ export class TokenObservables {
     this.pairUniform.set({ n, d, words, beta: 1 }).upload();
     this.reduceUniform.set({ n }).upload();
     this.labelUniform.set({ n, words }).upload();
-    const code = observablesCode;
-    this.pairStats = kernel(device, code, 'pair_stats', { 0: this.pairUniform.buffer, 1: x, 2: other ?? x, 3: this.partial, 4: this.adjacency, 5: this.counters });
-    this.reduce = kernel(device, code, 'reduce_stats', { 0: this.reduceUniform.buffer, 1: this.partial, 2: this.totals });
+    const code = wgsl(threads, observablesCode);
+    this.pairStats = kernel(device, code, 'pairStats', { 0: this.pairUniform.buffer, 1: x, 2: other ?? x, 3: this.partial, 4: this.adjacency, 5: this.counters });
+    this.reduce = kernel(device, code, 'reduceStats', { 0: this.reduceUniform.buffer, 1: this.partial, 2: this.totals });
     // 'auto' layouts hold only the bindings an entry point uses.
     const [u, edges, labels, counters] = [this.labelUniform.buffer, this.adjacency, this.labels, this.counters];
-    this.labelsInit = kernel(device, code, 'labels_init', { 0: u, 2: labels });
-    this.propagate = kernel(device, code, 'propagate_labels', { 0: u, 1: edges, 2: labels, 3: counters });
-    this.countRoots = kernel(device, code, 'count_roots', { 0: u, 2: labels, 3: counters });
+    this.labelsInit = kernel(device, code, 'labelsInit', { 0: u, 2: labels });
+    this.propagate = kernel(device, code, 'propagateLabels', { 0: u, 1: edges, 2: labels, 3: counters });
+    this.countRoots = kernel(device, code, 'countRoots', { 0: u, 2: labels, 3: counters });
     this.readback = new Readback(device, 'token stats readback');
   }
 
   async measure(beta: number): Promise<TokenStats> {
     const { device, n } = this;
     this.pairUniform.set({ beta }).upload();
-    const g = groups64(n)[0];
     const encoder = device.createCommandEncoder({ label: 'token observables' });
     encoder.clearBuffer(this.counters);
     const pass = encoder.beginComputePass({ label: 'token observables' });
-    for (const [k, groups] of [
-      [this.pairStats, g],
-      [this.reduce, 1],
-      [this.labelsInit, g],
-    ] as const) {
-      pass.setPipeline(k.pipeline);
-      pass.setBindGroup(0, k.bindGroup);
-      pass.dispatchWorkgroups(groups);
-    }
+    dispatchThreads(pass, this.pairStats, n);
+    dispatch(pass, this.reduce, 1);
+    dispatchThreads(pass, this.labelsInit, n);
     pass.end();
     device.queue.submit([encoder.finish()]);
 
@@ -99,9 +93,7 @@ export class TokenObservables {
       device.queue.writeBuffer(this.counters, CHANGED * 4, new Uint32Array([0]));
       const enc = device.createCommandEncoder({ label: 'cluster labels' });
       const p = enc.beginComputePass({ label: 'cluster labels' });
-      p.setPipeline(this.propagate.pipeline);
-      p.setBindGroup(0, this.propagate.bindGroup);
-      for (let i = 0; i < PASSES_PER_CHECK; i++) p.dispatchWorkgroups(g);
+      for (let i = 0; i < PASSES_PER_CHECK; i++) dispatchThreads(p, this.propagate, n);
       p.end();
       device.queue.submit([enc.finish()]);
       const changed = (await this.readback.u32(this.counters, CHANGED * 4, 4))[0];
@@ -109,9 +101,7 @@ export class TokenObservables {
     }
     const enc = device.createCommandEncoder({ label: 'cluster count' });
     const p = enc.beginComputePass({ label: 'cluster count' });
-    p.setPipeline(this.countRoots.pipeline);
-    p.setBindGroup(0, this.countRoots.bindGroup);
-    p.dispatchWorkgroups(g);
+    dispatchThreads(p, this.countRoots, n);
     p.end();
     device.queue.submit([enc.finish()]);
 

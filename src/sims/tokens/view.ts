@@ -3,12 +3,15 @@
 // d ≤ 3, a fixed random orthonormal projection, or PCA of the current tokens (from a d×d
 // covariance reduced on the GPU; only the d×d matrix is read back).
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
-import { kernel, type Kernel } from '../../gpu/pipelines';
+import { dispatchThreads } from '../../gpu/dispatch';
+import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
+import threads from '../../gpu/shaders/threads.wgsl?raw';
 import viewCode from './shaders/view.wgsl?raw';
-import { groups64 } from './kernels';
 import { normals, orthonormalRows, randomProjection } from './model';
 
 export type Projection = 'pca' | 'random';
+
+const VIEW = wgsl(threads, viewCode);
 
 /** Token sets drawn together: the main state and, side by side, the other scheme. */
 export interface ViewSet {
@@ -54,10 +57,10 @@ export class TokenView {
     this.covariance = storageBuffer(device, 'token covariance', d * d * 4);
     this.uniforms = sets.map((_, k) => new UniformStruct(device, `view params ${k}`, { n: 'u32', d: 'u32', offset: 'u32' }).set({ n, d, offset: k * n }));
     this.uniforms.forEach((u) => u.upload());
-    this.write = sets.map((s, k) => kernel(device, viewCode, 'positions_3d', { 0: this.uniforms[k]!.buffer, 1: s.x, 2: this.basis, 3: this.positions }));
+    this.write = sets.map((s, k) => kernel(device, VIEW, 'positions3d', { 0: this.uniforms[k]!.buffer, 1: s.x, 2: this.basis, 3: this.positions }));
     this.covUniform = new UniformStruct(device, 'covariance params', { n: 'u32', d: 'u32' }).set({ n, d });
     this.covUniform.upload();
-    this.covarianceKernel = kernel(device, viewCode, 'covariance_matrix', { 0: this.covUniform.buffer, 1: sets[0]!.x, 2: this.covariance });
+    this.covarianceKernel = kernel(device, VIEW, 'covarianceMatrix', { 0: this.covUniform.buffer, 1: sets[0]!.x, 2: this.covariance });
     this.readback = new Readback(device, 'covariance readback');
   }
 
@@ -86,11 +89,7 @@ export class TokenView {
 
   /** Writes the positions of every set (inside a compute pass). */
   encodePositions(pass: GPUComputePassEncoder): void {
-    for (const k of this.write) {
-      pass.setPipeline(k.pipeline);
-      pass.setBindGroup(0, k.bindGroup);
-      pass.dispatchWorkgroups(groups64(this.n)[0]);
-    }
+    for (const k of this.write) dispatchThreads(pass, k, this.n);
   }
 
   /** Copies the current positions into the next trail frame (outside a pass). */
@@ -111,9 +110,7 @@ export class TokenView {
     if (this.d <= 3 || this.projection !== 'pca') return;
     const encoder = this.device.createCommandEncoder({ label: 'covariance' });
     const pass = encoder.beginComputePass({ label: 'covariance' });
-    pass.setPipeline(this.covarianceKernel.pipeline);
-    pass.setBindGroup(0, this.covarianceKernel.bindGroup);
-    pass.dispatchWorkgroups(groups64(this.d * this.d)[0]);
+    dispatchThreads(pass, this.covarianceKernel, this.d * this.d);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
     const cov = await this.readback.f32(this.covariance, 0, this.d * this.d * 4);

@@ -2,26 +2,21 @@
 // configuration and one inference network of `chunk` sets: fields per chunk of slots (setOffset
 // picks it), then spatial bins -> totals over all slots; colours on demand.
 import { storageBuffer, UniformStruct, type UniformType } from '../../../gpu/buffers';
+import { dispatchThreads } from '../../../gpu/dispatch';
 import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
 import type { LocalTransformer } from '../../../nn/local-transformer';
 import type { Params } from '../../params';
-import common from '../shaders/common.wgsl?raw';
 import fieldsCode from './shaders/fields.wgsl?raw';
 import { CellList } from '../cell-list';
-import { gridFor } from '../grid';
+import { common } from '../wgsl';
 import type { MipsInternals } from '../simulation';
-import type { SortedSource } from './gather';
+import { threadsOp, type SortedSource } from './gather';
 import { outputsOf, type ScoreArch } from './config';
 
 const CODE = wgsl(common, CellList.accessWgsl, fieldsCode);
 /** Target side of the binned map, in bins. */
 const MAP_BINS = 24;
-
-function op(label: string, k: Kernel, threads: number): Op {
-  const [x, y] = gridFor(threads, 64);
-  return { label, encode: (p) => dispatch(p, k, x, y) };
-}
 
 export class ScoreFields {
   /** vec4 (current, local EPR, EPR term, position part of the term) per particle id. */
@@ -64,9 +59,9 @@ export class ScoreFields {
     });
     const bins = kernel(device, CODE, 'bins', { 0: u0.buffer, 5: this.slotField, 7: this.binMap, 10: src.cellStart });
     const reduce = kernel(device, CODE, 'reduce', { 0: u0.buffer, 5: this.slotField, 8: this.totals });
-    this.chunkOp = op('score fields', fields, net.sets);
+    this.chunkOp = threadsOp('score fields', fields, net.sets);
     this.reduceOps = [
-      op('score bins', bins, this.binsPerSide ** 2),
+      threadsOp('score bins', bins, this.binsPerSide ** 2),
       { label: 'score reduce', encode: (p) => dispatch(p, reduce, 1) },
     ];
     for (const [mode, m] of [['scoreCurrent', 0], ['scoreEpr', 1]] as const) {
@@ -102,8 +97,7 @@ export class ScoreFields {
     const k = this.colorKernels.get(mode);
     if (!k) return;
     const pass = encoder.beginComputePass({ label: 'score colours' });
-    const [x, y] = gridFor(this.sim.buf.n, 64);
-    dispatch(pass, k, x, y);
+    dispatchThreads(pass, k, this.sim.buf.n);
     pass.end();
   }
 

@@ -3,16 +3,16 @@
 // meta, one chunk of slots at a time, from a snapshot of the sorted state; `batch` fills a training network with antithetic pairs and ζ; `tick` advances the
 // counter that keys the random batch and noise. Bind groups are built once per configuration.
 import { storageBuffer, UniformStruct, type UniformType } from '../../../gpu/buffers';
+import { dispatchThreads } from '../../../gpu/dispatch';
 import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
 import type { View } from '../../../nn/tensor';
 import type { Params } from '../../params';
 import rng from '../../../gpu/shaders/rng.wgsl?raw';
-import common from '../shaders/common.wgsl?raw';
 import gatherCode from './shaders/gather.wgsl?raw';
 import { CellList } from '../cell-list';
-import { gridFor } from '../grid';
 import { geometry } from '../params';
+import { common } from '../wgsl';
 import type { MipsInternals } from '../simulation';
 import { channelsOf, outputsOf, type ScoreArch } from './config';
 
@@ -38,9 +38,9 @@ export interface ChunkGather extends Op {
   setOffset(offset: number): void;
 }
 
-function op(label: string, k: Kernel, threads: number): Op {
-  const [x, y] = gridFor(threads, 64);
-  return { label, encode: (p) => dispatch(p, k, x, y) };
+/** An op of `threads` invocations of a 1-D kernel. */
+export function threadsOp(label: string, k: Kernel, threads: number): Op {
+  return { label, encode: (p) => dispatchThreads(p, k, threads) };
 }
 
 export class ScoreGather {
@@ -88,7 +88,7 @@ export class ScoreGather {
     const k = kernel(this.device, CODE, 'gatherAll', {
       0: u.buffer, 1: src.posB, 2: src.bodyB, 3: net.input.buffer, 4: net.tok.buffer, 5: meta, 10: src.cellStart,
     }, this.constants());
-    return { ...op('score gather all', k, chunk), setOffset: (offset) => u.set({ offset }).upload() };
+    return { ...threadsOp('score gather all', k, chunk), setOffset: (offset) => u.set({ offset }).upload() };
   }
 
   /** `pairs` random particles, antithetic sets b and pairs + b; ζ [pairs, outputs]. */
@@ -98,7 +98,7 @@ export class ScoreGather {
     const k = kernel(this.device, CODE, 'gatherBatch', {
       0: u.buffer, 1: buf.posB, 2: buf.bodyB, 3: net.input.buffer, 4: net.tok.buffer, 6: zeta.buffer, 7: counter, ...cells.accessBindings(),
     }, this.constants());
-    return op('score gather batch', k, pairs);
+    return threadsOp('score gather batch', k, pairs);
   }
 
   tick(counter: GPUBuffer): Op {

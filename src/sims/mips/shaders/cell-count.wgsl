@@ -1,6 +1,5 @@
 // Cell list, pass 1: bin every particle and take its rank within the cell (counting sort).
-// PER_THREAD particles per invocation (do-while: SwiftShader runs a for loop's body once more,
-// masked, when the condition fails).
+// PER_THREAD particles per invocation.
 struct CountParams {
   n: u32,
   cellsPerSide: u32,
@@ -16,18 +15,15 @@ struct CountParams {
 
 @compute @workgroup_size(WG)
 fn countCells(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  let stride = threadCount(nwg);
-  var k = 0u;
+  var items = spreadItems(gid, nwg);
   loop {
-    let i = t + k * stride;
+    let i = item(items);
     if (i >= u.n) { return; }
     let c = cellIndex(cellCoord(pos[i].xy, u.cellsPerSide, u.invCellW), u.cellsPerSide);
     cellOf[i] = c;
     rankInCell[i] = atomicAdd(&cellCount[c], 1u);
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
 }

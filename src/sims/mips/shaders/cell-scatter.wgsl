@@ -16,16 +16,13 @@ struct ScatterParams {
 
 @compute @workgroup_size(WG)
 fn scatterIds(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  let stride = threadCount(nwg);
-  var k = 0u;
+  var items = spreadItems(gid, nwg);
   loop {
-    let i = t + k * stride;
+    let i = item(items);
     if (i >= u.n) { return; }
     slotId[cellStart(cellOf[i]) + rankInCell[i]] = posIn[i].w;
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
 }

@@ -1,37 +1,12 @@
-// Shared helpers for the mips kernels: thread indexing, periodic box, cells and pair forces.
+// Shared helpers for the mips kernels: periodic box, cells and pair forces. Composed after
+// gpu/shaders/threads.wgsl (invocation numbering, the PER_THREAD item loop) by sims/mips/wgsl.ts.
 // Particle layout (two buffers per slot):
 //   pos:  vec4f (x, y, 0, id)           id is the particle's permanent index, stored as an exact f32
 //   body: vec4f (p.x, p.y, disp.x, disp.y) p = propulsion g (AOUP) or (theta, 0) (ABP);
 //                                        disp = unwrapped displacement since the MSD origin
 
-const WG: u32 = 64u;
-
 // Pair force kind, fixed per pipeline: 0 none, 1 soft disks (softplus), 2 WCA.
 override FORCE_KIND: u32 = 2u;
-
-// Items (particles or cells) per invocation in the per-step kernels: 1 on GPUs; more on CPU
-// implementations (SwiftShader runs 4 invocations per SIMD call and pays a fixed cost per
-// call that a loop over several items amortises). Item of loop turn k: threadIndex + k * threadCount,
-// so neighbouring invocations still touch neighbouring memory on every turn.
-override PER_THREAD: u32 = 1u;
-
-// Linear thread index for 1-D work split over a 2-D grid (65535 workgroups per dimension).
-fn threadIndex(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
-// Invocations in the whole (2-D) dispatch: the stride of the PER_THREAD loop.
-fn threadCount(nwg: vec3u) -> u32 {
-  return nwg.x * nwg.y * WG;
-}
-
-// Item of loop turn k of invocation t, the alternative to t + k * threadCount for kernels whose
-// items have neighbours in memory: each SIMD call of 4 invocations walks 4 * PER_THREAD
-// consecutive items, 4 adjacent ones per turn, so a CPU core stays on one stretch of memory
-// (measured: the Verlet step ~20% faster on SwiftShader). Equals t when PER_THREAD = 1.
-fn blockItem(t: u32, k: u32) -> u32 {
-  return (t & ~3u) * PER_THREAD + k * 4u + (t & 3u);
-}
 
 fn wrapBox(x: vec2f, boxL: f32) -> vec2f {
   let w = x - boxL * floor(x / boxL);

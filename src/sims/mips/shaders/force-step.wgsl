@@ -76,16 +76,14 @@ fn interactionForce(s: u32, x: vec2f) -> vec2f {
 
 @compute @workgroup_size(WG)
 fn forceStep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  let stride = threadCount(nwg);
   let n = u.n;
   let fc = FlowCoefficients(u.model, u.propulsionStep, u.ouDecay, u.ouKick, u.rotationKick, u.noiseKick);
   let drift = Interaction(u.dt, u.k, u.trapA, u.boxL);
   let step = clock[0];
   let seed = u.seed;
-  var k = 0u;
+  var items = spreadItems(gid, nwg);
   loop {
-    let s = t + k * stride;
+    let s = item(items);
     if (s >= n) { return; }
     let pi = sortedPos[s];
     var f = vec2f(0.0);
@@ -93,9 +91,8 @@ fn forceStep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
     let next = advance(fc, drift, pi, sortedBody[s], f, step, seed);
     outPos[s] = next.pos;
     outBody[s] = next.body;
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
 }

@@ -23,11 +23,9 @@ struct SortParams {
 
 @compute @workgroup_size(WG)
 fn placeSorted(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  let stride = threadCount(nwg);
-  var k = 0u;
+  var items = spreadItems(gid, nwg);
   loop {
-    let i = t + k * stride;
+    let i = item(items);
     if (i >= u.n) { return; }
     let p = posIn[i];
     let c = cellOf[i];
@@ -47,9 +45,8 @@ fn placeSorted(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
     perm[slot] = i;
     posOut[slot] = p;
     bodyOut[slot] = bodyIn[i];
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
 }

@@ -38,36 +38,31 @@ fn halfFlowAt(s: u32, step: u32) -> vec2f {
 
 @compute @workgroup_size(WG)
 fn halfFlow(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  let stride = threadCount(nwg);
   let step = clock[0];
-  var k = 0u;
+  var items = spreadItems(gid, nwg);
   loop {
-    let s = t + k * stride;
+    let s = item(items);
     if (s >= u.n) { return; }
     halfFlowAt(s, step);
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
 }
 
 @compute @workgroup_size(WG)
 fn halfFlowTracked(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
   let step = clock[0];
   var moved2 = 0.0;
-  var k = 0u;
+  var items = blockItems(gid, nwg);
   loop {
-    let s = blockItem(t, k);
+    let s = item(items);
     if (s >= u.n) { break; }
     let x = halfFlowAt(s, step);
     xyOut[s] = x;
     moved2 = max(moved2, movedSquared(x, xBuild[s], u.boxL));
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
   recordMove(moved2);

@@ -93,7 +93,7 @@ fn observe(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_
   }
   workgroupSum2(lid.x, a, b);
   if (lid.x == 0u) {
-    let w = wid.x + wid.y * nwg.x;
+    let w = workgroupIndex(wid, nwg);
     partial[2u * w] = sumA[0];
     partial[2u * w + 1u] = sumB[0];
   }

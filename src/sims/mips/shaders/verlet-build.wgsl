@@ -78,32 +78,29 @@ fn gatherCandidates(s: u32, x: vec2f) -> u32 {
 // Two entry points, so that each binds at most 6 storage buffers (WebGPU's default limit is 8).
 @compute @workgroup_size(WG)
 fn adoptOrder(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
-  var k = 0u;
+  var items = blockItems(gid, nwg);
   loop {
-    let s = blockItem(t, k);
+    let s = item(items);
     if (s >= u.n) { break; }
     let p = sortedPos[s];
     pos[s] = p;
     body[s] = sortedBody[s];
     xyOut[s] = p.xy;
     xBuild[s] = p.xy;
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
 }
 
 @compute @workgroup_size(WG)
 fn buildNeighbours(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
   let n = u.n;
   let capacity = u.capacity;
   var most = 0u;
-  var k = 0u;
+  var items = blockItems(gid, nwg);
   loop {
-    let s = blockItem(t, k);
+    let s = item(items);
     if (s >= n) { break; }
     let count = gatherCandidates(s, sortedPos[s].xy);
     let kept = min(count, CANDIDATES);
@@ -115,12 +112,11 @@ fn buildNeighbours(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
     }
     neighbours[capacity * n + s] = min(count, capacity);
     most = max(most, count);
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
   atomicMax(&status.most, most);
   if (most > capacity) { atomicMin(&status.overflowStep, clock[0]); }
-  if (t == 0u) { status.rebuilds += 1u; }
+  if (threadIndex(gid, nwg) == 0u) { status.rebuilds += 1u; }
 }

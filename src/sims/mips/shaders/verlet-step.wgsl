@@ -55,14 +55,13 @@ fn listForce(s: u32, x: vec2f) -> vec2f {
 
 @compute @workgroup_size(WG)
 fn verletStep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = threadIndex(gid, nwg);
   let fc = FlowCoefficients(u.model, u.propulsionStep, u.ouDecay, u.ouKick, u.rotationKick, u.noiseKick);
   let drift = Interaction(u.dt, u.k, u.trapA, u.boxL);
   let step = clock[0];
   var moved2 = 0.0;
-  var k = 0u;
+  var items = blockItems(gid, nwg);
   loop {
-    let s = blockItem(t, k);
+    let s = item(items);
     if (s >= u.n) { break; }
     let pi = pos[s];
     var f = vec2f(0.0);
@@ -72,9 +71,8 @@ fn verletStep(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
     body[s] = next.body;
     xyOut[s] = next.pos.xy;
     if (!STRANG) { moved2 = max(moved2, movedSquared(next.pos.xy, xBuild[s], u.boxL)); }
-    k++;
     continuing {
-      break if k >= PER_THREAD;
+      break if !nextTurn(&items);
     }
   }
   if (!STRANG) { recordMove(moved2); }

@@ -1,5 +1,6 @@
 // Time-stepping pieces shared by every scheme: axpy stages, the RK4 combination, the sphere's
 // tangent projection P_x v = v - <x, v> x, and renormalisation onto the unit sphere.
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct AxpyParams { count: u32, a: f32 }
 struct Rk4Params { count: u32, h: f32 }
@@ -11,9 +12,9 @@ struct TokenParams { n: u32, d: u32 }
 @group(0) @binding(2) var<storage, read> axpyV: array<f32>;
 @group(0) @binding(3) var<storage, read_write> axpyOut: array<f32>;
 
-@compute @workgroup_size(64)
-fn axpy(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let e = id.x + id.y * groups.x * 64u;
+@compute @workgroup_size(WG)
+fn axpy(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let e = threadIndex(id, nwg);
   if (e >= axpyParams.count) { return; }
   axpyOut[e] = fma(axpyParams.a, axpyV[e], axpyX[e]);
 }
@@ -23,9 +24,9 @@ fn axpy(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
 @group(0) @binding(1) var<storage, read_write> stepX: array<f32>;
 @group(0) @binding(2) var<storage, read> stepV: array<f32>;
 
-@compute @workgroup_size(64)
-fn axpy_inplace(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let e = id.x + id.y * groups.x * 64u;
+@compute @workgroup_size(WG)
+fn axpyInPlace(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let e = threadIndex(id, nwg);
   if (e >= stepParams.count) { return; }
   stepX[e] = fma(stepParams.a, stepV[e], stepX[e]);
 }
@@ -38,9 +39,9 @@ fn axpy_inplace(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroup
 @group(0) @binding(4) var<storage, read> k3: array<f32>;
 @group(0) @binding(5) var<storage, read> k4: array<f32>;
 
-@compute @workgroup_size(64)
-fn rk4_combine(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let e = id.x + id.y * groups.x * 64u;
+@compute @workgroup_size(WG)
+fn rk4Combine(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let e = threadIndex(id, nwg);
   if (e >= rk4Params.count) { return; }
   rk4X[e] += (rk4Params.h / 6.0) * (k1[e] + 2.0 * (k2[e] + k3[e]) + k4[e]);
 }
@@ -50,9 +51,9 @@ fn rk4_combine(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups
 @group(0) @binding(1) var<storage, read> tangentX: array<f32>;
 @group(0) @binding(2) var<storage, read_write> tangentV: array<f32>;
 
-@compute @workgroup_size(64)
-fn tangent_project(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
+@compute @workgroup_size(WG)
+fn tangentProject(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = threadIndex(id, nwg);
   if (i >= tangentParams.n) { return; }
   let base = i * tangentParams.d;
   var dot = 0.0;
@@ -64,9 +65,9 @@ fn tangent_project(@builtin(global_invocation_id) id: vec3u) {
 @group(0) @binding(0) var<uniform> sphereParams: TokenParams;
 @group(0) @binding(1) var<storage, read_write> sphereX: array<f32>;
 
-@compute @workgroup_size(64)
-fn renormalize(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
+@compute @workgroup_size(WG)
+fn renormalize(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = threadIndex(id, nwg);
   if (i >= sphereParams.n) { return; }
   let base = i * sphereParams.d;
   var sq = 0.0;

@@ -1,6 +1,7 @@
 // A row-wise affine map over all tokens: out_i = scale · act(W x_i + b) (+ out_i when accumulating).
 // Used for the Q/K/V/O projections and both FFN layers. Each thread computes four consecutive
 // outputs of one token, so every input value it loads feeds four FMAs.
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 const ROWS_PER_THREAD: u32 = 4u;
 
@@ -33,10 +34,10 @@ fn activate(z: f32) -> f32 {
   return z;
 }
 
-@compute @workgroup_size(64)
-fn linear(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+@compute @workgroup_size(WG)
+fn linear(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let blocks = (params.rows + ROWS_PER_THREAD - 1u) / ROWS_PER_THREAD;
-  let e = id.x + id.y * groups.x * 64u;
+  let e = threadIndex(id, nwg);
   if (e >= params.n * blocks) { return; }
   let i = e / blocks;
   let r0 = (e % blocks) * ROWS_PER_THREAD;

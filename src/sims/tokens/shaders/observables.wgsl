@@ -1,13 +1,14 @@
 // Observables of the token cloud as small GPU reductions (nothing of size n·d leaves the GPU):
-//   pair_stats       per token: Σ_{j≠i} cos_ij, |x_i - y_i|², |x_i|, and Σ_j exp(β<x_i,x_j>)
+//   pairStats        per token: Σ_{j≠i} cos_ij, |x_i - y_i|², |x_i|, and Σ_j exp(β<x_i,x_j>)
 //                    as a log-sum-exp pair (m_i = max_j β<x_i,x_j>, Σ_j exp(β<x_i,x_j> − m_i)):
 //                    exp(β<x,y>) overflows float32 once β<x,y> > 88 (β = 100 on the sphere);
 //                    histogram of cos over pairs i<j; adjacency bits cos_ij > THRESHOLD;
 //                    non-finite tokens counted.
-//   reduce_stats     one workgroup sums the per-token values; the exp sums are rescaled to the
+//   reduceStats      one workgroup sums the per-token values; the exp sums are rescaled to the
 //                    largest m_i, so the host gets (M, Σ) with Σ_j exp(...) = exp(M)·Σ, Σ ≤ n².
-//   labels_init / propagate_labels / count_roots: connected components of the adjacency
+//   labelsInit / propagateLabels / countRoots: connected components of the adjacency
 //                    (min-label propagation; the host repeats it until nothing changes).
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 const BINS: u32 = 40u;
 const THRESHOLD: f32 = 0.999;
@@ -36,9 +37,9 @@ fn dotTokens(i: u32, j: u32, d: u32) -> f32 {
   return s;
 }
 
-@compute @workgroup_size(64)
-fn pair_stats(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
+@compute @workgroup_size(WG)
+fn pairStats(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = threadIndex(id, nwg);
   let n = pairParams.n;
   let d = pairParams.d;
   if (i >= n) { return; }
@@ -92,7 +93,7 @@ var<workgroup> sums: array<vec4f, 256>;
 var<workgroup> maxima: array<vec2f, 256>; // (max |x_i|, max m_i)
 
 @compute @workgroup_size(256)
-fn reduce_stats(@builtin(local_invocation_index) lid: u32) {
+fn reduceStats(@builtin(local_invocation_index) lid: u32) {
   // Pass 1: the largest norm and the largest logit M.
   var m = vec2f(0.0, -3.4e38);
   for (var i = lid; i < reduceParams.n; i += 256u) {
@@ -133,15 +134,16 @@ struct LabelParams { n: u32, words: u32 }
 @group(0) @binding(2) var<storage, read_write> labels: array<atomic<u32>>;
 @group(0) @binding(3) var<storage, read_write> labelCounters: array<atomic<u32>>;
 
-@compute @workgroup_size(64)
-fn labels_init(@builtin(global_invocation_id) id: vec3u) {
-  if (id.x < labelParams.n) { atomicStore(&labels[id.x], id.x); }
+@compute @workgroup_size(WG)
+fn labelsInit(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = threadIndex(id, nwg);
+  if (i < labelParams.n) { atomicStore(&labels[i], i); }
 }
 
 // Every token takes the smallest label among itself and its neighbours and pushes it to them.
-@compute @workgroup_size(64)
-fn propagate_labels(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
+@compute @workgroup_size(WG)
+fn propagateLabels(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = threadIndex(id, nwg);
   if (i >= labelParams.n) { return; }
   let own = atomicLoad(&labels[i]);
   var m = own;
@@ -167,9 +169,10 @@ fn propagate_labels(@builtin(global_invocation_id) id: vec3u) {
   }
 }
 
-@compute @workgroup_size(64)
-fn count_roots(@builtin(global_invocation_id) id: vec3u) {
-  if (id.x < labelParams.n && atomicLoad(&labels[id.x]) == id.x) {
+@compute @workgroup_size(WG)
+fn countRoots(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = threadIndex(id, nwg);
+  if (i < labelParams.n && atomicLoad(&labels[i]) == i) {
     atomicAdd(&labelCounters[CLUSTERS], 1u);
   }
 }

@@ -2,6 +2,7 @@
 //   scores   S = β Q_h K_hᵀ          (an n×n matrix in memory; 16×16 tiled matmul)
 //   softmax  row-wise, in place      (one workgroup per row)
 //   mix      O_h = S V_h             (16×16 tiled matmul)
+// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 const TILE: u32 = 16u;
 
@@ -17,7 +18,7 @@ var<workgroup> tileB: array<f32, 256>;
 
 // scores[i, j] = β Σ_c q[i, c] k[j, c]; workgroup = a 16×16 block of (i, j).
 @compute @workgroup_size(16, 16)
-fn scores_matmul(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u) {
+fn scoresMatmul(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u) {
   let i = wg.y * TILE + lid.y;
   let j = wg.x * TILE + lid.x;
   let n = params.n;
@@ -41,10 +42,11 @@ fn scores_matmul(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id
 var<workgroup> partial: array<f32, 256>;
 
 @compute @workgroup_size(256)
-fn softmax_rows(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: vec3u) {
+fn softmaxRows(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let n = rowParams.n;
-  let base = (wg.x + wg.y * 65535u) * n;
-  if (wg.x + wg.y * 65535u >= n) { return; }
+  let row = workgroupIndex(wg, nwg);
+  let base = row * n;
+  if (row >= n) { return; }
   var m = -3.0e38;
   for (var j = lid; j < n; j += 256u) { m = max(m, rows[base + j]); }
   partial[lid] = m;
@@ -78,7 +80,7 @@ fn softmax_rows(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id
 
 // o[i, c] = Σ_j S[i, j] v[j, c]; workgroup = 16 rows i × 16 columns c.
 @compute @workgroup_size(16, 16)
-fn mix_matmul(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u) {
+fn mixMatmul(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u) {
   let n = mixParams.n;
   let i = wg.y * TILE + lid.y;
   let c = wg.x * TILE + lid.x;
@@ -96,10 +98,10 @@ fn mix_matmul(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) w
 }
 
 // Untiled variants (no workgroup memory, no barriers): one thread per output element / row.
-@compute @workgroup_size(64)
-fn scores_simple(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+@compute @workgroup_size(WG)
+fn scoresSimple(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let n = params.n;
-  let e = id.x + id.y * groups.x * 64u;
+  let e = threadIndex(id, nwg);
   if (e >= n * n) { return; }
   let i = e / n;
   let j = e % n;
@@ -110,10 +112,10 @@ fn scores_simple(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgrou
   scores[e] = params.beta * s;
 }
 
-@compute @workgroup_size(64)
-fn softmax_serial(@builtin(global_invocation_id) id: vec3u) {
+@compute @workgroup_size(WG)
+fn softmaxSerial(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let n = rowParams.n;
-  let i = id.x;
+  let i = threadIndex(id, nwg);
   if (i >= n) { return; }
   let base = i * n;
   var m = -3.0e38;
@@ -128,11 +130,11 @@ fn softmax_serial(@builtin(global_invocation_id) id: vec3u) {
   for (var j = 0u; j < n; j++) { rows[base + j] *= inv; }
 }
 
-@compute @workgroup_size(64)
-fn mix_simple(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+@compute @workgroup_size(WG)
+fn mixSimple(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let n = mixParams.n;
   let dh = mixParams.headDim;
-  let e = id.x + id.y * groups.x * 64u;
+  let e = threadIndex(id, nwg);
   if (e >= n * dh) { return; }
   let i = e / dh;
   let c = e % dh;

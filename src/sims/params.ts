@@ -65,6 +65,35 @@ export interface ParamSchema {
   checks?: readonly CrossCheck[];
 }
 
+/** The value type a spec declares: number, its enum's options, boolean or string. */
+export type ValueOf<S extends ParamSpec> = S extends { kind: 'number' }
+  ? number
+  : S extends { kind: 'enum'; options: readonly (infer O)[] }
+    ? O
+    : S extends { kind: 'boolean' }
+      ? boolean
+      : string;
+
+/** The params a list of specs declares, each field typed by its spec (`dt: number`, `force: 'softdisk' | 'wca' | 'none'`). */
+export type ParamsOf<Specs extends readonly ParamSpec[]> = { readonly [S in Specs[number] as S['name']]: ValueOf<S> };
+
+/** A schema that keeps its specs' literal names and options, so its params are typed (ParamsOf). */
+export interface TypedSchema<Specs extends readonly ParamSpec[]> extends ParamSchema {
+  readonly specs: Specs;
+  /** Narrows params this schema has validated (checkAll / withText / withValues) to their declared types. */
+  typed(p: Params): ParamsOf<Specs>;
+}
+
+/**
+ * Declares a schema whose params are typed from the declaration itself (`const`: the names and
+ * enum options stay literal). Cross-checks see the typed params.
+ */
+export function defineSchema<const Specs extends readonly ParamSpec[]>(specs: Specs, checks: ReadonlyArray<(p: ParamsOf<Specs>) => string | null> = []): TypedSchema<Specs> {
+  // The one place validated Params become typed: every value was checked against its spec.
+  const typed = (p: Params) => p as unknown as ParamsOf<Specs>;
+  return { specs, checks: checks.map((c) => (p: Params) => c(typed(p))), typed };
+}
+
 export class ParamError extends Error {
   constructor(
     readonly field: string,
@@ -121,6 +150,7 @@ export function checkValue(s: ParamSpec, v: unknown): ParamValue {
 }
 
 /** Parses a value given as text (URL, CLI, form field), then checks it. */
+export function parseValue<S extends ParamSpec>(s: S, text: string): ValueOf<S>;
 export function parseValue(s: ParamSpec, text: string): ParamValue {
   const t = text.trim();
   switch (s.kind) {

@@ -19,6 +19,7 @@ import { rng } from '../nn/helpers';
 import { presetParams } from '../../src/sims/config';
 import { SCORE_DEFAULTS, SCORE_SCHEMA, networkConfig, scoreArch } from '../../src/sims/mips/score/config';
 import { SCORE_KIND } from '../../src/sims/mips/score/weights';
+import { schema as mipsSchema } from '../../src/sims/mips/params';
 import type { ParamSpec, Params } from '../../src/sims/params';
 import { listSystems } from '../../src/sims/registry';
 import { encodeBuffer, STATE_FORMAT, STATE_VERSION } from '../../src/sims/state';
@@ -182,7 +183,7 @@ function mipsState(params: Params): Record<string, unknown> {
 }
 
 describe('CLI fuzz: corrupted input files and output paths (in-process)', () => {
-  const params = presetParams(listSystems().find((d) => d.id === 'mips')!, 'dilute-gas');
+  const params = mipsSchema.typed(presetParams(listSystems().find((d) => d.id === 'mips')!, 'dilute-gas'));
 
   it('state files: corrupt envelopes, buffers and bytes are refused naming the file', () => {
     const file = join(dir, 'state.json');

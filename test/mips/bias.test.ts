@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
 import type { GpuContext } from '../../src/gpu/context';
 import { mipsSystem, MipsSimulation } from '../../src/sims/mips';
+import { schema } from '../../src/sims/mips/params';
 import { presetParams } from '../../src/sims/config';
 import { withValues } from '../../src/sims/params';
 import { configurationalTemperature } from '../../src/sims/mips/reference';
@@ -24,7 +25,7 @@ const SAMPLES = 100;
 const EVERY = 50;
 
 async function tConfSeries(scheme: string) {
-  const p = withValues(mipsSystem.schema, presetParams(mipsSystem, 'passive-wca'), { n: 1024, dt: DT, scheme });
+  const p = schema.typed(withValues(schema, presetParams(mipsSystem, 'passive-wca'), { n: 1024, dt: DT, scheme }));
   const sim = new MipsSimulation(ctx, p);
   sim.step(1000); // warm-up from the lattice: t = 0.2
   const ratio: number[] = [];

@@ -1,18 +1,18 @@
 // Shared helpers of the mips tests: params, state <-> float64 arrays, seeded configurations.
 import { uniform4 } from '../../src/gpu/rng';
-import { defaults, withValues, type Params } from '../../src/sims/params';
+import { defaults, withValues } from '../../src/sims/params';
 import { decodeBuffer, encodeBuffer, STATE_FORMAT, STATE_VERSION } from '../../src/sims/state';
 import { mipsSystem, type MipsSimulation } from '../../src/sims/mips';
-import { geometry } from '../../src/sims/mips/params';
+import { geometry, schema, type MipsParams } from '../../src/sims/mips/params';
 import type { RefState } from '../../src/sims/mips/reference';
 
-export function mipsParams(values: Record<string, unknown>): Params {
-  return withValues(mipsSystem.schema, defaults(mipsSystem.schema), values);
+export function mipsParams(values: Record<string, unknown>): MipsParams {
+  return schema.typed(withValues(schema, defaults(schema), values));
 }
 
 export async function readState(sim: MipsSimulation): Promise<RefState & { step: number }> {
   const s = await sim.exportState();
-  const n = sim.params.n as number;
+  const n = sim.params.n;
   const get = (name: string) => Float64Array.from(decodeBuffer(name, s.buffers[name]!, 2 * n));
   return { positions: get('positions'), propulsion: get('propulsion'), displacement: get('displacement'), step: s.step };
 }
@@ -20,7 +20,7 @@ export async function readState(sim: MipsSimulation): Promise<RefState & { step:
 export async function writeState(sim: MipsSimulation, st: RefState, step: number): Promise<void> {
   const f32 = (a: Float64Array) => encodeBuffer(Float32Array.from(a));
   await sim.importState({
-    format: STATE_FORMAT, version: STATE_VERSION, system: 'mips', params: sim.params, step, time: step * (sim.params.dt as number),
+    format: STATE_FORMAT, version: STATE_VERSION, system: 'mips', params: sim.params, step, time: step * (sim.params.dt),
     buffers: {
       positions: f32(st.positions), propulsion: f32(st.propulsion), displacement: f32(st.displacement),
       msdOriginTime: encodeBuffer(Float32Array.of(0)),
@@ -32,8 +32,8 @@ export async function writeState(sim: MipsSimulation, st: RefState, step: number
  * Random positions with a minimum pair distance (random sequential addition, seeded), and
  * propulsion drawn for the model: a disordered configuration with many interacting pairs.
  */
-export function randomState(p: Params, minDistance: number, seed = 1): RefState {
-  const n = p.n as number;
+export function randomState(p: MipsParams, minDistance: number, seed = 1): RefState {
+  const n = p.n;
   const L = geometry(p).boxL;
   const x = new Float64Array(2 * n);
   let placed = 0;

@@ -9,7 +9,7 @@ import { mipsSystem, MipsSimulation } from '../../src/sims/mips';
 import { presetParams } from '../../src/sims/config';
 import { withValues } from '../../src/sims/params';
 import type { MetricSample } from '../../src/sims/types';
-import { geometry } from '../../src/sims/mips/params';
+import { geometry, schema } from '../../src/sims/mips/params';
 import { forEachPair, potentialEnergy } from '../../src/sims/mips/reference';
 import { blockEstimate } from '../../src/sims/mips/block-stats';
 import { readState } from './helpers';
@@ -21,7 +21,7 @@ afterAll(() => ctx.device.destroy());
 const STEPS = 20_000;
 
 function preset(name: string, n: number) {
-  return withValues(mipsSystem.schema, presetParams(mipsSystem, name), { n });
+  return schema.typed(withValues(schema, presetParams(mipsSystem, name), { n }));
 }
 
 /** Steps `total` in `chunks` equal chunks, sampling after each; fails on the first problem (NaN). */

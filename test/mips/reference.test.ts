@@ -44,7 +44,7 @@ describe.each(CASES)('one step vs float64 reference: force=%s skin=%s', (force, 
     ['abp', 'strang', 'em'],
     ['aoup', 'lie', 'lm'],
     ['abp', 'lie', 'lm'],
-  ])('model=%s splitting=%s scheme=%s', async (model, splitting, scheme) => {
+  ] as const)('model=%s splitting=%s scheme=%s', async (model, splitting, scheme) => {
     const p = { ...base, model, splitting, scheme };
     await sim.setParams(p);
     {

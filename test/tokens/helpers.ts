@@ -1,13 +1,13 @@
 // Shared helpers for the tokens tests.
 import type { GpuContext } from '../../src/gpu/context';
 import { Readback } from '../../src/gpu/buffers';
-import { defaults, withValues, type Params } from '../../src/sims/params';
+import { defaults, withValues } from '../../src/sims/params';
 import { liveSettings, TokenEngine, TokenWeights } from '../../src/sims/tokens/engine';
 import { buildModel, type TokenModel } from '../../src/sims/tokens/model';
-import { schema } from '../../src/sims/tokens/params';
+import { schema, type TokenParams } from '../../src/sims/tokens/params';
 
-export function params(values: Record<string, unknown>): Params {
-  return withValues(schema, defaults(schema), values);
+export function params(values: Record<string, unknown>): TokenParams {
+  return schema.typed(withValues(schema, defaults(schema), values));
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -30,10 +30,10 @@ export interface Harness {
   dispose(): void;
 }
 
-export function harness(ctx: GpuContext, p: Params): Harness {
+export function harness(ctx: GpuContext, p: TokenParams): Harness {
   const model = buildModel(p);
   const weights = new TokenWeights(ctx.device, model);
-  const engine = new TokenEngine(ctx.device, model, weights, p.sphere === true, p.ffnPair === 'shared', liveSettings(p));
+  const engine = new TokenEngine(ctx.device, model, weights, p.sphere, p.ffnPair === 'shared', liveSettings(p));
   const rb = new Readback(ctx.device);
   const bytes = model.count * model.d * 4;
   return {

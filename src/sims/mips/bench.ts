@@ -47,7 +47,7 @@ export function defaultBenchSteps(n: number): number {
 export async function benchMips(ctx: GpuContext, params: Params, opts: { steps: number }): Promise<MipsBenchResult> {
   const sim = new MipsSimulation(ctx, params);
   const { device } = ctx;
-  const n = params.n as number;
+  const { n } = sim.params;
   try {
     const run = async (steps: number) => {
       for (let done = 0; done < steps; done += BATCH) {
@@ -96,7 +96,7 @@ export async function benchMips(ctx: GpuContext, params: Params, opts: { steps: 
       const rebuilds = after.rebuilds - before.rebuilds;
       const { built, builtSteps, idle, idleSteps } = rebuildMs;
       result.neighbourList = {
-        skin: params.skin as number,
+        skin: sim.params.skin,
         rebuilds,
         stepsPerRebuild: rebuilds > 0 ? opts.steps / rebuilds : null,
         msPerRebuild: builtSteps > 0 && idleSteps > 0 ? built / builtSteps - idle / idleSteps : null,

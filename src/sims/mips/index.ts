@@ -42,7 +42,10 @@ export const mipsSystem: SimDefinition = {
     {
       kind: 'series', id: 'tconf', title: 'Configurational temperature T_conf/kT (1 for exact sampling; a passive EPR reads k⟨∇²U⟩(T_conf/kT − 1))',
       y: ['tConf'], yLabel: 'T_conf / kT',
-      shown: (p) => p.v0 === 0 && (p.Dt as number) > 0 && (p.k as number) > 0 && p.force !== 'none',
+      shown: (params) => {
+        const p = schema.typed(params);
+        return p.v0 === 0 && p.Dt > 0 && p.k > 0 && p.force !== 'none';
+      },
     },
     { kind: 'series', id: 'clusters', title: 'Largest-cluster fraction', y: ['largestClusterFraction'], yLabel: 'fraction of N' },
   ],

@@ -4,7 +4,6 @@
 import { storageBuffer, UniformStruct, type UniformType } from '../../gpu/buffers';
 import { workgroupCount } from '../../gpu/dispatch';
 import { kernel, wgsl, type Kernel } from '../../gpu/pipelines';
-import type { Params } from '../params';
 import rng from '../../gpu/shaders/rng.wgsl?raw';
 import flows from './shaders/flows.wgsl?raw';
 import halfFlowCode from './shaders/half-flow.wgsl?raw';
@@ -20,7 +19,7 @@ import clustersCode from './shaders/clusters.wgsl?raw';
 import colorCode from './shaders/color.wgsl?raw';
 import initCode from './shaders/init.wgsl?raw';
 import { CellList } from './cell-list';
-import { geometry, type Geometry } from './params';
+import { geometry, type Geometry, type MipsParams } from './params';
 import type { ParticleBuffers } from './particles';
 import { kernelPair, verletStatusWgsl, VerletList } from './verlet';
 import { common } from './wgsl';
@@ -43,13 +42,13 @@ interface Variant {
 }
 
 /** Sub-flow coefficients over a time h (computed in float64: 1 − e^{−2γh} loses digits in f32). */
-export function flowCoefficients(p: Params, h: number) {
+export function flowCoefficients(p: MipsParams, h: number) {
   return {
-    propulsionStep: (p.v0 as number) * h,
-    ouDecay: Math.exp(-(p.gamma as number) * h),
-    ouKick: Math.sqrt(-Math.expm1(-2 * (p.gamma as number) * h)),
-    rotationKick: Math.sqrt(2 * (p.Dr as number) * h),
-    noiseKick: Math.sqrt(2 * (p.Dt as number) * h),
+    propulsionStep: p.v0 * h,
+    ouDecay: Math.exp(-p.gamma * h),
+    ouKick: Math.sqrt(-Math.expm1(-2 * p.gamma * h)),
+    rotationKick: Math.sqrt(2 * p.Dr * h),
+    noiseKick: Math.sqrt(2 * p.Dt * h),
   };
 }
 
@@ -91,7 +90,7 @@ export class MipsKernels {
 
   constructor(
     private readonly device: GPUDevice,
-    params: Params,
+    params: MipsParams,
     readonly buf: ParticleBuffers,
   ) {
     const n = buf.n;
@@ -101,12 +100,12 @@ export class MipsKernels {
     this.cells = new CellList(device, n, g.boxL, g.rc, buf.posA, { body: buf.bodyA, sortedPos: buf.posB, sortedBody: buf.bodyB });
     this.perThread = this.cells.perThread;
     const grid = this.cells.grid;
-    this.verlet = (params.skin as number) > 0 ? new VerletList(device, g, params.force as string, buf) : undefined;
+    this.verlet = params.skin > 0 ? new VerletList(device, g, params.force, buf) : undefined;
     this.cellsPerBin = Math.max(1, Math.round((DENSITY_PROBE_DIAMETERS * 2 * g.radius) / grid.cellWidth));
     this.binsPerSide = Math.ceil(grid.cellsPerSide / this.cellsPerBin);
     this.binDensity = storageBuffer(device, 'mips: bin density', this.binsPerSide ** 2 * 4);
 
-    const forceKind = { FORCE_KIND: FORCE_KIND[params.force as string] ?? 0 };
+    const forceKind = { FORCE_KIND: FORCE_KIND[params.force] ?? 0 };
     const access = CellList.accessWgsl;
     const cellBindings = this.cells.accessBindings();
     this.u = {
@@ -206,34 +205,34 @@ export class MipsKernels {
   }
 
   /** Does this configuration serve `p` (same buffers and cell grid)? Otherwise build a new one. */
-  fits(p: Params): boolean {
+  fits(p: MipsParams): boolean {
     const g = geometry(p);
     const same = g.boxL === this.geometry.boxL && g.rc === this.geometry.rc && g.listCut === this.geometry.listCut;
-    return same && (p.force as string) === this.force && (p.n as number) === this.buf.n;
+    return same && p.force === this.force && p.n === this.buf.n;
   }
 
   private force = '';
 
   /** Writes every kernel's uniforms for live params (dt, v0, splitting, colours, ...). */
-  setParams(p: Params): void {
-    this.force = p.force as string;
+  setParams(p: MipsParams): void {
+    this.force = p.force;
     const n = this.buf.n;
     const g = this.geometry;
     const grid = this.cells.grid;
     const model = p.model === 'abp' ? 1 : 0;
     const strang = p.splitting === 'strang';
-    const dt = p.dt as number;
-    const seed = p.seed as number;
-    const sigma = p.sigma as number;
-    const forceParams = [p.b as number, 2, sigma * sigma, 24 * (p.epsilon as number)];
+    const dt = p.dt;
+    const seed = p.seed;
+    const sigma = p.sigma;
+    const forceParams = [p.b, 2, sigma * sigma, 24 * p.epsilon];
     const cellGeom = { cellsPerSide: grid.cellsPerSide, stencil: grid.stencil, boxL: g.boxL, invCellW: 1 / grid.cellWidth };
     // Pipeline variant: CPU implementations run every branch, so model, absent noise terms and
     // the noise scheme are compiled out (a handful of variants at most, built on first use).
     const aoup = model === 0;
     const constants = {
       MODEL: model,
-      ORIENT_NOISE: (aoup ? (p.gamma as number) > 0 : (p.Dr as number) > 0) ? 1 : 0,
-      THERMAL: (p.Dt as number) > 0 ? 1 : 0,
+      ORIENT_NOISE: (aoup ? p.gamma > 0 : p.Dr > 0) ? 1 : 0,
+      THERMAL: p.Dt > 0 ? 1 : 0,
       STRANG: strang ? 1 : 0,
       LM: p.scheme === 'lm' && !strang ? 1 : 0,
     };
@@ -245,10 +244,10 @@ export class MipsKernels {
     u.halfFlow.set({ n, seed, model, boxL: g.boxL, ...flowCoefficients(p, dt / 2) }).upload();
     u.forceStep.set({
       n, seed, model, strang: strang ? 1 : 0, ...cellGeom, forceParams, rc2: g.rc * g.rc, dt,
-      k: p.k as number, trapA: p.A as number, ...flowCoefficients(p, strang ? dt / 2 : dt),
+      k: p.k, trapA: p.A, ...flowCoefficients(p, strang ? dt / 2 : dt),
     }).upload();
     u.verletStep.set({
-      n, seed, model, capacity: this.verlet?.capacity ?? 0, forceParams, boxL: g.boxL, rc2: g.rc * g.rc, dt, k: p.k as number, trapA: p.A as number,
+      n, seed, model, capacity: this.verlet?.capacity ?? 0, forceParams, boxL: g.boxL, rc2: g.rc * g.rc, dt, k: p.k, trapA: p.A,
       ...flowCoefficients(p, strang ? dt / 2 : dt),
     }).upload();
     u.density.set({
@@ -256,13 +255,13 @@ export class MipsKernels {
       histogramBins: HISTOGRAM_BINS, cellArea: grid.cellWidth ** 2, particleArea: Math.PI * g.radius ** 2, histogramMax: HISTOGRAM_MAX,
     }).upload();
     u.observe.set({
-      n, model, ...cellGeom, rc2: g.rc * g.rc, k: p.k as number, forceParams, trapA: p.A as number,
+      n, model, ...cellGeom, rc2: g.rc * g.rc, k: p.k, forceParams, trapA: p.A,
       cellsPerBin: this.cellsPerBin, binsPerSide: this.binsPerSide,
-      v0: p.v0 as number, invDt: (p.Dt as number) > 0 ? 1 / (p.Dt as number) : 0,
+      v0: p.v0, invDt: p.Dt > 0 ? 1 / p.Dt : 0,
     }).upload();
     u.reduce.set({ groups: workgroupCount(n) }).upload();
     u.clusters.set({ n, ...cellGeom, contact2: g.contact * g.contact }).upload();
-    u.color.set({ n, model, mode: COLOR_MODE[p.colorBy as string] ?? 0, densityMax: 1, eprScale: 3 }).upload();
+    u.color.set({ n, model, mode: COLOR_MODE[p.colorBy] ?? 0, densityMax: 1, eprScale: 3 }).upload();
     u.init.set({ n, seed, model }).upload();
   }
 

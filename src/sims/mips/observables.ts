@@ -1,7 +1,7 @@
 // What a mips sample reports, decoded from the summary buffer sample() reads back (layout:
 // particles.ts SUMMARY): the observe sums as per-particle metrics, the largest cluster, the
 // density histogram, the free-particle MSD and T_conf/kT; and the per-particle fields in id order.
-import type { Params } from '../params';
+import type { MipsParams } from './params';
 import type { MetricSample } from '../types';
 import { HISTOGRAM_BINS, HISTOGRAM_MAX } from './kernels';
 import { msdAbp, msdAoup } from './msd';
@@ -10,7 +10,7 @@ import { decodeStatus, type NeighbourStats } from './verlet';
 
 /** What the summary alone does not say: the clock it was encoded at and the system's size. */
 export interface SummaryContext {
-  params: Params;
+  params: MipsParams;
   n: number;
   step: number;
   time: number;
@@ -34,8 +34,8 @@ export interface Summary {
  * 1 for exact samples of a passive system, so its deviation is the integrator's bias (scheme, dt).
  * Absent without thermal noise, pair forces or pairs in range.
  */
-function configurationalTemperature(p: Params, gradSquared: number, laplacian: number): Record<string, number> {
-  const [k, Dt] = [p.k as number, p.Dt as number];
+function configurationalTemperature(p: MipsParams, gradSquared: number, laplacian: number): Record<string, number> {
+  const [k, Dt] = [p.k, p.Dt];
   if (p.force === 'none' || !(Dt > 0) || !(k > 0) || !(laplacian > 0)) return {};
   return { tConf: ((gradSquared / laplacian) * k) / Dt };
 }
@@ -50,8 +50,8 @@ export function decodeSummary(raw: ArrayBuffer, c: SummaryContext): Summary {
   const good = Math.max(1, n - nonFinite!);
   const msdAnalytic =
     p.model === 'abp'
-      ? msdAbp(c.msdTime, p.v0 as number, p.Dr as number, p.Dt as number)
-      : msdAoup(c.msdTime, p.v0 as number, p.gamma as number, p.Dt as number);
+      ? msdAbp(c.msdTime, p.v0, p.Dr, p.Dt)
+      : msdAoup(c.msdTime, p.v0, p.gamma, p.Dt);
   const edges = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => (i * HISTOGRAM_MAX) / HISTOGRAM_BINS);
   const sample: MetricSample = {
     step: c.step,

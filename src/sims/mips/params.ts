@@ -1,9 +1,9 @@
 // Parameter schema of the active-matter system and the geometry derived from it.
-import type { ParamSchema, ParamSpec, Params } from '../params';
+import { defineSchema, type ParamSpec, type ParamsOf } from '../params';
 
 const LEN = 'length (r0 for soft disks, σ for WCA)';
 
-export const specs: readonly ParamSpec[] = [
+const specs = [
   {
     kind: 'enum', name: 'model', label: 'model', default: 'abp', options: ['aoup', 'abp'],
     optionLabels: { aoup: 'active Ornstein–Uhlenbeck (propulsion vector g, Boffi & Vanden-Eijnden)', abp: 'active Brownian (orientation θ)' },
@@ -74,7 +74,10 @@ export const specs: readonly ParamSpec[] = [
     },
     description: 'What the particle colours show.',
   },
-];
+] as const satisfies readonly ParamSpec[];
+
+/** Validated mips params, each field typed by its spec. */
+export type MipsParams = ParamsOf<typeof specs>;
 
 export interface Geometry {
   /** Particle radius used in φ (r0 = 1, or σ/2 for WCA). */
@@ -91,16 +94,16 @@ export interface Geometry {
 /** Tail tolerance of the soft-disk cutoff: softplus_b(2 r0 − r_c) ≈ 1e-6 / b per pair. */
 export const SOFTDISK_TAIL = 1e-6;
 
-export function geometry(p: Params): Geometry {
-  const force = p.force as string;
-  const sigma = p.sigma as number;
+export function geometry(p: MipsParams): Geometry {
+  const force = p.force;
+  const sigma = p.sigma;
   const radius = force === 'wca' ? sigma / 2 : 1;
-  const boxL = Math.sqrt(((p.n as number) * Math.PI * radius * radius) / (p.phi as number));
+  const boxL = Math.sqrt((p.n * Math.PI * radius * radius) / p.phi);
   const wcaCut = 2 ** (1 / 6) * sigma;
-  const rc = force === 'wca' ? wcaCut : force === 'softdisk' ? 2 + Math.log(1 / SOFTDISK_TAIL) / (p.b as number) : 2;
+  const rc = force === 'wca' ? wcaCut : force === 'softdisk' ? 2 + Math.log(1 / SOFTDISK_TAIL) / p.b : 2;
   // Clusters: pairs pushed into contact (r < σ for WCA, overlapping r < 2 r0 for soft disks).
   const contact = force === 'wca' ? sigma : 2;
-  const listCut = rc + (p.skin as number) * (force === 'wca' ? sigma : 1);
+  const listCut = rc + p.skin * (force === 'wca' ? sigma : 1);
   return { radius, boxL, rc, contact, listCut };
 }
 
@@ -120,9 +123,7 @@ export function neighbourCapacity(g: Geometry): number {
   return Math.max(8, 4 * Math.ceil((1.5 * Math.PI * g.listCut ** 2 * closePacked) / 4));
 }
 
-export const schema: ParamSchema = {
-  specs,
-  checks: [
+export const schema = defineSchema(specs, [
     // LM's correlated kicks are defined for one noise kick per step (Lie); Strang has two.
     (p) => (p.scheme === 'lm' && p.splitting !== 'lie' ? 'scheme = lm (Leimkuhler–Matthews) needs splitting = lie; use scheme = em with strang' : null),
     (p) => {
@@ -132,10 +133,10 @@ export const schema: ParamSchema = {
         : `n must be large enough that the box side L = ${g.boxL.toFixed(3)} exceeds 2 r_c = ${(2 * g.rc).toFixed(3)} (raise n or lower phi)`;
     },
     (p) => {
-      if ((p.skin as number) === 0) return null;
+      if (p.skin === 0) return null;
       const g = geometry(p);
       const capacity = neighbourCapacity(g);
-      const mib = ((p.n as number) * (capacity + 1) * 4) / 2 ** 20; // slots, then the counts
+      const mib = (p.n * (capacity + 1) * 4) / 2 ** 20; // slots, then the counts
       if (capacity > MAX_NEIGHBOUR_CAPACITY) {
         return `skin = ${p.skin} is too large: the neighbour list would need ${capacity} slots per particle (at most ${MAX_NEIGHBOUR_CAPACITY}); lower skin`;
       }
@@ -143,5 +144,4 @@ export const schema: ParamSchema = {
         ? null
         : `skin = ${p.skin} needs a neighbour list of n × (${capacity} + 1) slots = ${mib.toFixed(0)} MiB, over the 128 MiB of one storage buffer; lower skin or n`;
     },
-  ],
-};
+]);

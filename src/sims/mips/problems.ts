@@ -1,6 +1,6 @@
 // The one-line messages sample() sets as MetricSample.problem: what is not finite (particles, or
 // which metrics, so a metric overflow is not reported as a blow-up), or a neighbour-list overflow.
-import type { Params } from '../params';
+import type { MipsParams } from './params';
 import type { NeighbourStats } from './verlet';
 
 /** Metrics computed from the particle forces: non-finite with a finite state means a pair force overflowed f32. */
@@ -11,7 +11,7 @@ const FORCE_METRICS = new Set(['eprScoreFree', 'tConf']);
  * finite, or undefined when everything is finite.
  */
 export function nonFiniteProblem(
-  p: Params,
+  p: MipsParams,
   step: number,
   n: number,
   nonFiniteParticles: number,
@@ -38,7 +38,7 @@ export function nonFiniteProblem(
  * slots), or undefined. A blow-up overflows the list too (NaN positions share a cell): report
  * nonFiniteProblem first.
  */
-export function overflowProblem(p: Params, list: NeighbourStats | undefined): string | undefined {
+export function overflowProblem(p: MipsParams, list: NeighbourStats | undefined): string | undefined {
   if (!list || list.most <= list.capacity) return undefined;
   return (
     `The neighbour list overflowed at step ${list.overflowStep}: a particle had ${list.most} neighbours within ` +

@@ -1,8 +1,7 @@
 // Float64 CPU reference of one mips step and of the pair forces, replaying the GPU's noise
 // (src/gpu/rng.ts mirrors gpu/shaders/rng.wgsl). All arrays are in particle-id order, 2 numbers per particle.
 import { normal4 } from '../../gpu/rng';
-import type { Params } from '../params';
-import { geometry } from './params';
+import { geometry, type MipsParams } from './params';
 
 export interface RefState {
   positions: Float64Array;
@@ -12,26 +11,26 @@ export interface RefState {
 }
 
 /** f(r) (> 0 repulsive) and f'(r) for the selected pair force. */
-export function pairForce(p: Params, r: number): { f: number; df: number } {
+export function pairForce(p: MipsParams, r: number): { f: number; df: number } {
   if (p.force === 'softdisk') {
-    const b = p.b as number;
+    const b = p.b;
     const z = 2 - r;
     return { f: Math.max(z, 0) + Math.log1p(Math.exp(-b * Math.abs(z))) / b, df: -1 / (1 + Math.exp(-b * z)) };
   }
   if (p.force === 'wca') {
-    const s6 = ((p.sigma as number) / r) ** 6;
-    const e24 = 24 * (p.epsilon as number);
+    const s6 = (p.sigma / r) ** 6;
+    const e24 = 24 * p.epsilon;
     return { f: (e24 * s6 * (2 * s6 - 1)) / r, df: (-e24 * s6 * (26 * s6 - 7)) / (r * r) };
   }
   return { f: 0, df: 0 };
 }
 
 /** Pair potential U(r) with f = −U' (WCA, shifted to 0 at the cutoff; the soft disks' has no closed form). */
-export function pairPotential(p: Params, r: number): number {
+export function pairPotential(p: MipsParams, r: number): number {
   if (p.force === 'none') return 0;
   if (p.force !== 'wca') throw new Error(`pairPotential: no closed form for force=${String(p.force)}`);
-  const s6 = ((p.sigma as number) / r) ** 6;
-  return r < geometry(p).rc ? 4 * (p.epsilon as number) * (s6 * s6 - s6) + (p.epsilon as number) : 0;
+  const s6 = (p.sigma / r) ** 6;
+  return r < geometry(p).rc ? 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon : 0;
 }
 
 /** Calls `visit(i, j, dx, dy)` for every pair i < j with its minimum-image separation x_i − x_j (all pairs). */
@@ -50,7 +49,7 @@ export function forEachPair(L: number, x: Float64Array, visit: (i: number, j: nu
  * Pair forces F_i = Σ_j f(r_ij) x̂_ij and divergences Σ_j [f(r)/r + f'(r)] (2-D), minimum image,
  * all pairs. `cutoff: false` sums soft disks over every pair (the paper's definition).
  */
-export function pairForces(p: Params, x: Float64Array, opts: { cutoff: boolean } = { cutoff: true }) {
+export function pairForces(p: MipsParams, x: Float64Array, opts: { cutoff: boolean } = { cutoff: true }) {
   const { boxL: L, rc } = geometry(p);
   const n = x.length / 2;
   const force = new Float64Array(2 * n);
@@ -73,7 +72,7 @@ export function pairForces(p: Params, x: Float64Array, opts: { cutoff: boolean }
 }
 
 /** Total pair potential energy Σ_{i<j} U(r_ij), minimum image, all pairs. */
-export function potentialEnergy(p: Params, x: Float64Array): number {
+export function potentialEnergy(p: MipsParams, x: Float64Array): number {
   let u = 0;
   forEachPair(geometry(p).boxL, x, (_i, _j, dx, dy) => (u += pairPotential(p, Math.hypot(dx, dy))));
   return u;
@@ -83,7 +82,7 @@ export function potentialEnergy(p: Params, x: Float64Array): number {
  * Configurational temperature of the pair potential, T_conf = Σ|∇_i U|² / Σ ∇_i²U, with
  * ∇_i U = −F_i and ∇_i²U = −Σ_j [f/r + f']: equals kT = Dt/k for exact samples of a passive system.
  */
-export function configurationalTemperature(p: Params, x: Float64Array): { gradSquared: number; laplacian: number; tConf: number } {
+export function configurationalTemperature(p: MipsParams, x: Float64Array): { gradSquared: number; laplacian: number; tConf: number } {
   const { force, div } = pairForces(p, x);
   const gradSquared = force.reduce((a, f) => a + f * f, 0);
   const laplacian = -div.reduce((a, d) => a + d, 0);
@@ -95,9 +94,9 @@ export function configurationalTemperature(p: Params, x: Float64Array): { gradSq
  * with Dt = 0, |b_x|²/Dt + div_x b_x with Dt > 0, where b_x = v0 e(p) + k F − A (x − c) and
  * div_x b_x = k Σ_j [f(r)/r + f'(r)] − d A. (The propulsion part cancels: γE|g|² = dγ.)
  */
-export function localEpr(p: Params, s: Pick<RefState, 'positions' | 'propulsion'>): Float64Array {
+export function localEpr(p: MipsParams, s: Pick<RefState, 'positions' | 'propulsion'>): Float64Array {
   const { force, div } = pairForces(p, s.positions);
-  const [k, A, Dt, v0] = [p.k as number, p.A as number, p.Dt as number, p.v0 as number];
+  const [k, A, Dt, v0] = [p.k, p.A, p.Dt, p.v0];
   const c = geometry(p).boxL / 2;
   const q = s.propulsion;
   return div.map((d, i) => {
@@ -116,14 +115,14 @@ function wrap(v: number, L: number): number {
 }
 
 /** One step of the splitting scheme of sims/mips/shaders/half-flow.wgsl / sims/mips/shaders/force-step.wgsl (scheme em or lm), in float64. */
-export function referenceStep(p: Params, s0: RefState, step: number): RefState {
+export function referenceStep(p: MipsParams, s0: RefState, step: number): RefState {
   const { boxL: L } = geometry(p);
   const n = s0.positions.length / 2;
-  const dt = p.dt as number;
+  const dt = p.dt;
   const strang = p.splitting === 'strang';
   const lm = p.scheme === 'lm';
   const abp = p.model === 'abp';
-  const [v0, gamma, Dr, Dt, k, A, seed] = ['v0', 'gamma', 'Dr', 'Dt', 'k', 'A', 'seed'].map((f) => p[f] as number) as number[];
+  const { v0, gamma, Dr, Dt, k, A, seed } = p;
   const x = Float64Array.from(s0.positions);
   const q = Float64Array.from(s0.propulsion);
   const disp = Float64Array.from(s0.displacement);

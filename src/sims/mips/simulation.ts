@@ -11,7 +11,7 @@ import type { MetricSample, RenderView, Simulation } from '../types';
 import { dispatchItems, dispatchThreads } from '../../gpu/dispatch';
 import { HISTOGRAM_BINS, MipsKernels } from './kernels';
 import { decodeSummary, fieldsById } from './observables';
-import { schema } from './params';
+import { schema, type MipsParams } from './params';
 import { ParticleBuffers, SUMMARY } from './particles';
 import { nonFiniteProblem, overflowProblem } from './problems';
 import { openMipsState, packMipsState } from './state';
@@ -71,7 +71,7 @@ export function initialPositions(n: number, boxL: number, radius: number, seed: 
 }
 
 export class MipsSimulation implements Simulation {
-  params: Params;
+  params: MipsParams;
   stepCount = 0;
   time = 0;
   private msdOriginTime = 0;
@@ -88,11 +88,11 @@ export class MipsSimulation implements Simulation {
     private readonly ctx: GpuContext,
     params: Params,
   ) {
-    this.params = params;
+    this.params = schema.typed(params);
     this.timer = new GpuTimer(ctx.device, ctx.hasTimestamps, TIMING_INTERVAL_MS);
     this.readback = new Readback(ctx.device, 'mips readback');
-    this.buf = new ParticleBuffers(ctx.device, params.n as number);
-    this.k = new MipsKernels(ctx.device, params, this.buf);
+    this.buf = new ParticleBuffers(ctx.device, this.params.n);
+    this.k = new MipsKernels(ctx.device, this.params, this.buf);
     this.initialise();
   }
 
@@ -200,7 +200,7 @@ export class MipsSimulation implements Simulation {
   }
 
   private encodeColors(encoder: GPUCommandEncoder): void {
-    const mode = this.params.colorBy as string;
+    const mode = this.params.colorBy;
     if (this.attachment?.colorModes.includes(mode)) {
       this.attachment.encodeColors(encoder, mode);
       return;
@@ -229,11 +229,12 @@ export class MipsSimulation implements Simulation {
     this.ctx.device.queue.submit([encoder.finish()]);
     this.timer.collect().catch(() => undefined); // the sim may be disposed before the read lands
     this.stepCount += n;
-    this.time += n * (this.params.dt as number);
+    this.time += n * this.params.dt;
   }
 
-  async setParams(params: Params): Promise<void> {
+  async setParams(next: Params): Promise<void> {
     const before = this.params;
+    const params = schema.typed(next);
     this.params = params;
     if (needsRebuild(schema, before, params)) {
       this.rebuild();
@@ -357,7 +358,7 @@ export class MipsSimulation implements Simulation {
   private rebuild(): void {
     this.k.destroy();
     this.buf.destroy();
-    this.buf = new ParticleBuffers(this.ctx.device, this.params.n as number);
+    this.buf = new ParticleBuffers(this.ctx.device, this.params.n);
     this.k = new MipsKernels(this.ctx.device, this.params, this.buf);
     this.generation++;
   }
@@ -365,7 +366,7 @@ export class MipsSimulation implements Simulation {
   private initialise(): void {
     const { boxL, radius } = this.k.geometry;
     const q = this.ctx.device.queue;
-    q.writeBuffer(this.buf.posA, 0, initialPositions(this.buf.n, boxL, radius, this.params.seed as number));
+    q.writeBuffer(this.buf.posA, 0, initialPositions(this.buf.n, boxL, radius, this.params.seed));
     q.writeBuffer(this.buf.clock, 0, Uint32Array.of(0));
     this.k.verlet?.requestRebuild(true);
     const encoder = this.ctx.device.createCommandEncoder({ label: 'mips: init' });
@@ -389,7 +390,7 @@ export class MipsSimulation implements Simulation {
 
   /** The sim's own density / EPR colour modes need the observables pass. */
   private usesFields(): boolean {
-    const mode = this.params.colorBy as string;
+    const mode = this.params.colorBy;
     return mode === 'density' || mode === 'epr';
   }
 }

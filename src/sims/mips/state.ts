@@ -36,12 +36,13 @@ export interface MipsStateData {
  */
 export function openMipsState(raw: unknown, base: Params): MipsStateData {
   const { state, data } = openState(SYSTEM_ID, schema, base, raw, (p) => {
-    const n = p.n as number;
+    const { n } = schema.typed(p);
     return { positions: 2 * n, propulsion: 2 * n, displacement: 2 * n, msdOriginTime: 1 };
   });
   const { positions, propulsion, displacement } = data;
-  const n = state.params.n as number;
-  const L = geometry(state.params).boxL;
+  const params = schema.typed(state.params);
+  const n = params.n;
+  const L = geometry(params).boxL;
   for (let i = 0; i < 2 * n; i++) {
     const x = positions[i]!;
     if (!(x >= 0 && x <= L)) throw new ParamError('buffers.positions', `state positions must lie in the box [0, ${L}]; got ${x} at index ${i}`);

@@ -1,6 +1,7 @@
 // The active-matter system's headless verbs beyond `run`: `lab bench mips`.
 import type { SimTool } from '../tools';
 import { benchMips, defaultBenchSteps } from './bench';
+import { schema } from './params';
 
 export const benchTool: SimTool = {
   verb: 'bench',
@@ -8,7 +9,7 @@ export const benchTool: SimTool = {
   options: ['steps'],
   quick: { set: { n: '256' }, steps: 10 },
   async run({ ctx }, { params, steps }) {
-    const n = params.n as number;
+    const { n } = schema.typed(params);
     const result = await benchMips(ctx, params, { steps: steps ?? defaultBenchSteps(n) });
     const text = [`mips n=${n}: ${result.particleStepsPerSecond.toExponential(3)} particle-steps/s (${result.steps} steps in ${result.seconds.toFixed(2)} s)`];
     for (const [k, ms] of Object.entries(result.kernelMs)) text.push(`  ${k.padEnd(26)} ${ms.toFixed(3)} ms/step`);

@@ -131,7 +131,7 @@ export async function benchTokens(ctx: GpuContext, opts: BenchOptions): Promise<
     }
 
     // A full layer step with the system's own engine.
-    const p = withValues(schema, defaults(schema), { n, d, heads, beta, weights: 'random', ffn: 'on', ffnWidth: Math.min(1024, 4 * d), act: 'gelu', sphere: false, init: 'gaussian', splitting: 'strang', substep: 'euler', dt: 0.01, trailLength: 0 });
+    const p = schema.typed(withValues(schema, defaults(schema), { n, d, heads, beta, weights: 'random', ffn: 'on', ffnWidth: Math.min(1024, 4 * d), act: 'gelu', sphere: false, init: 'gaussian', splitting: 'strang', substep: 'euler', dt: 0.01, trailLength: 0 }));
     const model = buildModel(p);
     const weights = new TokenWeights(device, model);
     const engine = new TokenEngine(device, model, weights, false, false, liveSettings(p), 'bench');

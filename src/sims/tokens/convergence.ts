@@ -8,6 +8,7 @@
 import { Readback } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/context';
 import type { Params } from '../params';
+import { schema, type TokenParams } from './params';
 import { liveSettings, TokenEngine, TokenWeights, type Scheme } from './engine';
 import { buildModel, type Splitting, type Substep } from './model';
 
@@ -70,7 +71,7 @@ export function fitSlope(dts: readonly number[], errors: readonly number[]): num
   return sxy / sxx;
 }
 
-export function convergenceNotes(p: Params): string[] {
+export function convergenceNotes(p: TokenParams): string[] {
   const notes: string[] = [];
   if (p.ffn !== 'on') notes.push('ffn=off: there is only one sub-flow, so Lie and Strang coincide (and RK4 is order 4).');
   else {
@@ -80,10 +81,11 @@ export function convergenceNotes(p: Params): string[] {
   return notes;
 }
 
-export async function measureConvergence(ctx: GpuContext, params: Params, opts: ConvergenceOptions = {}): Promise<ConvergenceResult> {
+export async function measureConvergence(ctx: GpuContext, validated: Params, opts: ConvergenceOptions = {}): Promise<ConvergenceResult> {
   const { device } = ctx;
-  const horizon = opts.horizon ?? Number(params.T);
-  const requested = opts.dts ?? [1, 2, 4, 8].map((k) => Number(params.dt) / k);
+  const params = schema.typed(validated);
+  const horizon = opts.horizon ?? params.T;
+  const requested = opts.dts ?? [1, 2, 4, 8].map((k) => params.dt / k);
   const plan = requested.map((dt) => {
     const steps = Math.max(1, Math.round(horizon / dt));
     return { steps, dt: horizon / steps };
@@ -92,7 +94,7 @@ export async function measureConvergence(ctx: GpuContext, params: Params, opts: 
   const model = buildModel(params);
   const weights = new TokenWeights(device, model);
   const live = liveSettings(params);
-  const engine = new TokenEngine(device, model, weights, params.sphere === true, params.ffnPair === 'shared', live, 'convergence');
+  const engine = new TokenEngine(device, model, weights, params.sphere, params.ffnPair === 'shared', live, 'convergence');
   const readback = new Readback(device, 'convergence readback');
 
   const run = async (scheme: Scheme, dt: number, steps: number): Promise<Float32Array> => {

@@ -5,7 +5,7 @@
 import { storageBuffer, UniformStruct } from '../../gpu/buffers';
 import { gridFor } from '../../gpu/dispatch';
 import { kernel, type Kernel } from '../../gpu/pipelines';
-import type { Params } from '../params';
+import type { TokenParams } from './params';
 import {
   ATTEND_FIELDS,
   attentionCodeFor,
@@ -34,14 +34,14 @@ export type Scheme = { splitting: Splitting; substep: Substep } | 'unsplit-rk4';
 
 /** Weights shared by engines of the same model (side-by-side mode runs two engines). */
 /** The live settings of a full parameter set. */
-export function liveSettings(p: Params): LiveSettings {
+export function liveSettings(p: TokenParams): LiveSettings {
   return {
-    beta: Number(p.beta),
-    dt: Number(p.dt),
-    normalization: p.normalization as Normalization,
-    act: p.act as Activation,
-    splitting: p.splitting as Splitting,
-    substep: p.substep as Substep,
+    beta: p.beta,
+    dt: p.dt,
+    normalization: p.normalization,
+    act: p.act,
+    splitting: p.splitting,
+    substep: p.substep,
     ffn: p.ffn === 'on',
   };
 }

@@ -1,8 +1,7 @@
 // The model data built on the CPU once per (params, seed): initial tokens and weights, as float32.
 // The GPU and the float64 reference both start from exactly these numbers.
 import { normal4 } from '../../gpu/rng';
-import type { Params } from '../params';
-import { tokenCount, words } from './params';
+import { tokenCount, words, type TokenParams } from './params';
 
 export type Normalization = 'softmax' | 'uniform';
 export type Activation = 'relu' | 'gelu';
@@ -86,13 +85,13 @@ export function embedWords(list: string[], d: number): Float64Array {
   return x;
 }
 
-export function initialTokens(p: Params): { x: Float64Array; words?: string[] } {
-  const d = Number(p.d);
-  const seed = Number(p.seed);
+export function initialTokens(p: TokenParams): { x: Float64Array; words?: string[] } {
+  const d = p.d;
+  const seed = p.seed;
   const count = tokenCount(p);
   switch (p.init) {
     case 'text': {
-      const list = words(String(p.text));
+      const list = words(p.text);
       return { x: embedWords(list, d), words: list };
     }
     case 'orthogonal': {
@@ -107,7 +106,7 @@ export function initialTokens(p: Params): { x: Float64Array; words?: string[] } 
     }
     default: {
       const x = normals(count * d, seed, STREAM.init).map((v) => v / Math.sqrt(d));
-      if (p.sphere === true) normalizeRows(x, count, d);
+      if (p.sphere) normalizeRows(x, count, d);
       return { x };
     }
   }
@@ -150,10 +149,10 @@ function identity(d: number): Float64Array {
 }
 
 /** Wq, Wk, Wv, Wo. Random: N(0, 1/d) entries, then Wv, Wo scaled so ||Wo Wv||₂ = scale/4. */
-export function attentionWeights(p: Params): Float64Array {
-  const d = Number(p.d);
+export function attentionWeights(p: TokenParams): Float64Array {
+  const d = p.d;
   if (p.weights === 'identity') return Float64Array.from([...identity(d), ...identity(d), ...identity(d), ...identity(d)]);
-  const seed = Number(p.seed);
+  const seed = p.seed;
   const [wq, wk, wv, wo] = [STREAM.wq, STREAM.wk, STREAM.wv, STREAM.wo].map((s) => normals(d * d, seed, s).map((v) => v / Math.sqrt(d)));
   const sigma = spectralNorm(
     (v) => matVec(wo!, d, d, matVec(wv!, d, d, v)),
@@ -161,7 +160,7 @@ export function attentionWeights(p: Params): Float64Array {
     d,
     seed,
   );
-  const k = Math.sqrt(Number(p.weightScale) / 4 / sigma);
+  const k = Math.sqrt(p.weightScale / 4 / sigma);
   return Float64Array.from([...wq!, ...wk!, ...wv!.map((v) => v * k), ...wo!.map((v) => v * k)]);
 }
 
@@ -179,12 +178,12 @@ function ffnSet(d: number, width: number, seed: number, stream: number, scale: n
 }
 
 /** Sets a and b; b equals a for ffnPair=shared. FFN weights are random in both weight modes. */
-export function ffnWeights(p: Params): Float64Array {
-  const d = Number(p.d);
-  const width = Number(p.ffnWidth);
-  const scale = Number(p.weightScale);
-  const a = ffnSet(d, width, Number(p.seed), STREAM.ffnA, scale);
-  const b = p.ffnPair === 'shared' ? a : ffnSet(d, width, Number(p.seed), STREAM.ffnB, scale);
+export function ffnWeights(p: TokenParams): Float64Array {
+  const d = p.d;
+  const width = p.ffnWidth;
+  const scale = p.weightScale;
+  const a = ffnSet(d, width, p.seed, STREAM.ffnA, scale);
+  const b = p.ffnPair === 'shared' ? a : ffnSet(d, width, p.seed, STREAM.ffnB, scale);
   return Float64Array.from([...a, ...b]);
 }
 
@@ -195,13 +194,13 @@ export function randomProjection(d: number, seed: number): Float64Array {
   return m;
 }
 
-export function buildModel(p: Params): TokenModel {
+export function buildModel(p: TokenParams): TokenModel {
   const { x, words: list } = initialTokens(p);
   return {
     count: tokenCount(p),
-    d: Number(p.d),
-    heads: Number(p.heads),
-    width: Number(p.ffnWidth),
+    d: p.d,
+    heads: p.heads,
+    width: p.ffnWidth,
     words: list,
     x0: new Float32Array(x),
     attention: new Float32Array(attentionWeights(p)),

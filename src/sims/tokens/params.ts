@@ -1,5 +1,5 @@
 // Parameters of the tokens system: one schema for the UI, the URL, the CLI and imported states.
-import type { ParamSchema, Params } from '../params';
+import { defineSchema, type ParamSpec, type ParamsOf } from '../params';
 
 export const MAX_TOKENS = 4096;
 export const MAX_DIM = 256;
@@ -10,12 +10,11 @@ export function words(text: string): string[] {
 }
 
 /** Number of tokens actually simulated: n, or one per word for init=text. */
-export function tokenCount(p: Params): number {
-  return p.init === 'text' ? words(String(p.text)).length : Number(p.n);
+export function tokenCount(p: TokenParams): number {
+  return p.init === 'text' ? words(p.text).length : p.n;
 }
 
-export const schema: ParamSchema = {
-  specs: [
+const specs = [
     { kind: 'number', name: 'n', label: 'tokens n', unit: '', description: 'Number of tokens (particles). Ignored for init=text, which uses one token per word.', default: 64, min: 1, max: MAX_TOKENS, integer: true, rebuild: true },
     { kind: 'number', name: 'd', label: 'dimension d', unit: '', description: 'Embedding dimension of every token.', default: 3, min: 2, max: MAX_DIM, integer: true, rebuild: true },
     { kind: 'number', name: 'heads', label: 'heads', unit: '', description: 'Attention heads; each head sees d/heads coordinates.', default: 1, min: 1, max: 64, integer: true, rebuild: true },
@@ -38,16 +37,19 @@ export const schema: ParamSchema = {
     { kind: 'enum', name: 'projection', label: '3-D view (d > 3)', description: 'How tokens with d > 3 are drawn: PCA of the current tokens or a fixed random orthonormal projection.', options: ['pca', 'random'], default: 'pca' },
     { kind: 'enum', name: 'compare', label: 'side by side', description: 'Also run the other splitting from the same start and draw both (orange: the other scheme).', options: ['off', 'on'], default: 'off', rebuild: true },
     { kind: 'number', name: 'trailLength', label: 'trail length', unit: 'layers', description: 'Past positions kept in a GPU ring buffer (0 = no trails).', default: 100, min: 0, max: 1000, integer: true, rebuild: true },
-  ],
-  checks: [
-    (p) => (Number(p.d) % Number(p.heads) === 0 ? null : `d must be divisible by heads (d=${p.d}, heads=${p.heads})`),
-    (p) => (Number(p.d) / Number(p.heads) <= MAX_DIM ? null : `heads too few: d/heads must be at most ${MAX_DIM}`),
-    (p) => (p.init !== 'orthogonal' || Number(p.d) >= Number(p.n) ? null : `d must be ≥ n for init=orthogonal (d=${p.d}, n=${p.n}): at most d orthonormal vectors exist in R^d`),
+] as const satisfies readonly ParamSpec[];
+
+/** Validated tokens params, each field typed by its spec. */
+export type TokenParams = ParamsOf<typeof specs>;
+
+export const schema = defineSchema(specs, [
+    (p) => (p.d % p.heads === 0 ? null : `d must be divisible by heads (d=${p.d}, heads=${p.heads})`),
+    (p) => (p.d / p.heads <= MAX_DIM ? null : `heads too few: d/heads must be at most ${MAX_DIM}`),
+    (p) => (p.init !== 'orthogonal' || p.d >= p.n ? null : `d must be ≥ n for init=orthogonal (d=${p.d}, n=${p.n}): at most d orthonormal vectors exist in R^d`),
     (p) => {
       if (p.init !== 'text') return null;
-      const count = words(String(p.text)).length;
+      const count = words(p.text).length;
       if (count === 0) return 'text must contain at least one word for init=text (got an empty text)';
       return count <= MAX_TOKENS ? null : `text has ${count} words; at most ${MAX_TOKENS} tokens are supported`;
     },
-  ],
-};
+]);

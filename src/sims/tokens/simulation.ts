@@ -10,7 +10,7 @@ import { measureConvergence, SCHEMES, type ConvergenceResult } from './convergen
 import { liveSettings, TokenEngine, TokenWeights, type LiveSettings } from './engine';
 import { buildModel, type TokenModel } from './model';
 import { cosineEdges, TokenObservables } from './observables';
-import { schema, tokenCount } from './params';
+import { schema, tokenCount, type TokenParams } from './params';
 import { TokenView, type Projection } from './view';
 
 export const SYSTEM_ID = 'tokens';
@@ -37,11 +37,11 @@ function hue(h: number): [number, number, number] {
   return [0.15 + 0.8 * f(5), 0.15 + 0.8 * f(3), 0.15 + 0.8 * f(1)];
 }
 
-function build(ctx: GpuContext, p: Params): Parts {
+function build(ctx: GpuContext, p: TokenParams): Parts {
   const { device } = ctx;
   const model = buildModel(p);
   const weights = new TokenWeights(device, model);
-  const sphere = p.sphere === true;
+  const sphere = p.sphere;
   const shared = p.ffnPair === 'shared';
   const live = liveSettings(p);
   const engine = new TokenEngine(device, model, weights, sphere, shared, live, 'tokens');
@@ -50,7 +50,7 @@ function build(ctx: GpuContext, p: Params): Parts {
     { x: engine.x, color: (i: number, n: number) => (other ? ([0.25, 0.55 + (0.4 * i) / n, 1] as [number, number, number]) : hue(i / Math.max(1, n))) },
     ...(other ? [{ x: other.x, color: (i: number, n: number) => [1, 0.45 + (0.3 * i) / n, 0.1] as [number, number, number] }] : []),
   ];
-  const view = new TokenView(device, sets, model.count, model.d, Number(p.trailLength), p.projection as Projection, Number(p.seed));
+  const view = new TokenView(device, sets, model.count, model.d, p.trailLength, p.projection, p.seed);
   const observables = new TokenObservables(device, engine.x, other?.x ?? null, model.count, model.d);
   return { model, weights, engine, other, view, observables };
 }
@@ -66,7 +66,7 @@ function boundOf(x: Float32Array, d: number): number {
 }
 
 export class TokenSimulation implements Simulation {
-  params: Params;
+  params: TokenParams;
   stepCount = 0;
   time = 0;
   render!: RenderView;
@@ -81,7 +81,7 @@ export class TokenSimulation implements Simulation {
     private readonly ctx: GpuContext,
     params: Params,
   ) {
-    this.params = checkAll(schema, { ...params });
+    this.params = schema.typed(checkAll(schema, { ...params }));
     this.parts = build(ctx, this.params);
     this.timer = new GpuTimer(ctx.device, ctx.hasTimestamps, TIMING_INTERVAL_MS);
     this.readback = new Readback(ctx.device, 'tokens readback');
@@ -100,7 +100,7 @@ export class TokenSimulation implements Simulation {
 
   /** Depth of the network: layers until T. */
   get depth(): number {
-    return Math.round(Number(this.params.T) / Number(this.params.dt));
+    return Math.round(this.params.T / this.params.dt);
   }
 
   get horizon(): { step: number; description: string } {
@@ -114,7 +114,7 @@ export class TokenSimulation implements Simulation {
 
   private afterBuild(): void {
     const { model, view } = this.parts;
-    this.bound = this.params.sphere === true ? 1 : Math.max(1e-3, boundOf(model.x0, model.d));
+    this.bound = this.params.sphere ? 1 : Math.max(1e-3, boundOf(model.x0, model.d));
     this.render = this.makeRender();
     const encoder = this.ctx.device.createCommandEncoder({ label: 'tokens initial view' });
     const pass = encoder.beginComputePass();
@@ -126,17 +126,17 @@ export class TokenSimulation implements Simulation {
 
   private makeRender(): RenderView {
     const { view, model } = this.parts;
-    const b = this.params.sphere === true ? 1.2 : 1.2 * this.bound;
+    const b = this.params.sphere ? 1.2 : 1.2 * this.bound;
     const words = model.words;
     return {
       count: view.count,
       positions: view.positions,
       colors: view.colors,
       dims: model.d === 2 ? 2 : 3,
-      radius: (this.params.sphere === true ? 0.025 : 0.025 * b) * Math.min(1, Math.sqrt(64 / model.count)),
+      radius: (this.params.sphere ? 0.025 : 0.025 * b) * Math.min(1, Math.sqrt(64 / model.count)),
       bounds: { min: [-b, -b, -b], max: [b, b, b] },
-      sphere: this.params.sphere === true && model.d === 3,
-      trails: view.trails ? { buffer: view.trails, length: Number(this.params.trailLength), head: () => view.headFrame(), filled: () => view.filled() } : undefined,
+      sphere: this.params.sphere && model.d === 3,
+      trails: view.trails ? { buffer: view.trails, length: this.params.trailLength, head: () => view.headFrame(), filled: () => view.filled() } : undefined,
       labels: words ? { text: words } : undefined,
       caption:
         view.caption +
@@ -165,11 +165,11 @@ export class TokenSimulation implements Simulation {
     device.queue.submit([encoder.finish()]);
     this.timer.collect().catch(() => undefined); // the sim may be disposed before the read lands
     this.stepCount += n;
-    this.time += n * Number(this.params.dt);
+    this.time += n * this.params.dt;
   }
 
   async setParams(params: Params): Promise<void> {
-    const next = checkAll(schema, { ...params });
+    const next = schema.typed(checkAll(schema, { ...params }));
     if (needsRebuild(schema, this.params, next)) {
       this.disposeParts();
       this.params = next;
@@ -199,7 +199,7 @@ export class TokenSimulation implements Simulation {
 
   async sample(): Promise<MetricSample> {
     const { observables, view } = this.parts;
-    const beta = Number(this.params.beta);
+    const beta = this.params.beta;
     // The clock when the sample is encoded: layers submitted while its readback is in flight belong to later samples.
     const step = this.stepCount;
     const time = this.time;
@@ -237,7 +237,7 @@ export class TokenSimulation implements Simulation {
 
   async importState(raw: SimState): Promise<void> {
     // Decode first so a bad file leaves the running system untouched.
-    const count = (p: Params) => tokenCount(p) * Number(p.d);
+    const count = (p: Params) => tokenCount(schema.typed(p)) * schema.typed(p).d;
     const { state, data } = openState(SYSTEM_ID, schema, this.params, raw, (p) => ({ x: count(p) }));
     const { x } = data;
     // Side by side, the other run resumes from its own tokens; a state saved without it starts both from x.

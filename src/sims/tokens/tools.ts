@@ -43,16 +43,15 @@ export const benchTool: SimTool = {
   prepare: benchParams,
   quick: { set: { n: '64', d: '16', heads: '2' }, steps: 1 },
   async run({ ctx }, { params, explicit, steps }) {
-    const d = params.d as number;
-    const heads = params.heads as number;
-    const ns = explicit.has('n') ? [params.n as number] : BENCH_TOKEN_NS;
+    const { n, d, heads } = schema.typed(params);
+    const ns = explicit.has('n') ? [n] : BENCH_TOKEN_NS;
     const rows = [];
     const text: string[] = [];
-    for (const n of ns) {
-      const r = await benchTokens(ctx, { n, d, heads, reps: steps ?? 1 });
+    for (const size of ns) {
+      const r = await benchTokens(ctx, { n: size, d, heads, reps: steps ?? 1 });
       rows.push(r);
       text.push(
-        `n=${n} d=${d}: fused ${r.fusedAttentionMs.toFixed(1)} ms, unfused ${r.unfusedAttentionMs.toFixed(1)} ms ` +
+        `n=${size} d=${d}: fused ${r.fusedAttentionMs.toFixed(1)} ms, unfused ${r.unfusedAttentionMs.toFixed(1)} ms ` +
           `(ratio ${r.ratio.toFixed(2)}), ${r.tokensSq_d_perSecond.toExponential(2)} tokens²·d/s, layer ${r.layerStepMs.toFixed(1)} ms`,
       );
     }

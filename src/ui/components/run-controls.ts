@@ -42,7 +42,7 @@ export class RunControls extends LitElement {
   private read(field: 'step' | 'speed', spec: NumberParam, e: Event): number | undefined {
     const { [field]: _, ...rest } = this.errors;
     try {
-      const v = parseValue(spec, (e.target as HTMLInputElement).value) as number;
+      const v = parseValue(spec, (e.target as HTMLInputElement).value);
       this.errors = rest;
       return v;
     } catch (err) {

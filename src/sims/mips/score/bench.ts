@@ -33,7 +33,7 @@ export async function benchScore(ctx: GpuContext, params: Params, settings: Scor
   t0 = performance.now();
   for (let i = 0; i < evaluations; i++) await model.evaluate();
   const inferenceMs = (performance.now() - t0) / evaluations;
-  const n = params.n as number;
+  const { n } = sim.params;
   model.destroy();
   sim.dispose();
   return {

@@ -3,7 +3,8 @@
 // (k F_i / v0)(2, with interactions and forceInput: token 0's pair force, zero on the others)].
 // Outputs: the score of particle i's noisy coordinates [s_p (2 for AOUP g, 1 for ABP θ), s_x (2, when Dt > 0)].
 import type { LocalTransformerConfig } from '../../../nn/local-transformer';
-import { checkAll, withText, type ParamSchema, type Params } from '../../params';
+import { checkAll, defineSchema, withText, type Params } from '../../params';
+import type { MipsParams } from '../params';
 
 export interface ScoreSettings {
   /** Nearest neighbours per particle (tokens = neighbors + 1; `k` is the force strength). */
@@ -61,8 +62,8 @@ export interface ScoreArch {
   pairForce: boolean;
 }
 
-export function scoreArch(p: Params): ScoreArch {
-  return { model: p.model === 'abp' ? 'abp' : 'aoup', noisyX: (p.Dt as number) > 0, trap: (p.A as number) > 0, pairForce: p.force !== 'none' };
+export function scoreArch(p: MipsParams): ScoreArch {
+  return { model: p.model, noisyX: p.Dt > 0, trap: p.A > 0, pairForce: p.force !== 'none' };
 }
 
 /** Files written before `pairForce` existed lack it: read it as false. */
@@ -97,8 +98,7 @@ const D = SCORE_DEFAULTS;
  * The score settings as a parameter schema, named with the `score.` prefix so every message names
  * the field as it is set. The CLI, weights files and the Score panel all validate through it.
  */
-export const SCORE_SCHEMA: ParamSchema = {
-  specs: [
+export const SCORE_SCHEMA = defineSchema([
     { kind: 'number', name: 'score.neighbors', label: 'neighbours', unit: 'particles', default: D.neighbors, min: 0, max: MAX_NEIGHBORS, integer: true,
       description: 'Nearest neighbours per particle (tokens = neighbours + 1); private arrays in sims/mips/score/shaders/gather.wgsl cap it.' },
     { kind: 'number', name: 'score.width', label: 'width', unit: 'channels', default: D.width, min: 2, max: 512, integer: true,
@@ -123,17 +123,15 @@ export const SCORE_SCHEMA: ParamSchema = {
       description: 'Seed of the initial weights and of the training batches and noise (u32 on the GPU).' },
     { kind: 'number', name: 'score.forceInput', label: 'force input', unit: '', default: D.forceInput, min: 0, max: 1, integer: true,
       description: '1: token 0 also carries the scaled pair force k F_i / v0 (interacting systems).' },
-  ],
-  checks: [
+], [
     (p) => {
-      const w = p['score.width'] as number;
-      const h = p['score.heads'] as number;
+      const w = p['score.width'];
+      const h = p['score.heads'];
       return w % 2 !== 0 || w % h !== 0 || w / h > 64
         ? `score.width must be even and divisible by score.heads into at most 64 channels per head; got width ${w}, heads ${h}`
         : null;
     },
-  ],
-};
+]);
 
 const KEYS = Object.keys(SCORE_DEFAULTS) as Array<keyof ScoreSettings>;
 
@@ -142,7 +140,8 @@ export function settingsToParams(s: ScoreSettings): Params {
 }
 
 export function settingsFromParams(p: Params): ScoreSettings {
-  return Object.fromEntries(KEYS.map((k) => [k, p[SCORE_PREFIX + k] as number])) as unknown as ScoreSettings;
+  const typed = SCORE_SCHEMA.typed(p);
+  return Object.fromEntries(KEYS.map((k) => [k, typed[`score.${k}`]])) as Record<keyof ScoreSettings, number>;
 }
 
 /** A network's size in a few words: "32×2, 16 neighbours" (width × depth). */

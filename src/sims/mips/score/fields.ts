@@ -6,7 +6,7 @@ import { dispatchThreads } from '../../../gpu/dispatch';
 import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
 import type { LocalTransformer } from '../../../nn/local-transformer';
-import type { Params } from '../../params';
+import type { MipsParams } from '../params';
 import fieldsCode from './shaders/fields.wgsl?raw';
 import { CellList } from '../cell-list';
 import { common } from '../wgsl';
@@ -38,7 +38,7 @@ export class ScoreFields {
   constructor(
     private readonly device: GPUDevice,
     private readonly sim: MipsInternals,
-    private readonly params: Params,
+    private readonly params: MipsParams,
     private readonly arch: ScoreArch,
     net: LocalTransformer,
     meta: GPUBuffer,
@@ -80,7 +80,7 @@ export class ScoreFields {
     });
     u.set({
       n: this.sim.buf.n, model: this.arch.model === 'abp' ? 1 : 0, outputs: outputsOf(this.arch), noisyX: this.arch.noisyX ? 1 : 0,
-      gamma: p.gamma as number, Dr: p.Dr as number, Dt: p.Dt as number, mode, rowStride,
+      gamma: p.gamma, Dr: p.Dr, Dt: p.Dt, mode, rowStride,
       cellsPerSide: this.sim.cells.grid.cellsPerSide, cellsPerBin, binsPerSide: this.binsPerSide,
     }).upload();
     this.uniforms.push(u);

@@ -7,11 +7,10 @@ import { dispatchThreads } from '../../../gpu/dispatch';
 import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
 import type { View } from '../../../nn/tensor';
-import type { Params } from '../../params';
 import rng from '../../../gpu/shaders/rng.wgsl?raw';
 import gatherCode from './shaders/gather.wgsl?raw';
 import { CellList } from '../cell-list';
-import { geometry } from '../params';
+import { geometry, type MipsParams } from '../params';
 import { common } from '../wgsl';
 import type { MipsInternals } from '../simulation';
 import { channelsOf, outputsOf, type ScoreArch } from './config';
@@ -49,7 +48,7 @@ export class ScoreGather {
   constructor(
     private readonly device: GPUDevice,
     private readonly sim: MipsInternals,
-    private readonly params: Params,
+    private readonly params: MipsParams,
     private readonly arch: ScoreArch,
     private readonly neighbors: number,
     private readonly sigma: number,
@@ -65,21 +64,21 @@ export class ScoreGather {
     const p = this.params;
     const g = geometry(p);
     const grid = this.sim.cells.grid;
-    const sigmaWca = p.sigma as number;
+    const sigmaWca = p.sigma;
     u.set({
       n: this.sim.buf.n, count, model: this.arch.model === 'abp' ? 1 : 0, neighbors: this.neighbors,
       cellsPerSide: grid.cellsPerSide, ...channelsOf(this.arch, { forceInput: this.forceInput }), outputs: outputsOf(this.arch),
       noisyX: this.arch.noisyX ? 1 : 0, forceScale: forceScale(p),
       boxL: g.boxL, cellW: grid.cellWidth, sigma: this.sigma, seed: this.seed,
-      forceParams: [p.b as number, 2, sigmaWca * sigmaWca, 24 * (p.epsilon as number)], rc2: g.rc * g.rc,
-      k: p.k as number, trapA: p.A as number, v0: p.v0 as number,
+      forceParams: [p.b, 2, sigmaWca * sigmaWca, 24 * p.epsilon], rc2: g.rc * g.rc,
+      k: p.k, trapA: p.A, v0: p.v0,
     }).upload();
     this.uniforms.push(u);
     return u;
   }
 
   private constants() {
-    return { FORCE_KIND: FORCE_KIND[this.params.force as string] ?? 0 };
+    return { FORCE_KIND: FORCE_KIND[this.params.force] ?? 0 };
   }
 
   /** One set per particle of a chunk of `chunk` cell-sorted slots of `src`; meta gets 2 vec4 per set. */
@@ -112,9 +111,9 @@ export class ScoreGather {
 }
 
 /** The force input is k F_i / v0: in units of the propulsion g it balances (k F_i without propulsion). */
-export function forceScale(p: Params): number {
-  const v0 = p.v0 as number;
-  return v0 > 0 ? (p.k as number) / v0 : (p.k as number);
+export function forceScale(p: MipsParams): number {
+  const v0 = p.v0;
+  return v0 > 0 ? p.k / v0 : p.k;
 }
 
 /** A u32 step counter buffer (keys the training batches and noise). */

@@ -8,7 +8,7 @@ import { LocalTransformer, type LocalTransformerConfig } from '../../../nn/local
 import { fill, type Op } from '../../../nn/ops';
 import type { ParamSet } from '../../../nn/params';
 import { columns } from '../../../nn/tensor';
-import type { Params } from '../../params';
+import type { MipsParams } from '../params';
 import type { MipsInternals } from '../simulation';
 import type { ScoreArch, ScoreSettings } from './config';
 import { ScoreFields } from './fields';
@@ -27,7 +27,7 @@ export class ChunkedInference {
   constructor(
     private readonly device: GPUDevice,
     private readonly sim: MipsInternals,
-    params: Params,
+    params: MipsParams,
     arch: ScoreArch,
     settings: ScoreSettings,
     evalParams: ParamSet,

@@ -11,8 +11,7 @@ import type { TrainableModel } from '../../../nn/trainable';
 import { DsmLoss } from '../../../nn/losses';
 import type { Op } from '../../../nn/ops';
 import { ParamSet } from '../../../nn/params';
-import type { Params } from '../../params';
-import { geometry } from '../params';
+import { geometry, type MipsParams } from '../params';
 import type { MipsAttachment, MipsSimulation } from '../simulation';
 import { describeArch, networkConfig, sameArch, scoreArch, type ScoreArch, type ScoreSettings } from './config';
 import { convergence, type Convergence } from './convergence';
@@ -136,7 +135,7 @@ export class ScoreModel implements MipsAttachment, TrainableModel {
     return this.train(this.settings.trainStepsPerChunk);
   }
 
-  private checkArch(p: Params): void {
+  private checkArch(p: MipsParams): void {
     const a = scoreArch(p);
     if (!sameArch(a, this.arch)) {
       throw new ScoreArchError(
@@ -295,7 +294,7 @@ export class ScoreModel implements MipsAttachment, TrainableModel {
       map.localEpr[i] = c > 0 ? m[4 * i]! / c : NaN;
       map.current[i] = c > 0 ? m[4 * i + 1]! / c : NaN;
     }
-    const rate = (this.arch.model === 'abp' ? this.sim.params.Dr : this.sim.params.gamma) as number;
+    const rate = this.arch.model === 'abp' ? this.sim.params.Dr : this.sim.params.gamma;
     const e: ScoreEval = {
       step: p.step, eprLearned: t[2]! / n, eprPositions: t[4]! / n, meanCurrent: t[0]! / n, meanLocalEpr: t[1]! / n,
       convergence: convergence({ n, sumTerm: t[2]!, sumPositions: t[4]!, sumLocal: t[1]!, sumD2: t[5]!, rate }),

@@ -1,20 +1,20 @@
 // The score network's headless verbs: `lab train mips` (online training, writes the weights
 // file) and `lab bench score` (training throughput and inference time).
 import { OnlineTrainer } from '../../../nn/trainable';
-import { withValues, type NumberParam, type Params } from '../../params';
+import { defineSchema, withValues, type Params } from '../../params';
 import type { SimTool, ToolResult } from '../../tools';
 import { nonFiniteMetric } from '../../metrics';
+import { schema } from '../params';
 import type { MipsSimulation } from '../simulation';
 import { benchScore, type ScoreBenchResult } from './bench';
-import { SCORE_PREFIX, SCORE_TINY, settingsFromParams, settingsToParams } from './config';
+import { SCORE_TINY, settingsFromParams, settingsToParams } from './config';
 import { CONVERGENCE_METRICS } from './convergence';
 import { modelFromWeights, ScoreModel } from './model';
 
 /** score.warmup: sim steps before training starts (a setting of train, not of the network). */
-const WARMUP: NumberParam = {
-  kind: 'number', name: `${SCORE_PREFIX}warmup`, label: 'warm-up', unit: 'steps', description: 'Sim steps before training.',
-  default: 0, min: 0, max: 1e9, integer: true,
-};
+const TRAIN_EXTRA = defineSchema([
+  { kind: 'number', name: 'score.warmup', label: 'warm-up', unit: 'steps', description: 'Sim steps before training.', default: 0, min: 0, max: 1e9, integer: true },
+]);
 
 /** Tiny network settings as `--set` text, for runs on a software adapter. */
 const TINY_SET = Object.fromEntries(Object.entries(settingsToParams({ ...SCORE_TINY, batch: 64 })).map(([k, v]) => [k, String(v)]));
@@ -26,13 +26,13 @@ export const trainTool: SimTool = {
   summary: 'train the score network headless (writes --out weights.bin; --weights continues a file)',
   options: ['steps', 'out', 'state', 'resume', 'weights'],
   out: { ext: '.bin', required: true },
-  settings: { extra: [WARMUP] },
+  settings: { extra: TRAIN_EXTRA.specs },
   quick: { set: { n: '64', ...TINY_SET }, steps: 8 },
   async run({ ctx, keep, progress: say }, input): Promise<ToolResult> {
     const { def, preset } = input;
     const steps = input.steps ?? 2000;
     const settings = input.settings!;
-    const warmup = settings[WARMUP.name] as number;
+    const warmup = TRAIN_EXTRA.typed(settings)['score.warmup'];
     const sim = keep((await def.create(ctx, input.params)) as MipsSimulation);
     if (input.resume) await sim.importState(input.resume);
     for (let done = 0; done < warmup; done += 1000) {
@@ -96,7 +96,7 @@ export const benchScoreTool: SimTool = {
   async run({ ctx, progress }, input): Promise<ToolResult> {
     const { def, params } = input;
     const settings = settingsFromParams(input.settings!);
-    const sizes = input.explicit.has('n') ? [params.n as number] : BENCH_SCORE_NS;
+    const sizes = input.explicit.has('n') ? [schema.typed(params).n] : BENCH_SCORE_NS;
     const results: ScoreBenchResult[] = [];
     const text: string[] = [];
     for (const n of sizes) {

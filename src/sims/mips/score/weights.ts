@@ -4,6 +4,7 @@
 import { decodeWeights, readWeightsMeta, WeightsFormatError } from '../../../nn/io';
 import { localTransformerLayout } from '../../../nn/local-transformer';
 import type { Params } from '../../params';
+import { schema, type MipsParams } from '../params';
 import type { MipsSimulation } from '../simulation';
 import { checkSettings, describeArch, networkConfig, sameArch, SCORE_DEFAULTS, scoreArch, type ScoreArch, type ScoreSettings } from './config';
 import type { ScoreModel } from './model';
@@ -19,9 +20,9 @@ export interface ScoreMeta {
   trainedOn: Record<string, unknown>;
 }
 
-export function scoreMeta(model: ScoreModel, p: Params): ScoreMeta {
+export function scoreMeta(model: ScoreModel, p: MipsParams): ScoreMeta {
   const trainedOn: Record<string, unknown> = {};
-  for (const k of ['model', 'force', 'n', 'phi', 'v0', 'gamma', 'Dr', 'Dt', 'k', 'A', 'b', 'dt', 'seed']) trainedOn[k] = p[k];
+  for (const k of ['model', 'force', 'n', 'phi', 'v0', 'gamma', 'Dr', 'Dt', 'k', 'A', 'b', 'dt', 'seed'] as const) trainedOn[k] = p[k];
   return { kind: SCORE_KIND, settings: model.settings, arch: model.arch, steps: model.steps, trainedOn };
 }
 
@@ -53,7 +54,7 @@ export function readScoreMeta(bytes: Uint8Array): ScoreMeta {
 }
 
 /** Refuses weights whose architecture does not fit the system's configuration. */
-export function checkFits(meta: ScoreMeta, p: Params): void {
+export function checkFits(meta: ScoreMeta, p: MipsParams): void {
   const a = scoreArch(p);
   if (!sameArch(meta.arch, a)) {
     throw new WeightsFormatError(`these weights are for ${describeArch(meta.arch)}; the system is ${describeArch(a)}`);
@@ -64,7 +65,8 @@ export function checkFits(meta: ScoreMeta, p: Params): void {
  * The whole file checked on the CPU, as loading it would (meta, fit to the system, tensor table,
  * byte count, finite values), so the CLI can refuse it before creating a GPU device.
  */
-export function checkWeights(bytes: Uint8Array, p: Params): ScoreMeta {
+export function checkWeights(bytes: Uint8Array, params: Params): ScoreMeta {
+  const p = schema.typed(params);
   const meta = readScoreMeta(bytes);
   checkFits(meta, p);
   decodeWeights(bytes, localTransformerLayout(networkConfig(meta.settings, scoreArch(p))));

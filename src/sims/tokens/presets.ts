@@ -14,8 +14,8 @@ export const presets: readonly Preset[] = [
   },
   {
     name: 'macaron-random',
-    description: 'A random Transformer (d = 64, 4 heads, β = 1/√16, GELU FFN of width 256) run as the Macaron (Strang) layer; side by side with Lie–Trotter.',
-    values: { seed: 7, n: 32, d: 64, heads: 4, beta: 0.25, T: 5, dt: 0.05, init: 'gaussian', weights: 'random', weightScale: 2, sphere: false, ffn: 'on', ffnWidth: 256, act: 'gelu', ffnPair: 'separate', splitting: 'strang', substep: 'euler', projection: 'pca', compare: 'on', trailLength: 100 },
+    description: 'A random Transformer with LayerNorm (d = 64, 4 heads, β = 1/√16, GELU FFN of width 256; tokens on the unit sphere) run as the Macaron (Strang) layer, side by side with Lie–Trotter. Without the normalisation a random network grows exponentially and overflows float32 past a few thousand layers.',
+    values: { seed: 7, n: 32, d: 64, heads: 4, beta: 0.25, T: 5, dt: 0.05, init: 'gaussian', weights: 'random', weightScale: 2, sphere: true, ffn: 'on', ffnWidth: 256, act: 'gelu', ffnPair: 'separate', splitting: 'strang', substep: 'euler', projection: 'pca', compare: 'on', trailLength: 100 },
   },
   {
     name: 'text-demo',
@@ -24,7 +24,7 @@ export const presets: readonly Preset[] = [
   },
   {
     name: 'convergence',
-    description: 'The smooth test problem for the convergence study: random weights (scale 16), GELU FFN with shared Macaron halves, T = 0.6, dt = 0.15 … 0.01875. Orders ≈ 1, 1, 1, 2.',
-    values: { seed: 1, n: 8, d: 8, heads: 2, beta: 1, T: 0.6, dt: 0.15, init: 'gaussian', weights: 'random', weightScale: 16, sphere: false, ffn: 'on', ffnWidth: 16, act: 'gelu', ffnPair: 'shared', splitting: 'strang', substep: 'rk4', trailLength: 20 },
+    description: 'The smooth test problem for the convergence study: random weights (scale 16), GELU FFN with shared Macaron halves, LayerNorm (tokens on the sphere, so a run past T stays bounded), T = 0.6, dt = 0.15 … 0.01875. Orders ≈ 1, 1, 1, 2.',
+    values: { seed: 1, n: 8, d: 8, heads: 2, beta: 1, T: 0.6, dt: 0.15, init: 'gaussian', weights: 'random', weightScale: 16, sphere: true, ffn: 'on', ffnWidth: 16, act: 'gelu', ffnPair: 'shared', splitting: 'strang', substep: 'rk4', trailLength: 20 },
   },
 ];

@@ -53,7 +53,7 @@ export interface LayerSpec {
 }
 
 /** Energy a MIP deposits in a slab (MeV), from the PDG minimum dE/dx. */
-function mipDeposit(slab: Slab): number {
+export function mipDeposit(slab: Slab): number {
   return slab.material.dEdxMin * slab.material.density * (slab.thickness / 10);
 }
 

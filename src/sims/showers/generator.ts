@@ -65,7 +65,7 @@ export interface Development {
 }
 
 /** Layers are skipped once both profiles have less than this share left. */
-const TAIL_CUT = 1e-7;
+export const TAIL_CUT = 1e-7;
 
 /** Material before the shower starts: none for an electron; Exp(mean 9/7 X0) for a photon's conversion. */
 function startDepth(particle: EmParticle, rng: Rng): number {
@@ -111,26 +111,33 @@ export function develop(detector: Detector, axis: Axis, request: ShowerRequest, 
 export function placeSpots(development: Development, axis: Axis, rng: Rng, deposit: DepositSink): void {
   const { medium, energy } = development;
   if (!medium) return;
-  const [ux, uy] = axis.planeU;
-  const [vx, vy] = axis.planeV;
   for (const share of development.shares) {
     if (!(share.energy > 0)) continue;
     const law = radialLaw(medium, energy, share.tau);
     const count = Math.max(rng.roundStochastic(share.spots), 1);
     const e = share.energy / count;
-    const [x0, y0] = [axis.x[share.layer]!, axis.y[share.layer]!];
-    for (let s = 0; s < count; s++) {
-      const r = drawRadius(law, rng) * medium.moliereRadius;
-      const psi = 2 * Math.PI * rng.uniform();
-      const [c, sn] = [r * Math.cos(psi), r * Math.sin(psi)];
-      deposit(share.layer, x0 + c * ux + sn * vx, y0 + c * uy + sn * vy, e);
-    }
+    for (let s = 0; s < count; s++) depositAround(axis, share.layer, drawRadius(law, rng) * medium.moliereRadius, rng, e, deposit);
   }
 }
 
+/**
+ * Deposits e at radius r (mm) from the axis, at a uniform azimuth in the plane transverse to it, carried along
+ * the axis onto layer `layer` (shared by every shower model that spreads energy about the axis).
+ */
+export function depositAround(axis: Axis, layer: number, r: number, rng: Rng, e: number, deposit: DepositSink): void {
+  const psi = 2 * Math.PI * rng.uniform();
+  const [c, sn] = [r * Math.cos(psi), r * Math.sin(psi)];
+  deposit(layer, axis.x[layer]! + c * axis.planeU[0] + sn * axis.planeV[0], axis.y[layer]! + c * axis.planeU[1] + sn * axis.planeV[1], e);
+}
+
 /** The axis of a request (defaults: normal incidence at x = y = 0). */
-export function showerAxis(detector: Detector, request: ShowerRequest): Axis {
-  return traceAxis(detector, { theta: request.theta ?? 0, phi: request.phi ?? 0, x: request.x ?? 0, y: request.y ?? 0 });
+/** The incident direction and entry point of a request, defaults filled in (normal incidence at the origin). */
+export function incidence(request: Pick<ShowerRequest, 'theta' | 'phi' | 'x' | 'y'>): { theta: number; phi: number; x: number; y: number } {
+  return { theta: request.theta ?? 0, phi: request.phi ?? 0, x: request.x ?? 0, y: request.y ?? 0 };
+}
+
+export function showerAxis(detector: Detector, request: Pick<ShowerRequest, 'theta' | 'phi' | 'x' | 'y'>): Axis {
+  return traceAxis(detector, incidence(request));
 }
 
 /** One shower with the given random stream. */
@@ -142,10 +149,7 @@ export function generateShower(detector: Detector, request: ShowerRequest, rng: 
   return {
     particle: request.particle,
     energy: request.energy,
-    theta: request.theta ?? 0,
-    phi: request.phi ?? 0,
-    x: request.x ?? 0,
-    y: request.y ?? 0,
+    ...incidence(request),
     start: development.start,
     hits: cells.hits(rng),
   };
@@ -160,6 +164,11 @@ export interface Batch {
 
 /** Showers first … first + count − 1 of the run seeded `seed`; shower i uses stream Rng.forShower(seed, i). */
 export function generateShowers(detector: Detector, request: ShowerRequest, batch: Batch): Shower[] {
+  return inBatch(batch, (rng) => generateShower(detector, request, rng));
+}
+
+/** Items first … first + count − 1 of a run, item i made with stream Rng.forShower(seed, i) (any shower model's batches). */
+export function inBatch<T>(batch: Batch, make: (rng: Rng) => T): T[] {
   const first = batch.first ?? 0;
-  return Array.from({ length: batch.count }, (_, k) => generateShower(detector, request, Rng.forShower(batch.seed, first + k)));
+  return Array.from({ length: batch.count }, (_, k) => make(Rng.forShower(batch.seed, first + k)));
 }

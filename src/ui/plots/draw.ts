@@ -4,6 +4,7 @@ import * as d3 from 'd3';
 import type { RunStart } from '../../sims/metrics';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import { currentRun, histogramColumns, latestCurves, latestHistogram, seriesLines, type Point } from './plot-data';
+import { tickLabeller } from './ticks';
 
 const M = { top: 10, right: 12, bottom: 34, left: 52 };
 const PALETTE = ['#58a6ff', '#f78166', '#3fb950', '#d2a8ff', '#e3b341', '#79c0ff', '#ff7b72', '#56d364'];
@@ -42,18 +43,28 @@ function scale(log: boolean, domain: [number, number], range: [number, number]):
   return log ? d3.scaleLog().domain([a, b]).range(range).nice() : d3.scaleLinear().domain([a, b]).range(range).nice();
 }
 
+/**
+ * An axis with readable tick labels (ticks.ts). A log axis keeps d3's sparse labelling (minor ticks
+ * unlabelled) and labels the rest the same way.
+ */
+function labelled(axis: d3.Axis<d3.NumberValue>, s: Scale, count: number): d3.Axis<d3.NumberValue> {
+  const label = tickLabeller(s.domain());
+  if (!('base' in s)) return axis.ticks(count).tickFormat((v) => label(+v));
+  const shown = s.tickFormat(count);
+  return axis.ticks(count).tickFormat((v) => (shown(v) === '' ? '' : label(+v)));
+}
+
 function frame(ctx: PlotContext, x: Scale, y: Scale, xLabel: string, yLabel: string) {
   const svg = d3.select(ctx.svg);
   svg.selectAll('*').remove();
   svg.attr('viewBox', `0 0 ${ctx.width} ${ctx.height}`).attr('width', ctx.width).attr('height', ctx.height);
   const g = svg.append('g');
   const ticksX = Math.max(2, Math.floor((ctx.width - M.left - M.right) / 70));
-  const fmt = (s: Scale) => (s.domain()[1]! > 1e4 || Math.abs(s.domain()[0]!) > 1e4 || Math.abs(s.domain()[1]!) < 1e-2 ? '.1e' : '~g');
   g.append('g')
     .attr('class', 'axis')
     .attr('transform', `translate(0,${ctx.height - M.bottom})`)
-    .call(d3.axisBottom(x).ticks(ticksX, fmt(x)));
-  g.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(y).ticks(5, fmt(y)));
+    .call(labelled(d3.axisBottom(x), x, ticksX));
+  g.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(labelled(d3.axisLeft(y), y, 5));
   g.append('text')
     .attr('class', 'axis-label')
     .attr('x', (M.left + ctx.width - M.right) / 2)

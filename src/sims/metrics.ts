@@ -54,7 +54,7 @@ export class MetricLog {
     return [...names];
   }
 
-  /** step,time,run,<scalars...>; histograms and curves are in the JSON export. */
+  /** step,time,run,<scalars...>; histograms and curves are in the JSON export (histograms also in histogramsCSV). */
   toCSV(): string {
     const names = this.scalarNames();
     const rows = [['step', 'time', 'run', ...names].join(',')];
@@ -67,6 +67,21 @@ export class MetricLog {
   toJSON(meta: Record<string, unknown> = {}): string {
     return JSON.stringify({ system: this.system, ...meta, runs: this.runs, samples: this.samples });
   }
+}
+
+/** A CSV cell: quoted when it holds a comma, quote or line break. */
+function cell(v: string | number): string {
+  const t = String(v);
+  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+/** A sample's histograms in long form, one row per bin: histogram,bin_lo,bin_hi,count,reference (empty without one). */
+export function histogramsCSV(s: MetricSample | undefined): string {
+  const rows = ['histogram,bin_lo,bin_hi,count,reference'];
+  for (const [name, h] of Object.entries(s?.histograms ?? {})) {
+    h.counts.forEach((c, i) => rows.push([name, h.edges[i] ?? '', h.edges[i + 1] ?? '', c, h.reference?.counts[i] ?? ''].map(cell).join(',')));
+  }
+  return rows.join('\n') + '\n';
 }
 
 /** A metric that is NaN/Inf is no result: it stops a run like a non-finite state. */

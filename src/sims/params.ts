@@ -53,7 +53,22 @@ export interface StringParam {
   rebuild?: boolean;
 }
 
-export type ParamSpec = NumberParam | EnumParam | BooleanParam | StringParam;
+/** A value or an interval `lo:hi` (e.g. an incident energy, fixed or drawn per event), both in [min, max]. */
+export interface RangeParam {
+  kind: 'range';
+  name: string;
+  label: string;
+  unit: string;
+  description: string;
+  /** As text: `10` or `2:10`. */
+  default: string;
+  min: number;
+  max: number;
+  rebuild?: boolean;
+  log?: boolean;
+}
+
+export type ParamSpec = NumberParam | EnumParam | BooleanParam | StringParam | RangeParam;
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
 
@@ -118,6 +133,8 @@ export function describeRange(s: ParamSpec): string {
       return 'true or false';
     case 'string':
       return `a non-empty text of at most ${s.maxLength} characters`;
+    case 'range':
+      return `a number or lo:hi with min ≤ lo ≤ hi ≤ max, in [${s.min}, ${s.max}]${s.unit ? ` ${s.unit}` : ''}`;
   }
 }
 
@@ -146,7 +163,30 @@ export function checkValue(s: ParamSpec, v: unknown): ParamValue {
     case 'string':
       if (typeof v !== 'string' || v.trim().length === 0 || v.length > s.maxLength) fail(s, v);
       return v;
+    case 'range': {
+      if (typeof v !== 'string') fail(s, v);
+      const r = parseRangeText(v);
+      if (!r || r.lo < s.min || r.hi > s.max || r.lo > r.hi) fail(s, v);
+      return v;
+    }
   }
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** `10` → [10, 10], `2:10` → [2, 10]; null when either end is not a plain finite decimal. */
+function parseRangeText(text: string): { lo: number; hi: number } | null {
+  const parts = text.split(':');
+  if (parts.length > 2 || !parts.every((t) => DECIMAL.test(t))) return null;
+  const [lo, hi] = [Number(parts[0]), Number(parts[parts.length - 1])];
+  return Number.isFinite(lo) && Number.isFinite(hi) ? { lo, hi } : null;
+}
+
+/** The interval a validated range value holds (`lo === hi` for a single value). */
+export function rangeOf(value: string): { lo: number; hi: number } {
+  const r = parseRangeText(value);
+  if (!r) throw new ParamError('range', `not a range: ${quote(value)}`);
+  return r;
 }
 
 /** Parses a value given as text (URL, CLI, form field), then checks it. */
@@ -156,7 +196,7 @@ export function parseValue(s: ParamSpec, text: string): ParamValue {
   switch (s.kind) {
     case 'number': {
       // Number('') is 0 and Number('0x10') is 16: accept plain decimal/scientific notation only.
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) fail(s, text);
+      if (!DECIMAL.test(t)) fail(s, text);
       return checkValue(s, Number(t));
     }
     case 'boolean':
@@ -167,6 +207,8 @@ export function parseValue(s: ParamSpec, text: string): ParamValue {
       return checkValue(s, t);
     case 'string':
       return checkValue(s, text);
+    case 'range':
+      return checkValue(s, t);
   }
 }
 

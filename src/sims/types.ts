@@ -18,6 +18,8 @@ export interface Histogram {
   /** n + 1 bin edges. */
   edges: number[];
   counts: number[];
+  /** Drawn over it on the same edges, as a line (e.g. an independent reference sample). */
+  reference?: { label: string; counts: number[] };
 }
 
 export interface Curve {
@@ -56,22 +58,41 @@ export interface MetricInfo {
  */
 export type PlotSpec = (
   | { kind: 'series'; id: string; title: string; y: string[]; x?: string; logX?: boolean; logY?: boolean; yLabel?: string }
-  | { kind: 'histogram'; id: string; title: string; histogram: string; xLabel?: string }
+  /** `heights`: 'fraction' (the default) draws each bin as a fraction of the total; 'as-is' draws the counts in the units yLabel names. */
+  | { kind: 'histogram'; id: string; title: string; histogram: string; xLabel?: string; yLabel?: string; logY?: boolean; heights?: 'fraction' | 'as-is' }
   /** A histogram's history as a heatmap: x = time, y = bins (e.g. cosine similarity drifting to 1). */
   | { kind: 'histogram-time'; id: string; title: string; histogram: string; yLabel?: string }
   | { kind: 'curves'; id: string; title: string; curves: string; logX?: boolean; logY?: boolean; xLabel?: string; yLabel?: string }
 ) & { shown?: (params: Params) => boolean };
 
+/** Planes z = const, square from −halfWidth to +halfWidth in x and y (world units). */
+export interface PlaneGroup {
+  label: string;
+  z: readonly number[];
+  halfWidth: number;
+  /** Linear rgb in [0, 1]. */
+  color: readonly [number, number, number];
+  opacity: number;
+}
+
 /** What the viewport draws, straight from GPU storage buffers (no CPU copy per frame). */
 export interface RenderView {
   count: number;
-  /** vec4<f32> per particle: xyz in world units (z = 0 in 2-D), w unused. */
+  /** vec4<f32> per particle: xyz in world units (z = 0 in 2-D); w is the size with `perPointSize`, else unused. */
   positions: GPUBuffer;
   /** vec4<f32> per particle: linear rgba in [0, 1]. */
   colors: GPUBuffer;
   dims: 2 | 3;
-  /** Particle radius in world units. */
+  /** Particle radius in world units (without `perPointSize`). */
   radius: number;
+  /** Each particle's size is its positions.w (world units): a disc's diameter, a box's edge across x and y; 0 hides it. */
+  perPointSize?: boolean;
+  /** Camera-facing discs (the default), or boxes `depth` long along z (e.g. calorimeter cells). */
+  shape?: { kind: 'disc' } | { kind: 'box'; depth: number };
+  /** Translucent planes across z, in groups that share a tint (e.g. a detector's layers, ECAL and HCAL). */
+  planes?: readonly PlaneGroup[];
+  /** A colour legend beside the view: `colors` (linear rgb) evenly spaced from min to max. */
+  colorBar?: { label: string; min: number; max: number; log: boolean; colors: readonly (readonly [number, number, number])[] };
   bounds: { min: [number, number, number]; max: [number, number, number] };
   /** Extra things to draw. */
   box?: boolean;
@@ -92,6 +113,17 @@ export interface SimAction {
   run(): Promise<void>;
 }
 
+/** A file the system offers for download (e.g. its last showers as HDF5), made on demand. */
+export interface SimDownload {
+  name: string;
+  label: string;
+  description: string;
+  /** File extension, without the dot; the lab names the file like its other exports. */
+  ext: string;
+  mime: string;
+  make(): Promise<Uint8Array | string>;
+}
+
 export interface Simulation {
   readonly params: Params;
   readonly stepCount: number;
@@ -99,6 +131,8 @@ export interface Simulation {
   /** Re-read after setParams/importState/reset: buffers may be rebuilt. */
   readonly render: RenderView;
   readonly actions?: readonly SimAction[];
+  /** Files offered in the export bar, one button each. */
+  readonly downloads?: readonly SimDownload[];
   /** A step where a run naturally ends (e.g. a network's last layer): playing pauses there once. */
   readonly horizon?: { step: number; description: string };
   /** Encodes and submits n steps; no readback. */

@@ -4,6 +4,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { NoWebGPUError } from '../gpu/context';
 import { presetParams } from '../sims/config';
+import { histogramsCSV } from '../sims/metrics';
 import { withText, type Params } from '../sims/params';
 import { getSystem, listSystems } from '../sims/registry';
 import type { MetricSample } from '../sims/types';
@@ -345,6 +346,9 @@ export class ParticleLab extends LitElement {
         case 'json':
           saveText(r.log.toJSON({ preset: r.preset, params: r.sim!.params, url: location.href }), this.fileName('metrics.json'), 'application/json');
           break;
+        case 'histograms':
+          saveText(histogramsCSV(r.log.latest), this.fileName('histograms.csv'), 'text/csv');
+          break;
         case 'curves':
           saveText(curvesCSV(this.lastCurves()), this.fileName('curves.csv'), 'text/csv');
           break;
@@ -363,6 +367,22 @@ export class ParticleLab extends LitElement {
         }
       }
     });
+  }
+
+  /** A file the simulation makes on demand (e.g. its last showers as HDF5). */
+  private async simDownload(name: string): Promise<void> {
+    const dl = this.runner?.sim?.downloads?.find((d) => d.name === name);
+    if (!dl) return;
+    const file = this.fileName(`${dl.name}.${dl.ext}`); // the step the click saw
+    try {
+      const data = await dl.make();
+      // A Blob takes only ArrayBuffer-backed bytes: a view of shared memory is copied.
+      const part = typeof data === 'string' || data.buffer instanceof ArrayBuffer ? (data as string | Uint8Array<ArrayBuffer>) : new Uint8Array(data);
+      saveBlob(new Blob([part], { type: dl.mime }), file);
+    } catch (e) {
+      // One line: a library's message may go on with a trace.
+      this.say('error', `Could not make ${dl.label}: ${errorText(e).trim().split('\n')[0]}`);
+    }
   }
 
   async importFile(file: File): Promise<void> {
@@ -418,8 +438,10 @@ export class ParticleLab extends LitElement {
                   @param-input=${(e: CustomEvent<ParamInput>) => this.changeParam(e.detail)}></lab-param-panel>
               </section>
               <section>
-                <lab-export-bar ?disabled=${!ready} ?curves=${!!this.lastCurves()}
+                <lab-export-bar ?disabled=${!ready} ?curves=${!!this.lastCurves()} ?histograms=${Object.keys(r!.log.latest?.histograms ?? {}).length > 0}
+                  .downloads=${sim!.downloads ?? []}
                   @export=${(e: CustomEvent<ExportKind>) => this.doExport(e.detail)}
+                  @sim-download=${(e: CustomEvent<string>) => this.simDownload(e.detail)}
                   @import-state=${(e: CustomEvent<File>) => this.importFile(e.detail)}></lab-export-bar>
               </section>
             `

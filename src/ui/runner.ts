@@ -7,7 +7,7 @@ import { quote } from '../quote';
 import { checkState, type SimState } from '../sims/state';
 import { getSystem } from '../sims/registry';
 import type { Params } from '../sims/params';
-import type { MetricSample, SimDefinition, Simulation } from '../sims/types';
+import type { MetricSample, RenderView, SimDefinition, Simulation } from '../sims/types';
 import { Viewport } from './viewport/viewport';
 
 export type MessageKind = 'error' | 'warning' | 'info';
@@ -69,6 +69,7 @@ export class LabRunner {
   private snapshot: SimState | undefined;
   private lastSnapshotAt = performance.now();
   private disposed = false;
+  private shownView: RenderView | undefined;
   /** A sample's problem paused the run (until play, a reset or a new system). */
   private stoppedByProblem = false;
 
@@ -87,6 +88,12 @@ export class LabRunner {
     const runner = new LabRunner(host, ctx, viewport, hooks);
     runner.rafId = requestAnimationFrame(runner.tick);
     return runner;
+  }
+
+  /** Hands the viewport a view (and remembers which, so a view the system replaced is picked up next frame). */
+  private showView(view: RenderView): void {
+    this.shownView = view;
+    this.viewport.setView(view);
   }
 
   get stepCount(): number {
@@ -138,7 +145,7 @@ export class LabRunner {
       this.snapshot = undefined;
       this.lastSampledStep = -1;
       this.stoppedByProblem = false;
-      this.viewport.setView(sim.render);
+      this.showView(sim.render);
       this.viewport.resetCamera();
     });
   }
@@ -154,7 +161,7 @@ export class LabRunner {
       await sim.setParams(typeof update === 'function' ? update(sim.params) : update);
       // A rebuild that restarts the clock starts a new run of the log (plotted apart, not zig-zagging back to t = 0).
       if (sim.stepCount < before.step) this.log.newRun(`after ${describeChanges(before.params, sim.params)}`);
-      this.viewport.setView(sim.render);
+      this.showView(sim.render);
       if (JSON.stringify(sim.render.bounds) !== before.bounds) this.viewport.resetCamera();
       this.lastSampledStep = -1;
       this.stoppedByProblem = false;
@@ -168,7 +175,7 @@ export class LabRunner {
       this.log.clear();
       this.lastSampledStep = -1;
       this.stoppedByProblem = false;
-      this.viewport.setView(sim.render);
+      this.showView(sim.render);
     });
   }
 
@@ -190,7 +197,7 @@ export class LabRunner {
       const action = this.need().actions?.find((a) => a.name === name);
       if (!action) throw new Error(`no action "${name}"`);
       await action.run();
-      this.viewport.setView(this.need().render);
+      this.showView(this.need().render);
       this.lastSampledStep = -1;
       this.stoppedByProblem = false;
     }).then(() => this.sampleNow());
@@ -222,7 +229,7 @@ export class LabRunner {
       this.lastSampledStep = -1;
       this.stoppedByProblem = false;
       this.snapshot = state;
-      this.viewport.setView(this.need().render);
+      this.showView(this.need().render);
     }).then(() => this.sampleNow());
   }
 
@@ -288,6 +295,8 @@ export class LabRunner {
     const sim = this.sim;
     if (!sim || this.busy) return;
     if (this.playing) this.playFrame(sim);
+    // A system may replace its view between operations (a bigger shower grows the buffers).
+    if (sim.render !== this.shownView) this.showView(sim.render);
     this.viewport.frame();
     this.frames++;
     const w = this.statWindow;
@@ -410,7 +419,7 @@ export class LabRunner {
             }
           }
           this.sim = sim;
-          this.viewport.setView(sim.render);
+          this.showView(sim.render);
           this.viewport.resetCamera();
           this.recoveries++;
           this.hooks.recovered?.();

@@ -72,6 +72,7 @@ function badValues(s: ParamSpec): string[] {
   }
   if (s.kind === 'boolean') return [...common, 'yes', 'TRUE ', '2'];
   if (s.kind === 'enum') return [...common, `${s.options[0]}x`, s.options[0]!.toUpperCase() === s.options[0] ? 'zzz' : s.options[0]!.toUpperCase()];
+  if (s.kind === 'range') return [...common, String(s.min - 1), String(s.max * 10 + 1), `${s.max}:${s.min}`, `${s.min}:${s.max}:${s.max}`, `:${s.max}`];
   return [...common.filter((v) => v.trim() === ''), 'x'.repeat(s.maxLength + 1)];
 }
 
@@ -83,6 +84,10 @@ function randomValue(s: ParamSpec): string {
   }
   if (s.kind === 'enum') return pick(s.options);
   if (s.kind === 'boolean') return pick(['true', 'false', '0', '1']);
+  if (s.kind === 'range') {
+    const [a, b] = [s.min + random() * (s.max - s.min), s.min + random() * (s.max - s.min)];
+    return random() < 0.5 ? String(a) : `${Math.min(a, b)}:${Math.max(a, b)}`;
+  }
   return 'word '.repeat(1 + Math.floor(random() * 5)).trim();
 }
 

@@ -25,6 +25,8 @@ function badValues(s: ParamSpec): string[] {
       return [...common, `${s.options[0]}x`];
     case 'string':
       return ['', '  ', 'x'.repeat(s.maxLength + 1)];
+    case 'range':
+      return [...common, String(s.min - 1), String(s.max * 10 + 1), `${s.max}:${s.min}`, `${s.min}:${s.max}:${s.max}`, `${s.min}:`];
   }
 }
 

@@ -1,15 +1,21 @@
-// Exports (PNG, metrics CSV/JSON, state JSON), state import and "copy link".
+// Exports (PNG, metrics CSV/JSON, histograms/curves CSV, state JSON, the system's own downloads),
+// state import and "copy link".
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { SimDownload } from '../../sims/types';
 import { base } from '../theme';
 
-export type ExportKind = 'png' | 'csv' | 'json' | 'curves' | 'state' | 'link';
+export type ExportKind = 'png' | 'csv' | 'json' | 'histograms' | 'curves' | 'state' | 'link';
 
 @customElement('lab-export-bar')
 export class ExportBar extends LitElement {
   @property({ type: Boolean }) disabled = false;
   /** The latest sample has curves (e.g. a convergence table): offer them as CSV. */
   @property({ type: Boolean }) curves = false;
+  /** The latest sample has histograms: offer them as CSV. */
+  @property({ type: Boolean }) histograms = false;
+  /** Files the simulation offers; a click emits `sim-download` with the download's name. */
+  @property({ attribute: false }) downloads: readonly SimDownload[] = [];
 
   static override styles = [base, css`.row { display: flex; flex-wrap: wrap; gap: 6px; } input[type='file'] { display: none; }`];
 
@@ -31,9 +37,16 @@ export class ExportBar extends LitElement {
         <button data-export="png" ?disabled=${d} @click=${() => this.emit('png')} title="Screenshot of the viewport">PNG</button>
         <button data-export="csv" ?disabled=${d} @click=${() => this.emit('csv')} title="Metric time series as CSV">Metrics CSV</button>
         <button data-export="json" ?disabled=${d} @click=${() => this.emit('json')} title="All samples (scalars, histograms, curves) as JSON">Metrics JSON</button>
+        ${this.histograms
+          ? html`<button data-export="histograms" ?disabled=${d} @click=${() => this.emit('histograms')} title="The latest histograms (with their references) as CSV, one row per bin">Histograms CSV</button>`
+          : nothing}
         ${this.curves
           ? html`<button data-export="curves" ?disabled=${d} @click=${() => this.emit('curves')} title="The latest curves (e.g. the convergence table) as CSV">Curves CSV</button>`
           : nothing}
+        ${this.downloads.map(
+          (dl) => html`<button data-export="download-${dl.name}" ?disabled=${d} @click=${() => this.dispatchEvent(new CustomEvent('sim-download', { detail: dl.name, bubbles: true, composed: true }))}
+            title=${dl.description}>${dl.label}</button>`,
+        )}
         <button data-export="state" ?disabled=${d} @click=${() => this.emit('state')} title="Full state (params + GPU buffers) to resume later">State JSON</button>
         <label><button data-testid="import" ?disabled=${d} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}
           title="Resume from a state JSON file">Import state…</button>

@@ -61,7 +61,7 @@ export class ParamField extends LitElement {
 
   override render() {
     const s = this.spec;
-    const unit = s.kind === 'number' && s.unit ? s.unit : '';
+    const unit = (s.kind === 'number' || s.kind === 'range') && s.unit ? s.unit : '';
     const range = s.kind === 'number' ? describeRange({ ...s, unit: '' }).replace(/^an? (integer|number) in /, '') : '';
     return html`
       <div class="row">

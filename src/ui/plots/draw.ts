@@ -1,13 +1,15 @@
-// Draws one PlotSpec from a metric history with d3 (no Lit here): series, histogram,
-// histogram-time (heatmap) and curves (log–log with fitted slopes in the legend).
+// Draws one PlotSpec from a metric history with d3 (no Lit here): series, histogram (bars, and a
+// reference as a step line), histogram-time (heatmap) and curves (log–log with fitted slopes in the legend).
 import * as d3 from 'd3';
 import type { RunStart } from '../../sims/metrics';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
-import { currentRun, histogramColumns, latestCurves, latestHistogram, seriesLines, type Point } from './plot-data';
+import { currentRun, histogramColumns, histogramView, latestCurves, seriesLines, stepLine, type Point } from './plot-data';
 import { tickLabeller } from './ticks';
 
 const M = { top: 10, right: 12, bottom: 34, left: 52 };
 const PALETTE = ['#58a6ff', '#f78166', '#3fb950', '#d2a8ff', '#e3b341', '#79c0ff', '#ff7b72', '#56d364'];
+/** A histogram's reference line: contrasts with the blue bars. */
+const REFERENCE = '#e3b341';
 const MAX_POINTS = 1500;
 const MAX_COLUMNS = 300;
 
@@ -156,24 +158,37 @@ function drawSeries(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'series' }
 }
 
 function drawHistogram(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogram' }>, samples: readonly MetricSample[]): LegendItem[] {
-  const latest = latestHistogram(spec, samples);
-  if (!latest) return empty(ctx, 'waiting for samples…');
-  const { h } = latest;
-  const total = d3.sum(h.counts) || 1;
-  const x = scale(false, [h.edges[0]!, h.edges[h.edges.length - 1]!], [M.left, ctx.width - M.right]);
-  const y = scale(false, [0, (d3.max(h.counts) ?? 1) / total], [ctx.height - M.bottom, M.top]);
-  const g = frame(ctx, x, y, spec.xLabel ?? h.label, 'fraction');
+  const view = histogramView(spec, samples);
+  const ref = view?.reference;
+  const heights = [...(view?.bins ?? []), ...(ref?.bins ?? [])].map((b) => b.y);
+  if (!view || heights.length === 0) return empty(ctx, 'waiting for samples…');
+  const logY = !!spec.logY;
+  const x = scale(false, view.domain, [M.left, ctx.width - M.right]);
+  const [lo, hi] = d3.extent(heights) as [number, number];
+  // A log axis starts below the smallest bar (else that bar has no height); a linear one at 0.
+  const y = scale(logY, logY ? [lo / 2, hi] : [0, hi], [ctx.height - M.bottom, M.top]);
+  const floor = logY ? y.range()[0]! : y(0);
+  const g = frame(ctx, x, y, spec.xLabel ?? view.label, spec.yLabel ?? (spec.heights === 'as-is' ? '' : 'fraction'));
   g.append('g')
     .selectAll('rect')
-    .data(h.counts)
+    .data(view.bins)
     .join('rect')
     .attr('class', 'bar')
-    .attr('x', (_, i) => x(h.edges[i]!))
-    .attr('width', (_, i) => Math.max(0.5, x(h.edges[i + 1]!) - x(h.edges[i]!) - 1))
-    .attr('y', (c) => y(c / total))
-    .attr('height', (c) => Math.max(0, y(0) - y(c / total)))
+    .attr('x', (b) => x(b.x0))
+    .attr('width', (b) => Math.max(0.5, x(b.x1) - x(b.x0) - 1))
+    .attr('y', (b) => y(b.y))
+    .attr('height', (b) => Math.max(0, floor - y(b.y)))
     .attr('fill', PALETTE[0]!);
-  return [{ label: `${h.label} at step ${latest.step}`, color: PALETTE[0]! }];
+  const legend = [{ label: `${view.label} at step ${view.step}`, color: PALETTE[0]! }];
+  if (!ref) return legend;
+  const line = d3
+    .line<Point>()
+    .x((p) => x(p[0]))
+    .y((p) => y(p[1]));
+  for (const points of stepLine(ref.bins)) {
+    g.append('path').attr('class', 'reference').attr('fill', 'none').attr('stroke', REFERENCE).attr('stroke-width', 1.6).attr('d', line(points));
+  }
+  return [...legend, { label: ref.label, color: REFERENCE }];
 }
 
 function drawHeatmap(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogram-time' }>, samples: readonly MetricSample[]): LegendItem[] {

@@ -6,6 +6,13 @@ import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import { drawPlot, type LegendItem } from './draw';
 import { pointCount } from './plot-data';
 
+/** The title's note on log axes. */
+function scaleNote(spec: PlotSpec): string {
+  const logX = 'logX' in spec && !!spec.logX;
+  const logY = 'logY' in spec && !!spec.logY;
+  return logX && logY ? 'log–log' : logX ? 'log x' : logY ? 'log y' : '';
+}
+
 @customElement('lab-plot')
 export class LabPlot extends LitElement {
   @property({ attribute: false }) spec!: PlotSpec;
@@ -60,8 +67,7 @@ export class LabPlot extends LitElement {
   }
 
   override render() {
-    const scales = 'logX' in this.spec && (this.spec.logX || this.spec.logY) ? 'log–log' : '';
-    return html`<h3>${this.spec.title}<span class="kind">${scales}</span></h3>
+    return html`<h3>${this.spec.title}<span class="kind">${scaleNote(this.spec)}</span></h3>
       <svg data-plot=${this.spec.id}></svg>
       <div class="legend" data-testid="legend-${this.spec.id}">
         ${this.legend.map((l) => html`<span><span class="swatch" style="background:${l.color}"></span>${l.label}</span>`)}

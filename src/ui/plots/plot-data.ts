@@ -61,6 +61,70 @@ export function latestHistogram(spec: Spec<'histogram'>, samples: readonly Metri
   return undefined;
 }
 
+/** One bin as drawn: its edges and its height (see histogramView). */
+export interface Bin {
+  x0: number;
+  x1: number;
+  y: number;
+}
+
+export interface HistogramView {
+  label: string;
+  step: number;
+  /** The x range: the first and last edge. */
+  domain: [number, number];
+  /** The counts as drawn; bins a log axis cannot show (zeros) are left out. */
+  bins: Bin[];
+  /** The reference on the same edges, drawn the same way (as fractions: of its own total, as its sample size may differ). */
+  reference?: { label: string; bins: Bin[] };
+}
+
+/** One Bin per pair of edges: the count, or its fraction of the (finite) total. */
+function toBins(edges: readonly number[], counts: readonly number[], fractions: boolean, log: boolean): Bin[] {
+  const n = Math.min(counts.length, edges.length - 1);
+  let total = 0;
+  if (fractions) for (let i = 0; i < n; i++) if (Number.isFinite(counts[i])) total += counts[i]!;
+  const bins: Bin[] = [];
+  for (let i = 0; i < n; i++) {
+    const y = fractions ? counts[i]! / (total || 1) : counts[i]!;
+    if (usable(y, log)) bins.push({ x0: edges[i]!, x1: edges[i + 1]!, y });
+  }
+  return bins;
+}
+
+/**
+ * The newest histogram of that name, and its reference, as the bins the plot draws: fractions of
+ * their own totals, or with `heights: 'as-is'` the counts in the units the plot's yLabel names
+ * (e.g. mean MeV per layer, a share of showers).
+ */
+export function histogramView(spec: Spec<'histogram'>, samples: readonly MetricSample[]): HistogramView | undefined {
+  const latest = latestHistogram(spec, samples);
+  if (!latest) return undefined;
+  const { h, step } = latest;
+  const bins = (counts: readonly number[]) => toBins(h.edges, counts, spec.heights !== 'as-is', !!spec.logY);
+  const view: HistogramView = { label: h.label, step, domain: [h.edges[0]!, h.edges[h.edges.length - 1]!], bins: bins(h.counts) };
+  if (h.reference) view.reference = { label: h.reference.label, bins: bins(h.reference.counts) };
+  return view;
+}
+
+/**
+ * Bins as a step line: one polyline per run of adjacent bins (corners at each bin's edges), broken
+ * where a bin is left out, so a log axis shows a gap instead of a line across a missing bin.
+ */
+export function stepLine(bins: readonly Bin[]): Point[][] {
+  const lines: Point[][] = [];
+  let line: Point[] = [];
+  bins.forEach((b, i) => {
+    if (i > 0 && bins[i - 1]!.x1 !== b.x0) {
+      lines.push(line);
+      line = [];
+    }
+    line.push([b.x0, b.y], [b.x1, b.y]);
+  });
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
+
 /** The histogram's history over the current run (one heatmap column per sample). */
 export function histogramColumns(spec: Spec<'histogram-time'>, samples: readonly MetricSample[]): MetricSample[] {
   const run = currentRun(samples);
@@ -87,7 +151,7 @@ export function pointCount(spec: PlotSpec, samples: readonly MetricSample[]): nu
     case 'series':
       return seriesLines(spec, samples).reduce((n, l) => n + l.points.length, 0);
     case 'histogram':
-      return latestHistogram(spec, samples)?.h.counts.length ?? 0;
+      return histogramView(spec, samples)?.bins.length ?? 0;
     case 'histogram-time':
       return histogramColumns(spec, samples).length;
     case 'curves':

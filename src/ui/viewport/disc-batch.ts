@@ -2,7 +2,7 @@
 // CPU rasterisers (SwiftShader, what machines without a GPU run) pay a fixed cost per instance:
 // one instanced sprite per particle took ~25 µs each (16384 particles: ~400 ms a frame). Batching
 // discs into few instances removes that cost; on a GPU both ways are equally fast.
-import { BufferGeometry, Float32BufferAttribute, Mesh, MeshBasicNodeMaterial, type Node } from 'three/webgpu';
+import { BufferGeometry, Float32BufferAttribute, Mesh, MeshBasicNodeMaterial } from 'three/webgpu';
 import {
   cameraProjectionMatrix,
   cameraViewMatrix,
@@ -16,21 +16,11 @@ import {
   vec4,
   vertexIndex,
 } from 'three/tsl';
+import { ITEMS_PER_INSTANCE, type IndexNode, type ItemStyle } from './item-style';
 
-export const DISCS_PER_INSTANCE = 1024;
+export const DISCS_PER_INSTANCE = ITEMS_PER_INSTANCE;
 
-type Vec4Node = Node<'vec4'>;
-type FloatNode = Node<'float'>;
-type IndexNode = Node<'uint'>;
-
-export interface DiscStyle {
-  /** Disc i's centre in xyz (w ignored), world units. */
-  center(i: IndexNode): Vec4Node;
-  /** Disc i's rgb and opacity (evaluated per vertex). */
-  color(i: IndexNode): Vec4Node;
-  /** Diameter, world units. */
-  size: FloatNode;
-}
+export type DiscStyle = ItemStyle;
 
 /** `count` discs in one draw of ceil(count / DISCS_PER_INSTANCE) instances. */
 export function discBatch(count: number, material: MeshBasicNodeMaterial, style: DiscStyle): Mesh {
@@ -51,7 +41,7 @@ export function discBatch(count: number, material: MeshBasicNodeMaterial, style:
   const rgba = varying(style.color(i));
 
   const centreView = cameraViewMatrix.mul(modelWorldMatrix.mul(vec4(style.center(i).xyz, 1)));
-  const size = select(valid, style.size, float(0));
+  const size = select(valid, style.size(i), float(0));
   const corner = vec2(x, y).sub(0.5).mul(size);
   material.vertexNode = cameraProjectionMatrix.mul(centreView.add(vec4(corner, 0, 0)));
   material.colorNode = rgba.xyz;

@@ -15,17 +15,24 @@ import {
   MeshBasicNodeMaterial,
   Vector3,
   WireframeGeometry,
+  type Node,
   type StorageInstancedBufferAttribute,
   type WebGPURenderer,
 } from 'three/webgpu';
 import { float, instancedArray, select, uint, uniform, vec4 } from 'three/tsl';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { RenderView } from '../../sims/types';
+import { boxBatch } from './box-batch';
+import { colorBar, type ColorBar } from './color-bar';
 import { discBatch } from './disc-batch';
+import { frameBounds } from './framing';
 import { labelBatch, type LabelBatch } from './label-batch';
+import { planeSet } from './plane-set';
 import { createRenderer, gpuBufferOf } from './three-adapter';
 
 const BACKGROUND = 0x0d1117;
+
+type IndexNode = Node<'uint'>;
 
 const vec4Array = (count: number) => instancedArray(count, 'vec4');
 
@@ -52,6 +59,7 @@ export class Viewport {
   private camera: OrthographicCamera | PerspectiveCamera;
   private controls: OrbitControls;
   private layer: Layer | undefined;
+  private legend: { key: string; bar: ColorBar } | undefined;
   private view: RenderView | undefined;
   private width = 1;
   private height = 1;
@@ -89,7 +97,10 @@ export class Viewport {
 
   /** Shows a (possibly rebuilt) RenderView; re-creates the scene objects only when their shape changed. */
   setView(view: RenderView): void {
-    const key = [view.count, view.dims, view.box, view.sphere, view.trails?.length ?? 0, view.trails ? 't' : '', view.bounds.min, view.bounds.max, view.labels?.text.join(' ') ?? ''].join('|');
+    const key = [
+      view.count, view.dims, view.box, view.sphere, view.trails?.length ?? 0, view.trails ? 't' : '', view.bounds.min, view.bounds.max,
+      view.labels?.text.join(' ') ?? '', view.perPointSize ? 'pps' : '', JSON.stringify(view.shape ?? null), JSON.stringify(view.planes ?? null),
+    ].join('|');
     const dimsChanged = this.view?.dims !== view.dims;
     this.view = view;
     this.scene.background = new Color(BACKGROUND);
@@ -98,9 +109,18 @@ export class Viewport {
       this.layer = this.buildLayer(view, key);
       this.scene.add(this.layer.group);
     }
+    this.setLegend(view.colorBar);
     if (dimsChanged) this.setupCamera(view);
     (this.particleScale as { value: number }).value = 2 * view.radius;
     (this.trailScale as { value: number }).value = view.radius;
+  }
+
+  /** The colour legend is DOM only: it has its own key, so a new range does not rebuild the GPU layer. */
+  private setLegend(spec: RenderView['colorBar']): void {
+    const key = spec ? JSON.stringify(spec) : '';
+    if (this.legend?.key === key) return;
+    this.legend?.bar.dispose();
+    this.legend = spec ? { key, bar: colorBar(this.host, spec) } : undefined;
   }
 
   private readonly particleScale = uniform(1);
@@ -121,11 +141,13 @@ export class Viewport {
     const colorAt = colors.node.toReadOnly();
     const material = new MeshBasicNodeMaterial();
     material.alphaTest = 0.5;
-    const particles = discBatch(view.count, material, {
-      center: (i) => positionAt.element(i),
-      color: (i) => colorAt.element(i),
-      size: this.particleScale,
-    });
+    const style = {
+      center: (i: IndexNode) => positionAt.element(i),
+      color: (i: IndexNode) => colorAt.element(i),
+      // With perPointSize each particle carries its size in positions.w.
+      size: view.perPointSize ? (i: IndexNode) => positionAt.element(i).w : () => this.particleScale,
+    };
+    const particles = view.shape?.kind === 'box' ? boxBatch(view.count, material, { ...style, depth: view.shape.depth }) : discBatch(view.count, material, style);
     group.add(particles);
     disposables.push(material, particles.geometry);
 
@@ -146,7 +168,7 @@ export class Viewport {
           const fade = float(1).sub(float(age).div(float(length)));
           return vec4(0.55, 0.7, 1.0, select(age.lessThan(filled), fade.mul(0.55), float(0)));
         },
-        size: this.trailScale,
+        size: () => this.trailScale,
       });
       trails.renderOrder = -1;
       group.add(trails);
@@ -160,6 +182,12 @@ export class Viewport {
       labels.setScreen(this.width, this.height);
       group.add(labels.mesh);
       disposables.push(labels);
+    }
+
+    if (view.planes) {
+      const planes = planeSet(view.planes);
+      group.add(planes.group);
+      disposables.push(planes);
     }
 
     const [x0, y0, z0] = view.bounds.min;
@@ -216,9 +244,9 @@ export class Viewport {
       c.target.copy(center);
       this.controls = c;
     } else {
-      const size = Math.max(x1 - x0, y1 - y0, z1 - z0);
+      const { position, size } = frameBounds(view.bounds, 45, this.width / this.height);
       const cam = new PerspectiveCamera(45, 1, size * 0.01, size * 20);
-      cam.position.set(center.x + size * 0.9, center.y + size * 0.6, center.z + size * 1.4);
+      cam.position.copy(position);
       this.camera = cam;
       const c = new OrbitControls(cam, this.canvas);
       c.enableDamping = true;
@@ -311,6 +339,7 @@ export class Viewport {
     this.resizeObserver.disconnect();
     this.layer?.dispose();
     this.layer = undefined;
+    this.setLegend(undefined);
     this.controls.dispose();
     this.renderer.dispose();
     this.canvas.remove();

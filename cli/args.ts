@@ -1,5 +1,6 @@
 // Command-line parsing for `lab <verb> <system> [options]`. Every mistake is a one-line UsageError.
 import { ParamError, quote } from '../src/sims/params';
+import { INPUT_FILE_OPTIONS, type InputFileOption } from '../src/sims/tools';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -20,12 +21,17 @@ export function exitCodeOf(e: unknown): number {
   return e instanceof UsageError || e instanceof ParamError ? 2 : 1;
 }
 
-export interface CliArgs {
+/** The most items `--count` may ask for. */
+export const MAX_COUNT = 1_000_000;
+
+/** The parsed command line; `reference`, `candidate` (INPUT_FILE_OPTIONS) are the paths of the files a tool reads. */
+export interface CliArgs extends Partial<Record<InputFileOption, string>> {
   verb: string;
   system: string | undefined;
   preset: string | undefined;
   set: Record<string, string>;
   steps: number | undefined;
+  count: number | undefined;
   seed: string | undefined;
   every: number | undefined;
   out: string | undefined;
@@ -36,7 +42,8 @@ export interface CliArgs {
   help: boolean;
 }
 
-const VALUE_OPTIONS = new Set(['--preset', '--set', '--steps', '--seed', '--every', '--out', '--state', '--resume', '--weights']);
+const INPUT_FLAGS = new Map(INPUT_FILE_OPTIONS.map((o) => [`--${o}`, o]));
+const VALUE_OPTIONS = new Set(['--preset', '--set', '--steps', '--count', '--seed', '--every', '--out', '--state', '--resume', '--weights', ...INPUT_FLAGS.keys()]);
 const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
 
 function positiveInt(name: string, text: string, max = 1e12): number {
@@ -53,6 +60,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     preset: undefined,
     set: Object.create(null) as Record<string, string>, // a key "__proto__" is a key like any other
     steps: undefined,
+    count: undefined,
     seed: undefined,
     every: undefined,
     out: undefined,
@@ -79,6 +87,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
       if (name !== '--set' && given.has(name)) throw new UsageError(`${name} is given twice`);
       given.add(name);
+      const input = INPUT_FLAGS.get(name);
+      if (input) {
+        args[input] = value;
+        continue;
+      }
       switch (name) {
         case '--set': {
           const at = value.indexOf('=');
@@ -90,6 +103,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         }
         case '--steps':
           args.steps = positiveInt('--steps', value);
+          break;
+        case '--count':
+          args.count = positiveInt('--count', value, MAX_COUNT);
           break;
         case '--every':
           args.every = positiveInt('--every', value);

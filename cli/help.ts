@@ -2,6 +2,8 @@
 // offer it, and each system its presets, parameters and model settings.
 import { describeRange, type ParamSpec } from '../src/sims/params';
 import { listSystems } from '../src/sims/registry';
+import type { ToolOption } from '../src/sims/tools';
+import { MAX_COUNT } from './args';
 import { offers, usageOf, type Offer } from './verbs';
 
 /** One entry per verb with the names that offer it; a verb offered by several lists each one's summary. */
@@ -18,6 +20,25 @@ function verbLines(): string[] {
   }
   lines.push(`  ${'list'.padEnd(28)} systems, presets, parameters and model settings with ranges and units`);
   return lines;
+}
+
+/** Options only some tools read: each listed with the verbs that take it (none: left out). */
+const TOOL_OPTIONS: ReadonlyArray<{ option: ToolOption; flag: string; text: string }> = [
+  { option: 'count', flag: '--count N', text: `how many to make, 1 … ${MAX_COUNT}` },
+  { option: 'reference', flag: '--reference FILE', text: 'the reference sample a tool compares with' },
+  { option: 'candidate', flag: '--candidate FILE', text: 'the sample compared with the reference' },
+];
+
+/** "train: .bin, generate: .h5": the file each tool writes with --out. */
+function outFiles(): string {
+  return [...new Set(offers().flatMap((o) => (o.tool.out ? [`${o.verb}: ${o.tool.out.ext}`] : [])))].join(', ');
+}
+
+function toolOptionLines(): string[] {
+  return TOOL_OPTIONS.flatMap(({ option, flag, text }) => {
+    const takers = offers().filter((o) => o.tool.options.includes(option)).map((o) => `${o.verb} ${o.name}`);
+    return takers.length > 0 ? [`  ${flag.padEnd(20)}  ${text} (${takers.join(', ')})`] : [];
+  });
 }
 
 function settingsLines(): string[] {
@@ -50,11 +71,11 @@ options:
   --seed S              shorthand for --set seed=S
   --steps N             steps to run (run: default 1000)
   --every K             sample metrics every K steps (run; default: steps/100)
-  --out FILE            run: the metric time series (.csv|.json); a tool's own file (train: .bin)
+  --out FILE            run: the metric time series (.csv|.json); a tool's own file (${outFiles()})
   --state FILE.json     write the final state (importable in the lab and with --resume)
   --resume FILE.json    start from a saved state: its params, with any --set applied on top
                         (validated; each applied override is noted on stderr)
-${settingsLines().join('\n')}
+${[...toolOptionLines(), ...settingsLines()].join('\n')}
   --json                print one JSON object on stdout and nothing else
   --help                this text
 
@@ -71,7 +92,9 @@ examples:
   npm run --silent lab -- convergence tokens --json
   npm run --silent lab -- train mips --preset boffi-mips --steps 2000 --out weights.bin
   npm run --silent lab -- run mips --preset boffi-mips --weights public/weights/boffi-mips.bin --steps 100 --json
-  npm run --silent lab -- bench score --json`;
+  npm run --silent lab -- bench score --json
+  npm run --silent lab -- generate showers --set particle=electron --set energy=2:10 --count 1000 --seed 7 --out e.h5
+  npm run --silent lab -- evaluate showers --reference e.h5 --candidate model.h5 --json`;
 }
 
 function paramLine(s: ParamSpec): string {

@@ -1,6 +1,7 @@
 // Everything a CLI run needs, checked before the GPU is touched: the verb and its options,
-// params, model settings, the files it reads (state, weights) and the paths it writes. A pure
-// function of the arguments and the file system, so tests call it in-process (test/fuzz).
+// params, model settings, the files it reads (state, weights, a tool's inputs) and the paths it
+// writes. A pure function of the arguments and the file system, so tests call it in-process
+// (test/fuzz).
 import { readFileSync } from 'node:fs';
 import { WeightsFormatError } from '../src/nn/io';
 import { quote } from '../src/quote';
@@ -8,7 +9,7 @@ import { resolveParams } from '../src/sims/config';
 import { defaults, ParamError, withText, type ParamSchema, type Params } from '../src/sims/params';
 import { getSystem } from '../src/sims/registry';
 import { checkState, MAX_STATE_STEP, type SimState } from '../src/sims/state';
-import type { SimTool, ToolOption } from '../src/sims/tools';
+import { INPUT_FILE_OPTIONS, type InputFile, type InputFileOption, type SimTool, type ToolOption } from '../src/sims/tools';
 import type { SimDefinition } from '../src/sims/types';
 import { UsageError, type CliArgs } from './args';
 import { checkOutputs, reason, type OutputPath } from './outputs';
@@ -32,12 +33,14 @@ export interface Plan {
   weights?: Uint8Array;
   /** The model's settings with the tool's extra ones (tools that read them). */
   settings?: Params;
+  /** The files given with a tool's input-file options, read. */
+  inputs: Partial<Record<InputFileOption, InputFile>>;
   /** Lines for stderr: what the run does that the user may not expect. */
   notes: string[];
 }
 
 type Option = ToolOption | 'every';
-const ALL_OPTIONS: readonly Option[] = ['steps', 'every', 'out', 'state', 'resume', 'weights'];
+const ALL_OPTIONS: readonly Option[] = ['steps', 'count', 'every', 'out', 'state', 'resume', 'weights', ...INPUT_FILE_OPTIONS];
 const RUN_OPTIONS: readonly Option[] = ['steps', 'every', 'out', 'state', 'resume', 'weights'];
 
 function checkOptions(args: CliArgs, allowed: readonly Option[], what: string): void {
@@ -76,8 +79,26 @@ function readInput(flag: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new UsageError(`${flag} ${quote(file)} cannot be read: ${reason(e)}`);
+    // reason() speaks of outputs ("its folder does not exist"); a missing input is just missing.
+    const missing = e instanceof Error && 'code' in e && e.code === 'ENOENT';
+    throw new UsageError(`${flag} ${quote(file)} cannot be read: ${missing ? 'no such file' : reason(e)}`);
   }
+}
+
+/** The input files a tool cannot run without are named. */
+function checkRequired(args: CliArgs, tool: SimTool | undefined, what: string): void {
+  const missing = tool?.requires?.find((o) => args[o] === undefined);
+  if (missing) throw new UsageError(`${what} needs --${missing} FILE`);
+}
+
+/** The input files the arguments name, read (the options were checked against the tool's). */
+function readInputs(args: CliArgs): Partial<Record<InputFileOption, InputFile>> {
+  const inputs: Partial<Record<InputFileOption, InputFile>> = {};
+  for (const o of INPUT_FILE_OPTIONS) {
+    const path = args[o];
+    if (path !== undefined) inputs[o] = { path, bytes: new Uint8Array(readInput(`--${o}`, path)) };
+  }
+  return inputs;
 }
 
 function readState(def: SimDefinition, base: Params, file: string): SimState {
@@ -134,6 +155,7 @@ export function makePlan(args: CliArgs): Plan {
   checkOptions(args, tool ? tool.options : RUN_OPTIONS, what);
   if (args.weights && !def.model) throw new UsageError(`--weights needs a system with a learned model; ${quote(def.id)} has none`);
   checkOut(args, tool, what);
+  checkRequired(args, tool, what);
 
   // <prefix>* keys configure the model, not the system.
   const prefix = def.model?.prefix;
@@ -164,9 +186,10 @@ export function makePlan(args: CliArgs): Plan {
   if (tool?.prepare) params = tool.prepare(params, explicit);
 
   const weights = args.weights ? readWeights(def, args.weights, params) : undefined;
+  const inputs = readInputs(args);
   const outputs: OutputPath[] = [];
   if (args.out) outputs.push({ flag: '--out', path: args.out });
   if (args.state) outputs.push({ flag: '--state', path: args.state });
   checkOutputs(outputs); // writable and distinct, before any work
-  return { args, def, tool, target: name, params, explicit, preset, resume, weights, settings, notes };
+  return { args, def, tool, target: name, params, explicit, preset, resume, weights, settings, inputs, notes };
 }

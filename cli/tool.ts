@@ -14,7 +14,10 @@ export async function runTool(ctx: GpuContext, plan: Plan, keep: Keep): Promise<
   const { args, tool } = plan;
   const result = await tool!.run(
     { ctx, keep, progress: (line) => console.error(line) },
-    { def: plan.def, params: plan.params, preset: plan.preset, explicit: plan.explicit, steps: args.steps, resume: plan.resume, weights: plan.weights, settings: plan.settings },
+    {
+      def: plan.def, params: plan.params, preset: plan.preset, explicit: plan.explicit, steps: args.steps, count: args.count,
+      inputs: plan.inputs, resume: plan.resume, weights: plan.weights, settings: plan.settings,
+    },
   );
   const outputs: Output[] = [];
   const out = result.files?.out;

@@ -10,8 +10,18 @@ export type Releasable = { dispose(): void } | { destroy(): void };
 /** Hands a GPU object to the run's teardown (freed on every exit: success, NaN stop, throw). */
 export type Keep = <T extends Releasable>(x: T) => T;
 
+/** Files a tool may read, by option (`--reference FILE`): read before the GPU is set up, handed over as bytes. */
+export const INPUT_FILE_OPTIONS = ['reference', 'candidate'] as const;
+export type InputFileOption = (typeof INPUT_FILE_OPTIONS)[number];
+
 /** Command-line options a tool may read; any other is refused rather than ignored. */
-export type ToolOption = 'steps' | 'out' | 'state' | 'resume' | 'weights';
+export type ToolOption = 'steps' | 'count' | 'out' | 'state' | 'resume' | 'weights' | InputFileOption;
+
+/** An input file as read from disk; `path` names it in messages. */
+export interface InputFile {
+  path: string;
+  bytes: Uint8Array;
+}
 
 export interface ToolInput {
   def: SimDefinition;
@@ -20,6 +30,10 @@ export interface ToolInput {
   /** The param names the user set (a bench sweeps n unless n is set). */
   explicit: ReadonlySet<string>;
   steps?: number;
+  /** How many items to make (`--count`; a tool that reads it has its own default). */
+  count?: number;
+  /** The files given with the tool's input-file options (those it `requires` are present). */
+  inputs: Partial<Record<InputFileOption, InputFile>>;
   resume?: SimState;
   /** A weights file already checked against `params` by the model. */
   weights?: Uint8Array;
@@ -54,13 +68,23 @@ export interface SimTool {
   options: readonly ToolOption[];
   /** The extension `--out` must have; required: the tool's result is the file. */
   out?: { ext: string; required: boolean };
+  /** Input-file options it cannot run without (each also in `options`; a run without one is refused before it starts). */
+  requires?: readonly InputFileOption[];
   /** The preset it starts from unless --preset names one. */
   preset?: string;
   /** Reads the model's settings (`--set <prefix>KEY=V`) and these extra ones (prefixed names). */
   settings?: { extra: readonly ParamSpec[] };
   /** The params it really runs with, checked before the GPU is set up; throws ParamError. */
   prepare?(params: Params, explicit: ReadonlySet<string>): Params;
-  /** `--set` values and steps for a run small enough for a software adapter (the conformance suite runs it). */
-  quick: { set: Record<string, string>; steps?: number };
+  /**
+   * A run small enough for a software adapter (the conformance suite runs it): `--set` values, steps,
+   * count, and the input files it reads, made by the tool itself.
+   */
+  quick: {
+    set: Record<string, string>;
+    steps?: number;
+    count?: number;
+    inputs?(): Promise<Partial<Record<InputFileOption, Uint8Array>>>;
+  };
   run(env: ToolEnv, input: ToolInput): Promise<ToolResult>;
 }

@@ -3,7 +3,7 @@
 // carrying NaN is refused, samples carry only declared metrics, plots name only declared metrics
 // and histograms, a `rebuild` parameter restarts the system exactly as a fresh one, and a live
 // parameter keeps the run going; and every tool answers `--json` with one object.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,9 @@ function otherValue(def: SimDefinition, p: Params, s: ParamSpec): ParamValue | u
         ? s.options.filter((o) => o !== v)
         : s.kind === 'boolean'
           ? [!v]
-          : ['alpha beta gamma'];
+          : s.kind === 'range'
+            ? [`${s.min}:${s.max}`, String(s.max)]
+            : ['alpha beta gamma'];
   for (const c of candidates) {
     if (c === v) continue;
     try {
@@ -144,14 +146,21 @@ for (const def of listSystems()) {
 }
 
 // Every tool a system or its model offers, run as a user would with `--json` on its quick
-// settings: exit 0 and exactly one JSON object on stdout (progress and notes go to stderr).
+// settings (and the input files it makes for them): exit 0 and exactly one JSON object on stdout
+// (progress and notes go to stderr).
 describe.each(offers().map((o) => [`${o.verb} ${o.name}`, o] as const))('tool %s', (_, offer) => {
-  it('answers --json with one object', () => {
+  it('answers --json with one object', async () => {
     const { tool } = offer;
+    const base = join(tmp, `${offer.verb}-${offer.name}`);
     const set = Object.entries(tool.quick.set).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
     const steps = tool.quick.steps === undefined ? [] : ['--steps', String(tool.quick.steps)];
-    const out = tool.out?.required ? ['--out', join(tmp, `${offer.verb}-${offer.name}${tool.out.ext}`)] : [];
-    const r = labProcess([offer.verb, offer.name, ...set, ...steps, ...out, '--json'], {}, 300_000);
+    const count = tool.quick.count === undefined ? [] : ['--count', String(tool.quick.count)];
+    const out = tool.out?.required ? ['--out', `${base}${tool.out.ext}`] : [];
+    const inputs = Object.entries((await tool.quick.inputs?.()) ?? {}).flatMap(([option, bytes]) => {
+      writeFileSync(`${base}.${option}`, bytes);
+      return [`--${option}`, `${base}.${option}`];
+    });
+    const r = labProcess([offer.verb, offer.name, ...set, ...steps, ...count, ...out, ...inputs, '--json'], {}, 300_000);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines, 'one line on stdout').toHaveLength(1);

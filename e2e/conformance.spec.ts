@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { download, expect, openLab, pixelStats, stepBy, test } from './helpers';
 
 /** Systems this file walks through; the catalog test fails when a registered system is missing. */
-const SYSTEMS = ['mips', 'tokens'];
+const SYSTEMS = ['mips', 'tokens', 'showers'];
 const SMALL_N = 1024;
 
 async function catalog(page: Page) {
@@ -82,6 +82,15 @@ test('switching systems and presets, playing or paused, raises no GPU error and 
   await page.waitForTimeout(1500);
   await system.selectOption('tokens');
   await ready('tokens');
+  await steps();
+  // To showers and away from it while it plays (its generator runs in a worker).
+  await system.selectOption('showers');
+  await ready('showers');
+  await steps();
+  await page.evaluate(() => window.__lab!.play(true));
+  await page.waitForFunction(() => window.__lab!.step > 10, null, { timeout: 60_000 });
+  await system.selectOption('mips');
+  await ready('mips');
   await steps();
 });
 

@@ -25,6 +25,8 @@ import { benchTokens } from '../src/sims/tokens/bench';
 import { liveSettings, TokenEngine, TokenWeights } from '../src/sims/tokens/engine';
 import { buildModel } from '../src/sims/tokens/model';
 import { TokenSimulation } from '../src/sims/tokens/simulation';
+import { ildCalorimeter } from '../src/sims/showers/detector';
+import { CellView } from '../src/sims/showers/view';
 import { mipsParams } from './mips/helpers';
 import { params as tokenParams } from './tokens/helpers';
 
@@ -122,6 +124,8 @@ function buildEverything(d: GPUDevice, pending: Promise<unknown>[]): void {
   for (const splitting of ['lie', 'strang'] as const) for (const substep of ['euler', 'rk4'] as const) engine.encode(pass, 1, { splitting, substep });
   engine.encode(pass, 1, 'unsplit-rk4');
   for (const unfused of ['tiled', 'simple'] as const) pending.push(benchTokens(like, { n: 8, d: 4, heads: 1, reps: 1, unfused }));
+  // showers: the cells view
+  new CellView(d, ildCalorimeter(), 16, { low: -4, high: -1 });
 }
 
 describe('every uniform struct in src is checked', () => {

@@ -59,12 +59,15 @@ export function binIndex(edges: readonly number[], v: number): number {
 }
 
 /** The shower's axis (its entry point and direction) through the detector. */
-export function axisOf(detector: Detector, shower: Shower): Axis {
+/** What the observables read of a shower (EM or hadronic alike). */
+export type ShowerLike = Pick<Shower, 'energy' | 'theta' | 'phi' | 'x' | 'y' | 'hits'>;
+
+export function axisOf(detector: Detector, shower: ShowerLike): Axis {
   return traceAxis(detector, { theta: shower.theta, phi: shower.phi, x: shower.x, y: shower.y });
 }
 
 /** Energy-weighted centre of gravity in x, y and layer index (NaN when the shower has no energy). */
-export function centreOfGravity(shower: Shower): { x: number; y: number; layer: number; energy: number } {
+export function centreOfGravity(shower: Pick<Shower, 'hits'>): { x: number; y: number; layer: number; energy: number } {
   let [energy, x, y, layer] = [0, 0, 0, 0];
   for (const h of shower.hits) {
     energy += h.e;
@@ -86,7 +89,7 @@ export function histogram(edges: readonly number[], values: ArrayLike<number>, w
 }
 
 /** All observables of one shower. */
-export function observeShower(detector: Detector, shower: Shower): ShowerObservables {
+export function observeShower(detector: Detector, shower: ShowerLike): ShowerObservables {
   const axis = axisOf(detector, shower);
   const cog = centreOfGravity(shower);
   const n = shower.hits.length;
@@ -122,6 +125,6 @@ export function observeShower(detector: Detector, shower: Shower): ShowerObserva
 }
 
 /** Observables of every shower of a sample. */
-export function observeShowers(detector: Detector, showers: readonly Shower[]): ShowerObservables[] {
+export function observeShowers(detector: Detector, showers: readonly ShowerLike[]): ShowerObservables[] {
   return showers.map((s) => observeShower(detector, s));
 }

@@ -1,0 +1,72 @@
+// The showers a run shows, one per step: shower i of a run is a pure function of the params and i
+// (its own random stream), so the lab, `lab generate showers` and a resumed state all see the same
+// showers, and any slice of a run can be made apart (in a Web Worker, say).
+import { ildCalorimeter, type Detector } from './detector';
+import { generateShower, type Shower } from './generator';
+import { generateHadronShower, type HadronShower } from './hadronic';
+import { Rng } from './random';
+import { energyRange, type Particle, type ShowerParams } from './params';
+
+export type AnyShower = Shower | HadronShower;
+
+/** What makes a run's showers: plain data, so it can be posted to a worker. */
+export interface EventSpec {
+  particle: Particle;
+  /** Incident energy interval, GeV; uniform in [lo, hi] per shower (lo = hi: fixed). */
+  energy: { lo: number; hi: number };
+  /** Incident direction, rad. */
+  theta: number;
+  phi: number;
+  seed: number;
+  detector: { front: number; ecalCell: number; hcalCell: number };
+}
+
+/** Salts that keep the energy draws and the reference sample independent of the showers' own streams. */
+const ENERGY_SALT = 0x3c6ef372;
+const REFERENCE_SALT = 0x6a09e667;
+
+const DEG = Math.PI / 180;
+
+export function eventSpec(p: ShowerParams): EventSpec {
+  return {
+    particle: p.particle,
+    energy: energyRange(p),
+    theta: p.theta * DEG,
+    phi: p.phi * DEG,
+    seed: p.seed,
+    detector: { front: p.front, ecalCell: p.ecalCell, hcalCell: p.hcalCell },
+  };
+}
+
+/** The reference sample's spec: another seed (an independent sample) and the reference particle. */
+export function referenceSpec(p: ShowerParams): EventSpec {
+  const own = eventSpec(p);
+  return { ...own, particle: p.reference === 'independent' ? p.particle : p.reference, seed: (p.seed ^ REFERENCE_SALT) >>> 0 };
+}
+
+export function detectorOf(spec: EventSpec): Detector {
+  const { front, ecalCell, hcalCell } = spec.detector;
+  return ildCalorimeter({ front, ecalCellSize: ecalCell, hcalCellSize: hcalCell });
+}
+
+/** Incident energy of shower `index`, GeV. */
+export function eventEnergy(spec: EventSpec, index: number): number {
+  const { lo, hi } = spec.energy;
+  if (lo === hi) return lo;
+  return lo + (hi - lo) * Rng.forShower((spec.seed ^ ENERGY_SALT) >>> 0, index).uniform();
+}
+
+/** Shower `index` of the run `spec`. */
+export function generateEvent(detector: Detector, spec: EventSpec, index: number): AnyShower {
+  const rng = Rng.forShower(spec.seed, index);
+  const request = { energy: eventEnergy(spec, index), theta: spec.theta, phi: spec.phi };
+  const { particle } = spec;
+  return particle === 'pion' || particle === 'neutron'
+    ? generateHadronShower(detector, { ...request, particle }, rng)
+    : generateShower(detector, { ...request, particle }, rng);
+}
+
+/** Showers first … first + count − 1 of the run `spec`. */
+export function generateEvents(detector: Detector, spec: EventSpec, first: number, count: number): AnyShower[] {
+  return Array.from({ length: count }, (_, k) => generateEvent(detector, spec, first + k));
+}

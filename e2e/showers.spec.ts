@@ -39,6 +39,18 @@ test('a bad energy is refused with its range, and the run is unchanged', async (
   expect(await page.evaluate(() => window.__lab!.params!.energy)).toBe('10');
 });
 
+test('"Re-generate" draws a new sample: the next seed, from shower 0, in the URL too', async ({ page }) => {
+  await openLab(page, 'system=showers&preset=electron-10gev&ecalCell=15');
+  await stepBy(page, 5);
+  const before = (await page.evaluate(() => window.__lab!.sampleNow()))!;
+  await page.locator('button[data-action=regenerate]').click();
+  await page.waitForFunction(() => window.__lab!.ready && window.__lab!.params!.seed === 2 && window.__lab!.step === 0, null, { timeout: 60_000, polling: 100 });
+  expect(page.url()).toContain('seed=2');
+  await stepBy(page, 5);
+  const after = (await page.evaluate(() => window.__lab!.sampleNow()))!;
+  expect(after.scalars.meanHits).not.toBe(before.scalars.meanHits);
+});
+
 test('the window downloads as HDF5 that h5py reads: (N, max_points, 4), energies, pdg 11', async ({ page }) => {
   await openLab(page, 'system=showers&preset=electron-10gev&ecalCell=15');
   await stepBy(page, 12);

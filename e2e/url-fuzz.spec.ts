@@ -8,7 +8,7 @@ import { expect, openLab, stepBy, test } from './helpers';
 const RUNS = Math.max(1, Number(process.env.URL_FUZZ_RUNS ?? 2));
 const BAD = ['', 'abc', '0x10', '1e999', 'NaN', '-1', '99999999999', '1\n2', '1\u202e2', '\u{1F600}', 'x'.repeat(5000),];
 
-for (const [index, system] of ['mips', 'tokens'].entries()) {
+for (const [index, system] of ['mips', 'tokens', 'showers'].entries()) {
   test(`${system}: bad URL values are named on one line each, and the lab still runs`, async ({ page }) => {
     test.setTimeout(120_000 * RUNS);
     const errors: string[] = [];

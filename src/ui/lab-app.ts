@@ -325,6 +325,7 @@ export class ParticleLab extends LitElement {
     this.runningAction = name;
     await this.guarded('The action failed', () => this.runner!.runAction(name));
     this.runningAction = '';
+    this.syncUrl(); // an action may change params (a new seed)
   }
 
   private fileName(ext: string): string {

@@ -196,7 +196,10 @@ export class LabRunner {
     return this.exclusive(async () => {
       const action = this.need().actions?.find((a) => a.name === name);
       if (!action) throw new Error(`no action "${name}"`);
+      const before = { params: this.need().params, step: this.need().stepCount };
       await action.run();
+      // An action may change params and restart the clock (e.g. a new seed): a new run of the log, as for a rebuild.
+      if (this.need().stepCount < before.step) this.log.newRun(`after ${action.label}: ${describeChanges(before.params, this.need().params)}`);
       this.showView(this.need().render);
       this.lastSampledStep = -1;
       this.stoppedByProblem = false;

@@ -50,6 +50,7 @@ for (const def of listSystems()) {
         if (preset.name === withActions) {
           for (const action of sim.actions ?? []) {
             await action.run();
+            sim.step(4); // an action may restart the run (showers: a new seed)
             log.push(await sim.sample());
           }
         }

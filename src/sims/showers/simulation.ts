@@ -79,6 +79,12 @@ export class ShowerSimulation implements Simulation {
     this.render = this.makeRender();
     this.actions = [
       { name: 'next', label: 'Next shower', description: 'Generates and shows the next shower of the run (one step).', run: async () => this.step(1) },
+      {
+        name: 'regenerate',
+        label: 'Re-generate',
+        description: 'A new sample of the same conditions: the next seed (seed + 1), from shower 0; the reference sample is redrawn too.',
+        run: () => this.setParams({ ...this.params, seed: (this.params.seed + 1) % 2 ** 32 }),
+      },
     ];
     this.downloads = [
       {

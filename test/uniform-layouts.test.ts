@@ -13,6 +13,8 @@ import { kernel, pipelinesOf, standInDevice } from '../src/gpu/pipelines';
 import { checkUniformBindings, declareUniformBuffer, uniformLayout } from '../src/gpu/uniform-layout';
 import { declaredUniforms, uniformsOf, type WgslUniform } from '../src/gpu/wgsl-reflect';
 import { AdamW, TrainStep } from '../src/nn/adamw';
+import { Embedding, SetBroadcast } from '../src/nn/embedding';
+import { ParamLayout } from '../src/nn/layout';
 import { localTransformerLayout, LocalTransformer } from '../src/nn/local-transformer';
 import { DsmLoss, MaskedMseLoss } from '../src/nn/losses';
 import { ParamSet } from '../src/nn/params';
@@ -115,6 +117,16 @@ function buildEverything(d: GPUDevice, pending: Promise<unknown>[]): void {
   net.divergenceOps({ inputStart: 0, count: 1 });
   new TrainStep(new AdamW(net.params), net, new DsmLoss(d, net.output, net.dOutput, 0.1));
   new MaskedMseLoss(d, net.output, net.dOutput, 1).ops();
+  // embeddings: lookup, gradient through partial tables, set broadcast and its sum
+  const embLayout = new ParamLayout();
+  Embedding.declare(embLayout, 'layer', 3, 8);
+  const emb = new Embedding(new ParamSet(d, embLayout), 'layer', 16, 3, 8, { chunk: 4 });
+  const [h, tok, v] = [tensor(d, 'h', 16, 8), tensor(d, 'tok', 16, 1), tensor(d, 'v', 4, 8)];
+  emb.forward(tok, h);
+  emb.backward(h, { paramGrads: true });
+  const bc = new SetBroadcast(d, 'set', 4, 4);
+  bc.forward(v, h, { mask: tok, accumulate: true });
+  bc.backward(h, v);
   // tokens: the system (view, observables), every scheme of the engine, the attention benchmark
   new TokenSimulation(like, tokenParams({ ffn: 'on' }));
   const p = tokenParams({ ffn: 'on', sphere: true });

@@ -5,6 +5,7 @@ export * from './layout';
 export * from './params';
 export * from './ops';
 export * from './modules';
+export * from './embedding';
 export * from './local-transformer';
 export * from './losses';
 export * from './adamw';

@@ -171,15 +171,16 @@ export class LayerNorm {
 }
 
 /**
- * Post-LN encoder block: h1 = LN1(x + Attn(x)), h2 = LN2(h1 + MLP(h1)).
+ * Post-LN encoder block: h1 = LN1(x + Attn(x)), h2 = LN2(h1 + MLP(h1)). Attn ends with an output
+ * projection unless `proj: false` (AllShowers has none: the heads' outputs go straight in).
  * queries 'first': only token 0 of each set is computed past the keys and values (attention
  * queries, projection, LayerNorms, MLP): `out` is [sets, width], the rows of token 0. Exact for the
  * last block of a network that reads token 0 only, at about 1/k of the work after qkv.
  */
 export class EncoderBlock {
-  static declare(layout: ParamLayout, name: string, width: number, mlp: number): void {
+  static declare(layout: ParamLayout, name: string, width: number, mlp: number, opts: { proj?: boolean } = {}): void {
     Linear.declare(layout, `${name}.qkv`, width, 3 * width);
-    Linear.declare(layout, `${name}.proj`, width, width);
+    if (opts.proj ?? true) Linear.declare(layout, `${name}.proj`, width, width);
     LayerNorm.declare(layout, `${name}.ln1`, width);
     Linear.declare(layout, `${name}.mlp1`, width, mlp);
     Linear.declare(layout, `${name}.mlp2`, mlp, width);
@@ -189,13 +190,14 @@ export class EncoderBlock {
   /** Block output: [sets * k, width], or [sets, width] (token 0) with queries 'first'. */
   readonly out: View;
   private readonly qkv: Linear;
-  private readonly proj: Linear;
+  /** The attention output projection; null with `proj: false`. */
+  private readonly proj: Linear | null;
   private readonly ln1: LayerNorm;
   private readonly mlp1: Linear;
   private readonly mlp2: Linear;
   private readonly ln2: LayerNorm;
   private readonly a: Record<'qkv' | 'att' | 'lse' | 'r1' | 'h1' | 'hid' | 'r2', View>;
-  private readonly g: Record<'dr2' | 'dhid' | 'dr1' | 'datt' | 'dqkv' | 'delta' | 'dx', View>;
+  private readonly g: Record<'dr2' | 'dhid' | 'dr1' | 'dqkv' | 'delta' | 'dx', View> & { datt: View | null };
   private x: View | undefined;
   private readonly rows: number;
   /** Query tokens per set: k, or 1 with queries 'first'. */
@@ -204,7 +206,11 @@ export class EncoderBlock {
   constructor(
     private readonly params: ParamSet,
     readonly name: string,
-    readonly shape: { sets: number; k: number; width: number; heads: number; mlp: number; window?: number; queries?: 'all' | 'first' },
+    readonly shape: {
+      sets: number; k: number; width: number; heads: number; mlp: number; window?: number; queries?: 'all' | 'first';
+      /** The attention output projection (default true); as declared. */
+      proj?: boolean;
+    },
     /** Per-token mask / group values (see nn/shaders/attention.wgsl). */
     private readonly tok: GPUBuffer,
     /** Dense [>= sets * k, width] scratch for the LayerNorms; may be shared between blocks. */
@@ -218,7 +224,9 @@ export class EncoderBlock {
     const t = (label: string, cols: number, rows = Rq) => tensor(d, `${name} ${label}`, rows, cols);
     const lnScratch = { ...scratch, rows: Rq };
     this.qkv = new Linear(params, `${name}.qkv`, R, c, 3 * c);
-    this.proj = new Linear(params, `${name}.proj`, Rq, c, c);
+    const proj = shape.proj ?? true;
+    if (!proj && params.layout.entries.some((e) => e.name === `${name}.proj.w`)) throw new Error(`${name}: proj: false, but the layout declares ${name}.proj`);
+    this.proj = proj ? new Linear(params, `${name}.proj`, Rq, c, c) : null;
     this.ln1 = new LayerNorm(params, `${name}.ln1`, Rq, c, 1e-5, lnScratch);
     this.mlp1 = new Linear(params, `${name}.mlp1`, Rq, c, mlp, true);
     this.mlp2 = new Linear(params, `${name}.mlp2`, Rq, mlp, c);
@@ -227,7 +235,8 @@ export class EncoderBlock {
     this.a = { qkv: t('qkv', 3 * c, R), att: t('att', c), lse: t('lse', 1, rowsQ), r1: t('r1', c), h1: t('h1', c), hid: t('hid', mlp), r2: t('r2', c) };
     const dr1 = t('dr1', c);
     this.g = {
-      dr2: t('dr2', c), dhid: t('dhid', mlp), dr1, datt: t('datt', c), dqkv: t('dqkv', 3 * c, R), delta: t('delta', 1, rowsQ),
+      // without a projection, d(att) is dr1 itself
+      dr2: t('dr2', c), dhid: t('dhid', mlp), dr1, datt: proj ? t('datt', c) : null, dqkv: t('dqkv', 3 * c, R), delta: t('delta', 1, rowsQ),
       // d(x): dr1 itself when every token is a query, else its own [sets * k, width]
       dx: this.nq === k ? dr1 : t('dx', c, R),
     };
@@ -245,10 +254,14 @@ export class EncoderBlock {
     const d = this.params.device;
     const a = this.a;
     const xq = this.nq === this.shape.k ? x : token(x, this.shape.k, 0);
+    // r1 = x + proj(att), or x + att (att is kept apart: the attention backward reads it)
+    const r1 = this.proj
+      ? this.proj.forward(a.att, a.r1, { residual: xq })
+      : [copy(d, `${this.name} att`, a.att, a.r1), copy(d, `${this.name} residual`, xq, a.r1, true)];
     return [
       ...this.qkv.forward(x, a.qkv),
       attention(d, `${this.name} attention`, { ...this.attShape, qkv: a.qkv, out: a.att, lse: a.lse }),
-      ...this.proj.forward(a.att, a.r1, { residual: xq }), // r1 = x + proj(att)
+      ...r1,
       ...this.ln1.forward(a.r1, a.h1),
       ...this.mlp1.forward(a.h1, a.hid),
       ...this.mlp2.forward(a.hid, a.r2, { residual: a.h1 }), // r2 = h1 + mlp(h1)
@@ -262,16 +275,17 @@ export class EncoderBlock {
     const d = this.params.device;
     const g = this.g;
     const a = this.a;
+    const datt = g.datt ?? g.dr1;
     const ops: Op[] = [
       ...this.ln2.backward(dh2, g.dr2, opts),
       ...this.mlp2.backward(g.dr2, g.dhid, { ...opts, dxGelu: this.mlp1.pre }), // dhid: at mlp1's pre-activation
       ...this.mlp1.backward(g.dhid, g.dr2, { ...opts, accumulate: true, dyAtPreActivation: true }), // dr2 becomes d(h1)
       ...this.ln1.backward(g.dr2, g.dr1, opts),
-      ...this.proj.backward(g.dr1, g.datt, opts),
-      attentionBackward(d, `${this.name} attention bwd`, { ...this.attShape, qkv: a.qkv, out: a.att, lse: a.lse, dout: g.datt, dqkv: g.dqkv, delta: g.delta }),
+      ...(this.proj ? this.proj.backward(g.dr1, datt, opts) : []),
+      attentionBackward(d, `${this.name} attention bwd`, { ...this.attShape, qkv: a.qkv, out: a.att, lse: a.lse, dout: datt, dqkv: g.dqkv, delta: g.delta }),
     ];
     if (this.nq === this.shape.k) {
-      ops.push(...this.qkv.backward(g.dqkv, g.dr1, { ...opts, accumulate: true })); // dr1 becomes d(x)
+      ops.push(...this.qkv.backward(g.dqkv, g.dr1, { ...opts, accumulate: true })); // dr1 becomes d(x) (read as d(att) above without proj)
     } else {
       // d(x) = qkv's input gradient + the residual path into token 0
       ops.push(...this.qkv.backward(g.dqkv, g.dx, opts));

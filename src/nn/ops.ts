@@ -14,6 +14,7 @@ import elementwiseCode from './shaders/elementwise.wgsl?raw';
 import layernormCode from './shaders/layernorm.wgsl?raw';
 import attentionCode from './shaders/attention.wgsl?raw';
 import lossCode from './shaders/loss.wgsl?raw';
+import embeddingCode from './shaders/embedding.wgsl?raw';
 import { isDense, tensor, type View } from './tensor';
 
 export interface Op {
@@ -64,6 +65,7 @@ function elementCode(code: string, vec4: boolean): string {
 const REDUCE = [elementCode(reduceCode, false), elementCode(reduceCode, true)] as const;
 const ELEMENTWISE = [elementCode(elementwiseCode, false), elementCode(elementwiseCode, true)] as const;
 const LAYERNORM = [elementCode(layernormCode, false), elementCode(layernormCode, true)] as const;
+const EMBEDDING = [elementCode(embeddingCode, false), elementCode(embeddingCode, true)] as const;
 
 /** Whether every number is a multiple of 4 and every buffer holds whole vec4s. */
 function fours(nums: number[], buffers: GPUBuffer[] = []): boolean {
@@ -320,6 +322,82 @@ export function geluBackward(device: GPUDevice, label: string, pre: View, dy: Vi
 
 export function fill(device: GPUDevice, label: string, y: View, value = 0): Op {
   return elementwise(device, 'fill', label, undefined, y, 0, value);
+}
+
+/**
+ * Which table row each token reads (nn/shaders/embedding.wgsl): `index` [tokens, 1], an
+ * integer-valued f32 per token (an Embedding; < 0, padding, or >= the table's rows: none), or the
+ * token's set of `k` tokens (a SetBroadcast; `mask` [tokens, 1] < 0: none, e.g. attention's tok).
+ */
+export type RowSource = { index: View } | { k: number; mask?: View };
+
+/** One embedding.wgsl dispatch over `items` (tokens, chunks or sets), one thread per V of each one's row. */
+function embeddingOp(
+  device: GPUDevice,
+  label: string,
+  entry: 'gather' | 'scatter' | 'setsum',
+  s: { tokens: number; rows: number; src: View; dst: View; of: RowSource; chunk?: number; accumulate?: boolean; items: number },
+): Op {
+  const k = 'k' in s.of ? s.of.k : 0;
+  const idx = 'index' in s.of ? s.of.index : s.of.mask;
+  if (idx && (idx.rows !== s.tokens || idx.cols !== 1)) throw new Error(`${label}: index / mask is ${idx.rows}x${idx.cols}, wanted ${s.tokens}x1`);
+  const u = new UniformStruct(device, `${label} uniforms`, {
+    tokens: 'u32', cols: 'u32', rows: 'u32', k: 'u32',
+    src_off: 'u32', src_rs: 'u32', dst_off: 'u32', dst_rs: 'u32',
+    idx_off: 'u32', idx_rs: 'u32', chunk: 'u32', flags: 'u32',
+  });
+  u.set({
+    tokens: s.tokens, cols: s.src.cols, rows: s.rows, k,
+    src_off: s.src.offset, src_rs: s.src.stride, dst_off: s.dst.offset, dst_rs: s.dst.stride,
+    idx_off: idx?.offset ?? 0, idx_rs: idx?.stride ?? 0, chunk: s.chunk ?? 0,
+    flags: (s.accumulate ? 1 : 0) | (k > 0 && idx ? 2 : 0),
+  }).upload();
+  const vec4 = fours([s.src.cols, s.src.offset, s.src.stride, s.dst.offset, s.dst.stride], [s.src.buffer, s.dst.buffer]);
+  const kern = kernel(device, EMBEDDING[vec4 ? 1 : 0], entry, { 0: u.buffer, 1: idx?.buffer ?? dummy(device), 2: s.src.buffer, 3: s.dst.buffer });
+  kern.label = label;
+  const [gx, gy] = gridFor((s.items * s.src.cols) / (vec4 ? 4 : 1));
+  return single(kern, gx, gy);
+}
+
+/**
+ * out[t] (+)= table[row of t] (an Embedding's table, or a SetBroadcast's [sets, C] vectors); tokens
+ * without a row get zero, or keep their value with `accumulate` (several lookups sum into one view).
+ */
+export function gatherRows(device: GPUDevice, label: string, s: { table: View; out: View; of: RowSource; accumulate?: boolean }): Op {
+  const tokens = s.out.rows;
+  if (s.table.cols !== s.out.cols) throw new Error(`${label}: table has ${s.table.cols} columns, out ${s.out.cols}`);
+  if ('k' in s.of && s.table.rows * s.of.k !== tokens) throw new Error(`${label}: ${s.table.rows} sets of ${s.of.k} tokens into ${tokens} rows`);
+  return embeddingOp(device, label, 'gather', { tokens, rows: s.table.rows, src: s.table, dst: s.out, of: s.of, accumulate: s.accumulate, items: tokens });
+}
+
+/**
+ * Embedding backward: dtable[r] += sum over tokens t with index[t] = r of dout[t]; dtable dense.
+ * Deterministic without atomics: each chunk of `chunk` tokens sums into its own partial table,
+ * then colsum adds the partials (one chunk: straight into dtable). Work: tokens x C for the
+ * scatter, (tokens / chunk) x rows x C to zero and reduce the partials.
+ */
+export function scatterRows(device: GPUDevice, label: string, s: { index: View; dout: View; dtable: View; chunk: number }): Op {
+  const { dout, dtable } = s;
+  const tokens = dout.rows;
+  if (dtable.cols !== dout.cols || dtable.stride !== dtable.cols) throw new Error(`${label}: dtable must be dense [rows, ${dout.cols}]`);
+  const parts = Math.ceil(tokens / s.chunk);
+  const spec = { tokens, rows: dtable.rows, src: dout, of: { index: s.index }, chunk: s.chunk, items: parts };
+  if (parts <= 1) return embeddingOp(device, label, 'scatter', { ...spec, dst: dtable, accumulate: true });
+  const partials = tensor(device, `${label} partials`, parts * dtable.rows, dtable.cols);
+  const flat = { buffer: partials.buffer, offset: 0, rows: parts, cols: dtable.rows * dtable.cols, stride: dtable.rows * dtable.cols };
+  return seq(label, [
+    embeddingOp(device, label, 'scatter', { ...spec, dst: partials }),
+    colsum(device, `${label} sum`, flat, { buffer: dtable.buffer, offset: dtable.offset }, { accumulate: true }),
+  ]);
+}
+
+/** SetBroadcast backward: dv[p] (+)= sum over the k tokens of set p (unmasked ones) of dout. */
+export function setSum(device: GPUDevice, label: string, s: { dout: View; dv: View; k: number; mask?: View; accumulate?: boolean }): Op {
+  const sets = s.dv.rows;
+  if (s.dv.cols !== s.dout.cols || sets * s.k !== s.dout.rows) throw new Error(`${label}: dv ${sets}x${s.dv.cols} for ${s.dout.rows}x${s.dout.cols} tokens in sets of ${s.k}`);
+  return embeddingOp(device, label, 'setsum', {
+    tokens: s.dout.rows, rows: sets, src: s.dout, dst: s.dv, of: { k: s.k, mask: s.mask }, accumulate: s.accumulate, items: sets,
+  });
 }
 
 /** LayerNorm forward / backward kernels over dense [rows, cols] views. */

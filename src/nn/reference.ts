@@ -87,6 +87,46 @@ function sliceCols(x: F64, rows: number, cols: number, start: number, count: num
   return y;
 }
 
+/** Post-LN EncoderBlock (modules.ts), all tokens as queries: x [sets * k, width] -> [sets * k, width]. */
+export function encoderBlock(
+  x: F64,
+  s: { sets: number; k: number; width: number; heads: number; mlp: number; window?: number; proj?: boolean },
+  theta: F64,
+  layout: ParamLayout,
+  name: string,
+  tok?: F64,
+): F64 {
+  const R = s.sets * s.k;
+  const C = s.width;
+  const off = (n: string) => layout.get(`${name}.${n}`).offset;
+  const lin = (v: F64, n: string, i: number, o: number) => linear(v, R, i, o, theta, off(`${n}.w`), off(`${n}.b`));
+  const att = attention(lin(x, 'qkv', C, 3 * C), s.sets, s.k, s.heads, C, tok, s.window ?? Infinity);
+  const h1 = layerNorm(add(x, (s.proj ?? true) ? lin(att, 'proj', C, C) : att), R, C, theta, off('ln1.gamma'), off('ln1.beta'));
+  const m = lin(geluAll(lin(h1, 'mlp1', C, s.mlp)), 'mlp2', s.mlp, C);
+  return layerNorm(add(h1, m), R, C, theta, off('ln2.gamma'), off('ln2.beta'));
+}
+
+/** Embedding (embedding.ts): row index[t] of the [rows, cols] table at tableOff per token; zero where index < 0 or >= rows. */
+export function embedding(index: ArrayLike<number>, rows: number, cols: number, theta: F64, tableOff: number): F64 {
+  const y = new Float64Array(index.length * cols);
+  for (let t = 0; t < index.length; t++) {
+    const r = index[t]!;
+    if (r >= 0 && r < rows) for (let c = 0; c < cols; c++) y[t * cols + c] = theta[tableOff + r * cols + c]!;
+  }
+  return y;
+}
+
+/** SetBroadcast (embedding.ts): v [sets, cols] to each of the set's k tokens; zero where mask < 0. */
+export function setBroadcast(v: F64, sets: number, k: number, cols: number, mask?: ArrayLike<number>): F64 {
+  const y = new Float64Array(sets * k * cols);
+  for (let t = 0; t < sets * k; t++) {
+    if ((mask?.[t] ?? 0) < 0) continue;
+    const p = Math.floor(t / k);
+    for (let c = 0; c < cols; c++) y[t * cols + c] = v[p * cols + c]!;
+  }
+  return y;
+}
+
 /** Forward of LocalTransformer: input [sets * tokens, inputs] -> output [sets, outputs]. */
 export function localTransformerForward(
   cfg: LocalTransformerConfig,
@@ -107,13 +147,8 @@ export function localTransformerForward(
     const e = lin(geluAll(lin(sliceCols(input, R, cfg.inputs, start, count), R, `embed${g}.l1`, count, cfg.embedHidden)), R, `embed${g}.l2`, cfg.embedHidden, we);
     for (let r = 0; r < R; r++) for (let c = 0; c < we; c++) h[r * C + g * we + c] = e[r * we + c]!;
   });
-  for (let b = 0; b < cfg.depth; b++) {
-    const n = `block${b}`;
-    const att = attention(lin(h, R, `${n}.qkv`, C, 3 * C), sets, K, cfg.heads, C, tok, cfg.window ?? Infinity);
-    const h1 = layerNorm(add(h, lin(att, R, `${n}.proj`, C, C)), R, C, theta, off(`${n}.ln1.gamma`), off(`${n}.ln1.beta`));
-    const m = lin(geluAll(lin(h1, R, `${n}.mlp1`, C, cfg.mlp)), R, `${n}.mlp2`, cfg.mlp, C);
-    h = layerNorm(add(h1, m), R, C, theta, off(`${n}.ln2.gamma`), off(`${n}.ln2.beta`));
-  }
+  const block = { sets, k: K, width: C, heads: cfg.heads, mlp: cfg.mlp, window: cfg.window };
+  for (let b = 0; b < cfg.depth; b++) h = encoderBlock(h, block, theta, layout, `block${b}`, tok);
   const t0 = new Float64Array(sets * C);
   for (let p = 0; p < sets; p++) for (let c = 0; c < C; c++) t0[p * C + c] = h[p * K * C + c]!;
   return lin(geluAll(lin(t0, sets, 'head.l1', C, cfg.headHidden)), sets, 'head.l2', cfg.headHidden, cfg.outputs);

@@ -130,12 +130,15 @@ export function permuteRows<T extends Rows>(rows: T, perm: ArrayLike<number>, ou
   return out;
 }
 
+/** How noise meets data: exact layer-wise optimal transport (AllShowers), or independent draws (the baseline). */
+export type Pairing = 'ot' | 'random';
+
 /**
  * Noise for a batch, paired with its points: z ~ N(0, I₃) per real token (drawn in token order from `rng`,
  * rounded to float32 before pairing so the costs are those of the values trained on), then reordered within
  * each shower and layer by `pairShower`. Padding rows stay 0. Layout as `batch.points`: [showers · tokens · 3].
  */
-export function pairBatch(batch: Pick<ShowerBatch, 'showers' | 'tokens' | 'points' | 'tok'>, rng: Rng): Float32Array {
+export function pairBatch(batch: Pick<ShowerBatch, 'showers' | 'tokens' | 'points' | 'tok'>, rng: Rng, pairing: Pairing = 'ot'): Float32Array {
   const { showers, tokens } = batch;
   const stride = tokens * POINT_DIM;
   const out = new Float32Array(showers * stride);
@@ -147,8 +150,9 @@ export function pairBatch(batch: Pick<ShowerBatch, 'showers' | 'tokens' | 'point
       if (tok[i]! < 0) continue;
       for (let d = 0; d < POINT_DIM; d++) noise[i * POINT_DIM + d] = rng.normal();
     }
-    const perm = pairShower(batch.points.subarray(s * stride, (s + 1) * stride), tok, noise);
-    permuteRows(noise, perm, out.subarray(s * stride, (s + 1) * stride));
+    const slot = out.subarray(s * stride, (s + 1) * stride);
+    if (pairing === 'random') slot.set(noise); // as drawn: an independent coupling
+    else permuteRows(noise, pairShower(batch.points.subarray(s * stride, (s + 1) * stride), tok, noise), slot);
   }
   return out;
 }

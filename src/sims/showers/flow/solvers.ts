@@ -31,11 +31,11 @@ export function timeGrid(steps: number): number[] {
   return Array.from({ length: steps + 1 }, (_, k) => 1 - k / steps);
 }
 
-/** dy/dt = f(t, y) for a whole state vector (float64), e.g. a reference network or an analytic field. */
-export type VelocityField = (t: number, y: Float64Array) => Float64Array;
+/** dy/dt = f(t, y) for a whole state vector (float64): an analytic field, a reference network, or one read from the GPU. */
+export type VelocityField = (t: number, y: Float64Array) => Float64Array | Promise<Float64Array>;
 
-/** Integrates y from t = 1 to t = 0 with the tableau (float64): the reference the GPU sampler is checked against. */
-export function integrate(solver: SolverName, steps: number, y1: Float64Array, f: VelocityField): Float64Array {
+/** Integrates y from t = 1 to t = 0 with the tableau (float64 arithmetic; stages evaluated in order). */
+export async function integrate(solver: SolverName, steps: number, y1: Float64Array, f: VelocityField): Promise<Float64Array> {
   const { c, a, b } = TABLEAUX[solver];
   const h = -1 / steps;
   let y = Float64Array.from(y1);
@@ -48,7 +48,7 @@ export function integrate(solver: SolverName, steps: number, y1: Float64Array, f
       a[i]!.forEach((aij, j) => {
         for (let n = 0; n < stage.length; n++) stage[n] = stage[n]! + h * aij * k[j]![n]!;
       });
-      k.push(f(t + c[i]! * h, stage));
+      k.push(await f(t + c[i]! * h, stage));
     }
     const next = Float64Array.from(y);
     b.forEach((bi, i) => {

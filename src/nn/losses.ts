@@ -35,7 +35,9 @@ export class DsmLoss implements Loss {
 
 /**
  * Masked mean squared error: sum_r mask_r |pred_r - target_r|^2 * norm. Pass
- * norm = 1 / (cols * number of unmasked rows) for a mean (the caller knows the count).
+ * norm = 1 / (cols * number of unmasked rows) for a mean (the caller knows the count). The mask is
+ * a weight per row (0 drops it): weights of 1 / (cols * count) with norm 1 give the mean when the
+ * count changes from batch to batch.
  */
 export class MaskedMseLoss implements Loss {
   readonly target: View;

@@ -202,7 +202,11 @@ describe('token slice and losses', () => {
     expectClose('dsm grad', await read(device, ds), numericGrad(f, sv), GRAD);
   });
 
-  it('masked MSE loss and gradient', async () => {
+  // a 0/1 mask, and weights per row (0 still drops a row)
+  it.each([
+    ['0/1 mask', (r: number) => (r % 3 === 1 ? 0 : 1)],
+    ['row weights', (r: number) => (r % 3 === 1 ? 0 : 0.25 + 0.5 * r)],
+  ] as const)('masked MSE loss and gradient, %s', async (_, weight) => {
     const rows = 7, d = 3;
     const p = tensor(device, 'p', rows, d);
     const t = tensor(device, 't', rows, d);
@@ -211,7 +215,7 @@ describe('token slice and losses', () => {
     const lrow = tensor(device, 'lrow', rows, 1);
     const pv = randn(rows * d, 41);
     const tv = randn(rows * d, 42);
-    const mv = Float64Array.from({ length: rows }, (_, r) => (r % 3 === 1 ? 0 : 1));
+    const mv = Float64Array.from({ length: rows }, (_, r) => weight(r));
     upload(device, p, pv);
     upload(device, t, tv);
     upload(device, m, mv);

@@ -3,7 +3,7 @@
 // dsm: denoising score matching with antithetic noise. Rows 0..n-1 of s are s(y + sigma zeta),
 //   rows n..2n-1 are s(y - sigma zeta); zeta is [n, d]. Per pair:
 //   |s+|^2 + 2 s+ . zeta / sigma + |s-|^2 - 2 s- . zeta / sigma   (zeta_- = -zeta).
-// mse: masked mean squared error, mask[r] in {0, 1} per row: mask_r |pred_r - target_r|^2.
+// mse: masked mean squared error, mask[r] a weight per row (0/1: a mask): mask_r |pred_r - target_r|^2.
 // Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
 struct Params { n: u32, d: u32, inv_sigma: f32, norm: f32 }

@@ -24,7 +24,7 @@ export function conditionWidth(timeFeatureCount: number): number {
 }
 
 /** Condition rows [S · (F + 4)]: time features of t[s], then ln E, then the direction of shower s. */
-export function conditionRows(batch: Pick<ShowerBatch, 'showers' | 'logEnergy' | 'direction'>, t: ArrayLike<number>, timeFeatureCount: number): Float32Array {
+export function conditionRows(batch: Pick<ShowerBatch, 'showers' | 'logEnergy' | 'direction'>, t: ArrayLike<number>, timeFeatureCount: number): Float32Array<ArrayBuffer> {
   const width = conditionWidth(timeFeatureCount);
   const out = new Float32Array(batch.showers * width);
   for (let s = 0; s < batch.showers; s++) {

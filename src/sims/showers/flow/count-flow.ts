@@ -53,6 +53,8 @@ export class CountFlow {
   private readonly loss: MaskedMseLoss;
   private readonly step: TrainStep;
   private readonly readback: Readback;
+  /** Sampling networks by shower count, built once (their activations live as long as the flow). */
+  private readonly samplers = new Map<number, CountNetwork>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -122,9 +124,10 @@ export class CountFlow {
   async sample(conditions: CountSample, rng: Rng, solver: SolverName, steps: number): Promise<Int32Array> {
     const S = conditions.showers;
     const L = this.cfg.layers;
-    const net = new CountNetwork(this.params, this.cfg, S);
+    const net = this.samplers.get(S) ?? new CountNetwork(this.params, this.cfg, S);
+    this.samplers.set(S, net);
     const chosen = Array.from({ length: S }, (_, s) => s);
-    try {
+    {
       const velocity = async (t: number, y: Float64Array) => {
         this.write(net.input, this.inputRows(conditions, chosen, y, new Float32Array(S).fill(t)));
         run(this.device, net.forwardOps(), 'count flow sample');
@@ -133,8 +136,6 @@ export class CountFlow {
       const z = Float64Array.from({ length: S * L }, () => rng.normal());
       const x = await integrate(solver, steps, z, velocity);
       return Int32Array.from(x, (v, k) => countFromFeature(v * this.stats.std[k % L]! + this.stats.mean[k % L]!));
-    } finally {
-      for (const v of [net.input, net.output, net.dOutput]) v.buffer.destroy();
     }
   }
 

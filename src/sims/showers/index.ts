@@ -7,7 +7,7 @@ import type { MetricInfo, PlotSpec, SimDefinition, Simulation } from '../types';
 import { schema } from './params';
 import { presets } from './presets';
 import { ShowerSimulation } from './simulation';
-import { evaluateTool, generateTool } from './tools';
+import { benchTool, evaluateTool, generateTool } from './tools';
 
 const metrics: readonly MetricInfo[] = [
   { name: 'showers', label: 'showers in the window', unit: '', description: 'Showers the plots accumulate now (up to the window N).' },
@@ -45,5 +45,5 @@ export const showersSystem: SimDefinition = {
   async create(ctx: GpuContext, params: Params): Promise<Simulation> {
     return ShowerSimulation.create(ctx, params);
   },
-  tools: [generateTool, evaluateTool],
+  tools: [generateTool, evaluateTool, benchTool],
 };

@@ -3,12 +3,13 @@
 // candidate file against a reference file with the CaloClouds-3 distance table, each row beside its
 // noise floor. Neither needs the GPU.
 import { quote } from '../../quote';
-import { defaults, ParamError, withText, type Params } from '../params';
+import { defaults, ParamError, withText, withValues, type Params } from '../params';
 import type { InputFile, InputFileOption, SimTool } from '../tools';
 import type { Detector, Layer } from './detector';
 import { compareSamples, type DistanceRow } from './distances';
 import { detectorOf, eventSpec, generateEvents, type AnyShower } from './events';
 import { GENERATOR, showerFile } from './files';
+import { benchFlow } from './flow/bench';
 import { decodeShowers, ShowerFileError, type ShowerRecord } from './hdf5';
 import { observeShowers, type ShowerObservables } from './observables';
 import { energyRange, schema } from './params';
@@ -230,5 +231,30 @@ export const evaluateTool: SimTool = {
       'W1: standardised by A (W1 / σ_A; binned rows: the mean over the bins); noise floor: B against A; ratio = W1 / noise floor.',
     ];
     return { report, text, notes };
+  },
+};
+
+// ---- bench ---------------------------------------------------------------------------------------
+
+/** The flow model's working point unless set: 2–10 GeV and 15 mm ECAL cells (≤ ~150 hits a shower). */
+function benchParams(params: Params, explicit: ReadonlySet<string>): Params {
+  return withValues(schema, params, { ...(explicit.has('energy') ? {} : { energy: '2:10' }), ...(explicit.has('ecalCell') ? {} : { ecalCell: 15 }) });
+}
+
+export const benchTool: SimTool = {
+  verb: 'bench',
+  summary: "the flow model: training steps/s, sampling showers/s per solver and NFE, and the generator's showers/s as the yardstick (--steps: timed training steps, default 20)",
+  options: ['steps'],
+  prepare: benchParams,
+  quick: { set: { ecalCell: '30', energy: '2:5' }, steps: 2 },
+  async run({ ctx, progress }, { params, steps = 20 }) {
+    progress('bench showers: generator, then the flow model (training, then sampling)');
+    const r = await benchFlow(ctx, schema.typed(params), { steps, batch: 32 });
+    const text = [
+      `tokens ${r.tokens}, batch ${r.batch}, ${r.parameters} parameters; generator ${r.generatorShowersPerSecond.toFixed(0)} showers/s`,
+      `training ${r.training.stepsPerSecond.toFixed(2)} steps/s, ${r.training.showersPerSecond.toFixed(1)} showers/s`,
+      ...r.sampling.map((s) => `sampling ${s.solver} × ${s.steps} (NFE ${s.nfe}): ${s.showersPerSecond.toFixed(1)} showers/s (${s.vsGenerator.toExponential(2)} × the generator)`),
+    ];
+    return { report: { system: 'showers', ...r }, text };
   },
 };

@@ -28,7 +28,7 @@ describe('lab CLI usage errors', () => {
     [['run', 'mips', '--set', 'phi'], /--set needs key=value/],
     [['run', 'mips', '--out', 'metrics.txt'], /--out must end in \.csv or \.json/],
     [["run", "mips", "--bogus"], /unknown option "--bogus"/],
-    [['bench', 'nosuch'], /bench needs one of mips\|tokens\|score/],
+    [['bench', 'nosuch'], /bench needs one of mips\|tokens\|showers\|score/],
   ])('%j fails with a one-line message', (args, message) => {
     const r = lab(...args);
     expect(r.code).toBe(2);

@@ -9,11 +9,11 @@ import { createNodeContext } from '../../src/gpu/node';
 import { Embedding, SetBroadcast } from '../../src/nn/embedding';
 import { ParamLayout } from '../../src/nn/layout';
 import { EncoderBlock, Linear } from '../../src/nn/modules';
-import { run, type Op } from '../../src/nn/ops';
+import type { Op } from '../../src/nn/ops';
 import { ParamSet } from '../../src/nn/params';
 import * as ref from '../../src/nn/reference';
 import { columns, tensor, type View } from '../../src/nn/tensor';
-import { compare, dot, numericGrad, randn, read, rng, upload } from './helpers';
+import { dot, execOps, expectClose, numericGrad, randn, read, rng, upload } from './helpers';
 
 let ctx: GpuContext;
 let device: GPUDevice;
@@ -26,15 +26,8 @@ afterAll(() => device.destroy());
 const FWD = { atol: 1e-5, rtol: 1e-5 };
 const GRAD = { atol: 1e-4, rtol: 2e-4 };
 
-function expectClose(name: string, gpu: ArrayLike<number>, want: ArrayLike<number>, tol: { atol: number; rtol: number }) {
-  const c = compare(gpu, want, tol.atol, tol.rtol);
-  expect(c.ratio, `${name}: worst at ${c.worst}: gpu ${c.a} vs ref ${c.b}`).toBeLessThanOrEqual(1);
-}
 
-async function exec(ops: Op[]) {
-  run(device, ops);
-  await device.queue.onSubmittedWorkDone();
-}
+const exec = (ops: Op[]) => execOps(device, ops);
 
 /** Columns [start, start + cols) of a fresh [rows, stride] buffer of random floats; and its data. */
 function strided(rows: number, cols: number, start: number, stride: number, seed: number): { v: View; all: View; data: Float64Array } {

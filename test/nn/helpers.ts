@@ -1,5 +1,7 @@
 // Shared test helpers: one device per file, uploads, readbacks, seeded randoms, comparisons.
+import { expect } from 'vitest';
 import { Readback } from '../../src/gpu/buffers';
+import { run, type Op } from '../../src/nn/ops';
 import { gelu } from '../../src/nn/reference';
 import type { View } from '../../src/nn/tensor';
 import { rng } from '../random';
@@ -69,4 +71,16 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
+}
+
+/** Expects gpu ≈ want elementwise (|a − b| ≤ atol + rtol·|b|), naming the worst element when not. */
+export function expectClose(name: string, gpu: ArrayLike<number>, want: ArrayLike<number>, tol: { atol: number; rtol: number }): void {
+  const c = compare(gpu, want, tol.atol, tol.rtol);
+  expect(c.ratio, `${name}: worst at ${c.worst}: gpu ${c.a} vs ref ${c.b}`).toBeLessThanOrEqual(1);
+}
+
+/** Runs the ops in one pass and waits for the GPU. */
+export async function execOps(device: GPUDevice, ops: readonly Op[]): Promise<void> {
+  run(device, ops);
+  await device.queue.onSubmittedWorkDone();
 }

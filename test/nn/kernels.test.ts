@@ -7,10 +7,10 @@ import type { GpuContext } from '../../src/gpu/context';
 import { ParamLayout } from '../../src/nn/layout';
 import { ParamSet } from '../../src/nn/params';
 import { LayerNorm, Linear } from '../../src/nn/modules';
-import { attention, attentionBackward, copy, dsmLoss, mseLoss, run, type Op } from '../../src/nn/ops';
+import { attention, attentionBackward, copy, dsmLoss, mseLoss, type Op } from '../../src/nn/ops';
 import { tensor, token } from '../../src/nn/tensor';
 import * as ref from '../../src/nn/reference';
-import { compare, dot, numericGrad, randn, read, upload } from './helpers';
+import { dot, execOps, expectClose, numericGrad, randn, read, upload } from './helpers';
 
 let ctx: GpuContext;
 let device: GPUDevice;
@@ -24,15 +24,8 @@ afterAll(() => device.destroy());
 const FWD = { atol: 1e-5, rtol: 1e-5 };
 const GRAD = { atol: 1e-4, rtol: 2e-4 };
 
-function expectClose(name: string, gpu: ArrayLike<number>, want: ArrayLike<number>, tol: { atol: number; rtol: number }) {
-  const c = compare(gpu, want, tol.atol, tol.rtol);
-  expect(c.ratio, `${name}: worst at ${c.worst}: gpu ${c.a} vs ref ${c.b}`).toBeLessThanOrEqual(1);
-}
 
-async function exec(ops: Op[]) {
-  run(device, ops);
-  await device.queue.onSubmittedWorkDone();
-}
+const exec = (ops: Op[]) => execOps(device, ops);
 
 describe.each([
   { rows: 37, inDim: 5, outDim: 19, gelu: true },

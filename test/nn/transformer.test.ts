@@ -7,9 +7,9 @@ import { LocalTransformer, localTransformerLayout, type LocalTransformerConfig }
 import { ParamSet } from '../../src/nn/params';
 import { DsmLoss, MaskedMseLoss } from '../../src/nn/losses';
 import { AdamW, TrainStep } from '../../src/nn/adamw';
-import { fill, run, type Op } from '../../src/nn/ops';
+import { fill, type Op } from '../../src/nn/ops';
 import * as ref from '../../src/nn/reference';
-import { compare, numericGrad, randn, read, upload } from './helpers';
+import { execOps, expectClose, numericGrad, randn, read, upload } from './helpers';
 
 let ctx: GpuContext;
 let device: GPUDevice;
@@ -25,15 +25,8 @@ const CFG: LocalTransformerConfig = {
   width: 8, depth: 2, heads: 2, mlp: 12, headHidden: 7, outputs: 2,
 };
 
-async function exec(ops: Op[]) {
-  run(device, ops);
-  await device.queue.onSubmittedWorkDone();
-}
+const exec = (ops: Op[]) => execOps(device, ops);
 
-function expectClose(name: string, gpu: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number) {
-  const c = compare(gpu, want, atol, rtol);
-  expect(c.ratio, `${name}: worst at ${c.worst}: gpu ${c.a} vs ref ${c.b}`).toBeLessThanOrEqual(1);
-}
 
 describe('LocalTransformer', () => {
   it('prints its parameter layout', () => {
@@ -63,12 +56,12 @@ describe('LocalTransformer', () => {
     upload(device, loss.zeta, zeta);
     await exec([fill(device, 'zero grad', params.grad), ...net.forwardOps(), ...loss.ops(), ...net.backwardOps()]);
     const out = await read(device, net.output);
-    expectClose('output', out, ref.localTransformerForward(CFG_, theta, x, sets, tok), 1e-5, 1e-4);
+    expectClose('output', out, ref.localTransformerForward(CFG_, theta, x, sets, tok), { atol: 1e-5, rtol: 1e-4 });
     const f = (t: Float64Array) => ref.dsmLoss(ref.localTransformerForward(CFG_, t, x, sets, tok, layout), zeta, n, CFG_.outputs, sigma);
     const want = numericGrad(f, theta, 1e-5);
     const got = Float64Array.from(await params.gradients());
     for (const e of layout.entries) {
-      expectClose(e.name, got.subarray(e.offset, e.offset + e.size), want.subarray(e.offset, e.offset + e.size), 2e-4, 1e-3);
+      expectClose(e.name, got.subarray(e.offset, e.offset + e.size), want.subarray(e.offset, e.offset + e.size), { atol: 2e-4, rtol: 1e-3 });
     }
     params.destroy();
   });
@@ -93,9 +86,9 @@ describe('LocalTransformer', () => {
       return s;
     });
     console.log('divergence gpu', Array.from(div), 'fd', Array.from(want));
-    expectClose('divergence', div, want, 1e-4, 1e-3);
+    expectClose('divergence', div, want, { atol: 1e-4, rtol: 1e-3 });
     // the forward output stays valid after the divergence passes
-    expectClose('output', await read(device, net.output), ref.localTransformerForward(CFG, theta, x, sets), 1e-5, 1e-4);
+    expectClose('output', await read(device, net.output), ref.localTransformerForward(CFG, theta, x, sets), { atol: 1e-5, rtol: 1e-4 });
     params.destroy();
   });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/context';
 import { createNodeContext } from '../../src/gpu/node';
-import { fill, run, type Op } from '../../src/nn/ops';
+import { fill, type Op } from '../../src/nn/ops';
 import { ParamSet } from '../../src/nn/params';
 import { presetParams } from '../../src/sims/config';
 import { withValues } from '../../src/sims/params';
@@ -21,7 +21,7 @@ import { flowLoss, flowNetworkForward } from '../../src/sims/showers/flow/networ
 import { schema } from '../../src/sims/showers/params';
 import { Rng } from '../../src/sims/showers/random';
 import '../../src/sims/index';
-import { compare, numericGrad, randn, read } from '../nn/helpers';
+import { execOps, expectClose, numericGrad, randn, read } from '../nn/helpers';
 
 let ctx: GpuContext;
 let device: GPUDevice;
@@ -62,15 +62,8 @@ async function perturbedParams(cfg: FlowNetworkConfig, seed: number): Promise<{ 
   return { params, theta };
 }
 
-async function exec(ops: Op[]) {
-  run(device, ops);
-  await device.queue.onSubmittedWorkDone();
-}
+const exec = (ops: Op[]) => execOps(device, ops);
 
-function expectClose(name: string, gpu: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number) {
-  const c = compare(gpu, want, atol, rtol);
-  expect(c.ratio, `${name}: worst at ${c.worst}: gpu ${c.a} vs ref ${c.b}`).toBeLessThanOrEqual(1);
-}
 
 describe('flow network', () => {
   it('layouts: AllShowers size ~260 k parameters, default much smaller; bad configs refused', () => {
@@ -103,13 +96,13 @@ describe('flow network', () => {
     await exec([fill(device, 'zero grad', params.grad), ...net.forwardOps(), ...loss.ops(), ...net.backwardOps()]);
 
     const out = await read(device, net.output);
-    expectClose('output', out, flowNetworkForward(cfg, theta, x, S, layout), 1e-5, 1e-4);
+    expectClose('output', out, flowNetworkForward(cfg, theta, x, S, layout), { atol: 1e-5, rtol: 1e-4 });
     const f = (t: Float64Array) => flowLoss(flowNetworkForward(cfg, t, x, S, layout), u, x.tok);
     const gpuLoss = (await read(device, loss.rows)).reduce((a, b) => a + b, 0);
     expect(Math.abs(gpuLoss - f(theta))).toBeLessThan(1e-5 * f(theta));
     const want = numericGrad(f, theta, 1e-5);
     const got = Float64Array.from(await params.gradients());
-    for (const e of layout.entries) expectClose(e.name, got.subarray(e.offset, e.offset + e.size), want.subarray(e.offset, e.offset + e.size), 2e-4, 1e-3);
+    for (const e of layout.entries) expectClose(e.name, got.subarray(e.offset, e.offset + e.size), want.subarray(e.offset, e.offset + e.size), { atol: 2e-4, rtol: 1e-3 });
     // particles 1 and 3 are in no shower: exactly no gradient
     const p = layout.get('particle.table').offset;
     expect(Array.from(got.subarray(p + TINY.width, p + 2 * TINY.width))).toEqual(new Array(TINY.width).fill(0));

@@ -76,3 +76,18 @@ test('the window downloads as HDF5 that h5py reads: (N, max_points, 4), energies
   expect(out.pdg).toEqual(Array(12).fill(11));
   expect(out.padded_zero).toBe(true);
 });
+
+test('Histograms CSV holds every plotted histogram with its reference column', async ({ page }) => {
+  await openLab(page, 'system=showers&preset=electron-10gev&ecalCell=15');
+  await stepBy(page, 8);
+  await page.evaluate(() => window.__lab!.sampleNow());
+  const file = await download(page, () => page.locator('[data-export=histograms]').click());
+  expect(file.name).toMatch(/histograms\.csv$/);
+  const [header, ...rows] = file.data.toString('utf8').trim().split('\n');
+  expect(header).toBe('histogram,bin_lo,bin_hi,count,reference');
+  const names = new Set(rows.map((r) => r.split(',')[0]));
+  for (const h of ['longitudinal', 'radial', 'hits', 'ratio', 'cogLayer', 'cogX', 'hitEnergy']) expect(names.has(h), h).toBe(true);
+  // Every row carries a reference value (the independent sample), and the longitudinal profile has one row per layer.
+  expect(rows.every((r) => r.split(',')[4] !== '')).toBe(true);
+  expect(rows.filter((r) => r.startsWith('longitudinal,'))).toHaveLength(78);
+});

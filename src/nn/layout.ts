@@ -66,6 +66,43 @@ export class ParamLayout {
   }
 }
 
+/**
+ * One layout holding several networks' tensors, each under `<part>/` and in order, at its own offset
+ * plus the part's start: a file with one tensor table saves and loads them together. Parts keep
+ * their offsets relative to their start (every part's size is 4-aligned), so `start(part)` splits
+ * a joined block back into the parts' own layouts.
+ */
+export class JoinedLayout extends ParamLayout {
+  private readonly starts = new Map<string, number>();
+
+  constructor(readonly parts: Readonly<Record<string, ParamLayout>>) {
+    super();
+    for (const [part, layout] of Object.entries(parts)) {
+      const start = this.size;
+      this.starts.set(part, start);
+      for (const e of layout.entries) {
+        const joined = this.add(`${part}/${e.name}`, e.shape, e.init, e.decay);
+        if (joined.offset !== start + e.offset) throw new Error(`joinLayouts: ${part}/${e.name} would move from ${start + e.offset} to ${joined.offset}`);
+      }
+      this.size = start + layout.size;
+    }
+  }
+
+  /** The part's floats inside a block of the joined layout. */
+  slice(block: Float32Array<ArrayBuffer>, part: string): Float32Array<ArrayBuffer> {
+    const start = this.starts.get(part);
+    if (start === undefined) throw new Error(`no layout part named ${part}`);
+    return block.slice(start, start + this.parts[part]!.size);
+  }
+
+  /** One block of the joined layout from the parts' blocks. */
+  join(blocks: Readonly<Record<string, Float32Array>>): Float32Array<ArrayBuffer> {
+    const out = new Float32Array(this.size);
+    for (const [part, start] of this.starts) out.set(blocks[part]!.subarray(0, this.parts[part]!.size), start);
+    return out;
+  }
+}
+
 /** Deterministic initial values (float64) from a seed (mulberry32). */
 export function initialValues(layout: ParamLayout, seed: number): Float64Array {
   const out = new Float64Array(layout.size);

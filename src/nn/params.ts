@@ -68,6 +68,14 @@ export class ParamSet {
     this.device.queue.writeBuffer(this.theta.buffer, 0, e);
   }
 
+  /** Copies this set's EMA into `target`'s weights on the GPU (a sampler that runs on the EMA). */
+  copyEmaTo(target: ParamSet): void {
+    if (target.layout.hash() !== this.layout.hash()) throw new Error('copyEmaTo: the sets have different layouts');
+    const encoder = this.device.createCommandEncoder({ label: 'nn ema copy' });
+    encoder.copyBufferToBuffer(this.ema.buffer, 0, target.theta.buffer, 0, this.size * 4);
+    this.device.queue.submit([encoder.finish()]);
+  }
+
   private async read(b: GPUBuffer): Promise<Float32Array<ArrayBuffer>> {
     return new Float32Array(await this.readback.read(b, 0, this.size * 4));
   }

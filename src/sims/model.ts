@@ -19,13 +19,28 @@ export interface ViewButton {
   press(): void;
 }
 
-/** One row of the panel's model-specific part: text, an optional progress bar, buttons. */
+/** A control of a panel row: a choice among options, or a slider; `id` becomes the test id. */
+export interface ViewControl {
+  id: string;
+  label: string;
+  /** The current value as text (an option's value, or the slider's number). */
+  value: string;
+  /** A choice (drawn as a select) … */
+  options?: readonly { value: string; label: string }[];
+  /** … or a slider over [min, max] in steps of `step`. */
+  range?: { min: number; max: number; step: number };
+  /** Called with the new value (one of `options`, or a number within `range`, as text). */
+  change(value: string): void;
+}
+
+/** One row of the panel's model-specific part: text, an optional progress bar, controls, buttons. */
 export interface ViewRow {
   id?: string;
   /** data-* attributes (e.g. a count tests wait on). */
   data?: Record<string, string>;
   parts: ViewPart[];
   progress?: { done: number; total: number };
+  controls?: ViewControl[];
   buttons?: ViewButton[];
 }
 

@@ -257,3 +257,22 @@ export function formatValue(v: ParamValue): string {
 export function needsRebuild(schema: ParamSchema, before: Params, after: Params): boolean {
   return schema.specs.some((s) => s.rebuild && before[s.name] !== after[s.name]);
 }
+
+/** Conversions between a model's settings (an object of numbers) and their `prefix`-named params. */
+export interface PrefixedSettings<T> {
+  toParams(s: T): Params;
+  /** From params `schema` validated (missing names read as undefined). */
+  fromParams(p: Params): T;
+  /** Throws ParamError naming the prefixed field when a setting is out of range. */
+  check(s: T): void;
+}
+
+export function prefixedSettings<T extends object>(schema: ParamSchema, prefix: string, defaults: T): PrefixedSettings<T> {
+  const keys = Object.keys(defaults) as Array<keyof T & string>;
+  const toParams = (s: T): Params => Object.fromEntries(keys.map((k) => [prefix + k, s[k] as ParamValue]));
+  return {
+    toParams,
+    fromParams: (p) => Object.fromEntries(keys.map((k) => [k, p[prefix + k]])) as T,
+    check: (s) => void checkAll(schema, toParams(s)),
+  };
+}

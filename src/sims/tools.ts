@@ -68,8 +68,8 @@ export interface SimTool {
   options: readonly ToolOption[];
   /** The extension `--out` must have; required: the tool's result is the file. */
   out?: { ext: string; required: boolean };
-  /** Input-file options it cannot run without (each also in `options`; a run without one is refused before it starts). */
-  requires?: readonly InputFileOption[];
+  /** Input files (or weights) it cannot run without (each also in `options`; a run without one is refused before it starts). */
+  requires?: readonly (InputFileOption | 'weights')[];
   /** The preset it starts from unless --preset names one. */
   preset?: string;
   /** Reads the model's settings (`--set <prefix>KEY=V`) and these extra ones (prefixed names). */
@@ -84,7 +84,7 @@ export interface SimTool {
     set: Record<string, string>;
     steps?: number;
     count?: number;
-    inputs?(): Promise<Partial<Record<InputFileOption, Uint8Array>>>;
+    inputs?(): Promise<Partial<Record<InputFileOption | 'weights', Uint8Array>>>;
   };
   run(env: ToolEnv, input: ToolInput): Promise<ToolResult>;
 }

@@ -65,11 +65,13 @@ export type PlotSpec = (
   | { kind: 'curves'; id: string; title: string; curves: string; logX?: boolean; logY?: boolean; xLabel?: string; yLabel?: string }
 ) & { shown?: (params: Params) => boolean };
 
-/** Planes z = const, square from −halfWidth to +halfWidth in x and y (world units). */
+/** Planes z = const, square from −halfWidth to +halfWidth in x and y (world units) about (centerX, 0). */
 export interface PlaneGroup {
   label: string;
   z: readonly number[];
   halfWidth: number;
+  /** x of the squares' centre (default 0): a second stack drawn beside the first. */
+  centerX?: number;
   /** Linear rgb in [0, 1]. */
   color: readonly [number, number, number];
   opacity: number;

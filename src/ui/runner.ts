@@ -298,8 +298,13 @@ export class LabRunner {
     const sim = this.sim;
     if (!sim || this.busy) return;
     if (this.playing) this.playFrame(sim);
-    // A system may replace its view between operations (a bigger shower grows the buffers).
-    if (sim.render !== this.shownView) this.showView(sim.render);
+    // A system may replace its view between operations (a bigger shower grows the buffers; a model's
+    // showers drawn beside the generator's widen the bounds, and the camera refits to them).
+    if (sim.render !== this.shownView) {
+      const moved = JSON.stringify(sim.render.bounds) !== JSON.stringify(this.shownView?.bounds);
+      this.showView(sim.render);
+      if (moved) this.viewport.resetCamera();
+    }
     this.viewport.frame();
     this.frames++;
     const w = this.statWindow;

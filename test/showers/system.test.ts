@@ -10,7 +10,9 @@ import { createNodeContext } from '../../src/gpu/node';
 import { presetParams } from '../../src/sims/config';
 import { withValues } from '../../src/sims/params';
 import { getSystem } from '../../src/sims/registry';
-import { detectorOf, eventSpec, generateEvent, generateEvents } from '../../src/sims/showers/events';
+import { detectorOf, eventSpec, generateEvent, generateEvents, trainingSpec } from '../../src/sims/showers/events';
+import { maxHits } from '../../src/sims/showers/flow/dataset';
+import { FLOW_SETTINGS_DEFAULTS } from '../../src/sims/showers/model/settings';
 import type { HadronShower } from '../../src/sims/showers/hadronic';
 import { observeShower } from '../../src/sims/showers/observables';
 import { schema } from '../../src/sims/showers/params';
@@ -125,6 +127,17 @@ describe('presets keep their descriptions after 20 000 showers', () => {
     // 1 − e^{−0.88} = 0.585 (ECAL 0.88 λ_I); binomial sd over 400: 0.025; 3σ.
     expect(Math.abs(inEcal - (1 - Math.exp(-0.88)))).toBeLessThan(3 * 0.025);
   }, 180_000);
+
+  it('flow-electrons: ~70 cells per shower, at most ~140, so the flow model’s training pool fits its 160 points', async () => {
+    const s = await longRun('flow-electrons');
+    // Hits over 2–10 GeV spread with sd ~25: the window mean of 200 is ±1.8; the band is the description's "about 70".
+    expect(s.meanHits).toBeGreaterThan(60);
+    expect(s.meanHits).toBeLessThan(80);
+    const p = params('flow-electrons');
+    const pool = generateEvents(detectorOf(eventSpec(p)), trainingSpec(p, FLOW_SETTINGS_DEFAULTS.seed), 0, FLOW_SETTINGS_DEFAULTS.pool);
+    expect(maxHits(pool)).toBeGreaterThan(110);
+    expect(maxHits(pool)).toBeLessThanOrEqual(FLOW_SETTINGS_DEFAULTS.tokens);
+  }, 120_000);
 
   it('energy-scan: energies uniform on 1–100 GeV; calibrated response flat within 1 %, raw fraction falling; hits grow with E', async () => {
     const s = await longRun('energy-scan');

@@ -44,6 +44,19 @@ export function referenceSpec(p: ShowerParams): EventSpec {
   return { ...own, particle: p.reference === 'independent' ? p.particle : p.reference, seed: (p.seed ^ REFERENCE_SALT) >>> 0 };
 }
 
+/** Keeps training showers' streams apart from the run's (seed) and the reference's. */
+const TRAINING_SALT = 0x510e527f;
+
+/** The spec of showers a model trains on: the run's conditions, from the model's own seed. */
+export function trainingSpec(p: ShowerParams, seed: number): EventSpec {
+  return { ...eventSpec(p), seed: (seed ^ TRAINING_SALT) >>> 0 };
+}
+
+/** Shower `index`'s conditions without its hits (what a model needs to make one like it). */
+export function eventConditions(spec: EventSpec, index: number): Pick<Shower, 'energy' | 'theta' | 'phi' | 'x' | 'y' | 'hits'> & { particle: Particle } {
+  return { particle: spec.particle, energy: eventEnergy(spec, index), theta: spec.theta, phi: spec.phi, x: 0, y: 0, hits: [] };
+}
+
 export function detectorOf(spec: EventSpec): Detector {
   const { front, ecalCell, hcalCell } = spec.detector;
   return ildCalorimeter({ front, ecalCellSize: ecalCell, hcalCellSize: hcalCell });

@@ -10,6 +10,6 @@ export const GENERATOR_VERSION = 1;
 export const GENERATOR = `particle-lab showers v${GENERATOR_VERSION} (GFlash EM showers, hadronic toy)`;
 
 /** The HDF5 file of a run's showers; its `detector` attribute also carries the params that made them. */
-export function showerFile(params: Params, detector: Detector, showers: readonly ShowerRecord[]): Promise<Uint8Array> {
-  return encodeShowers(showers, { detector: { ...detector, params }, generator: GENERATOR, seed: schema.typed(params).seed });
+export function showerFile(params: Params, detector: Detector, showers: readonly ShowerRecord[], generator = GENERATOR): Promise<Uint8Array> {
+  return encodeShowers(showers, { detector: { ...detector, params }, generator, seed: schema.typed(params).seed });
 }

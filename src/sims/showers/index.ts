@@ -8,6 +8,7 @@ import { schema } from './params';
 import { presets } from './presets';
 import { ShowerSimulation } from './simulation';
 import { benchTool, evaluateTool, generateTool } from './tools';
+import { flowModel } from './model';
 
 const metrics: readonly MetricInfo[] = [
   { name: 'showers', label: 'showers in the window', unit: '', description: 'Showers the plots accumulate now (up to the window N).' },
@@ -46,4 +47,5 @@ export const showersSystem: SimDefinition = {
     return ShowerSimulation.create(ctx, params);
   },
   tools: [generateTool, evaluateTool, benchTool],
+  model: flowModel,
 };

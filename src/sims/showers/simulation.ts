@@ -8,13 +8,14 @@ import { checkAll, needsRebuild, type Params } from '../params';
 import { openState, packState, type SimState } from '../state';
 import type { MetricSample, PlaneGroup, RenderView, SimAction, SimDownload, Simulation } from '../types';
 import type { Detector } from './detector';
-import { detectorOf, eventSpec, referenceSpec, type AnyShower, type EventSpec } from './events';
+import { detectorOf, eventSpec, referenceSpec, trainingSpec, type AnyShower, type EventSpec } from './events';
 import { showerFile } from './files';
 import { observeShower, type ShowerObservables } from './observables';
 import { viridis } from './palette';
 import { schema, type ShowerParams } from './params';
 import { defaultSource, type ShowerSource } from './source';
-import { summarise, summaryEdges, ShowerWindow, type SummaryEdges } from './summary';
+import { summarise, summariseModel, summaryEdges, ShowerWindow, type SummaryEdges } from './summary';
+import type { Hit } from './digitise';
 import { CellView, type ColourRange } from './view';
 
 export const SYSTEM_ID = 'showers';
@@ -26,6 +27,24 @@ const CELL_DEPTH = 2;
 
 const ECAL_TINT: [number, number, number] = [0.25, 0.45, 0.9];
 const HCAL_TINT: [number, number, number] = [0.9, 0.6, 0.2];
+
+/**
+ * A learned model beside the generator (model/): for each generator shower it makes one for the same
+ * conditions. The sim draws the latest next to the generator's and summarises both windows.
+ */
+export interface FlowAttachment {
+  /** Model showers' hits for these generator showers' conditions, in order. */
+  sample(showers: readonly AnyShower[]): Promise<Hit[][]>;
+  /** Training steps of the weights sampled now. */
+  readonly steps: number;
+  /** What the model side of the view is labelled with ("model (flow, 300 training steps)"). */
+  readonly label: string;
+  /** The attachment draws the model's side itself (showFlow: the lab's flow animation); else the sim draws the latest shower. */
+  readonly drawsItself?: boolean;
+}
+
+/** Gap between the generator's shower and the model's in the view, mm. */
+const SIDE_GAP = 40;
 
 /** Everything built from the rebuild-level params. */
 interface Run {
@@ -60,6 +79,11 @@ export class ShowerSimulation implements Simulation {
   private run: Run;
   private window: ShowerWindow;
   private recent: AnyShower[] = [];
+  private flow: FlowAttachment | undefined;
+  private flowWindow: ShowerWindow;
+  /** The model's shower drawn now (the latest, or a frame of its flow from noise). */
+  private flowShown: readonly Hit[] = [];
+  private flowCaption = '';
   /** Showers made so far in this run (the window holds the last of them). */
   private made = 0;
   private pending: Promise<void> = Promise.resolve();
@@ -75,6 +99,7 @@ export class ShowerSimulation implements Simulation {
     this.params = params;
     this.run = run;
     this.window = new ShowerWindow(params.window);
+    this.flowWindow = new ShowerWindow(params.window);
     this.timer = new GpuTimer(ctx.device, ctx.hasTimestamps, TIMING_INTERVAL_MS);
     this.render = this.makeRender();
     this.actions = [
@@ -117,12 +142,22 @@ export class ShowerSimulation implements Simulation {
     return this.stepCount;
   }
 
+  private get hadronic(): boolean {
+    const p = this.params;
+    return p.particle === 'pion' || p.particle === 'neutron' || p.reference === 'pion' || p.reference === 'neutron';
+  }
+
+  /** Half the drawn width of the stack, mm: hadronic showers are wider. */
+  private get halfWidth(): number {
+    return this.hadronic ? 300 : 120;
+  }
+
   private makeRender(): RenderView {
     const { detector, view, colours } = this.run;
-    const hadronic = this.params.particle === 'pion' || this.params.particle === 'neutron' || this.params.reference === 'pion' || this.params.reference === 'neutron';
+    const hadronic = this.hadronic;
     const ecal = detector.layers.filter((l) => l.section === 'ecal');
     const hcal = detector.layers.filter((l) => l.section === 'hcal');
-    const halfWidth = hadronic ? 300 : 120;
+    const halfWidth = this.halfWidth;
     const z0 = detector.front;
     const z1 = hadronic ? hcal[hcal.length - 1]!.zBack : ecal[ecal.length - 1]!.zBack + 60;
     const planes: PlaneGroup[] = this.params.planes
@@ -131,7 +166,9 @@ export class ShowerSimulation implements Simulation {
           { label: 'HCAL', z: hcal.filter((l) => l.zActive <= z1).map((l) => l.zActive), halfWidth, color: HCAL_TINT, opacity: 0.05 },
         ]
       : [];
-    const shown = view.shown;
+    const shown = this.shownGenerator;
+    const side = this.flow ? 2 * halfWidth + SIDE_GAP : 0;
+    const caption = `shower ${this.stepCount} (${this.params.particle}, ${this.recent.at(-1)?.energy.toFixed(1) ?? '–'} GeV): ${shown} hits`;
     return {
       count: view.capacity,
       positions: view.positions,
@@ -140,10 +177,12 @@ export class ShowerSimulation implements Simulation {
       radius: 1,
       perPointSize: true,
       shape: { kind: 'box', depth: CELL_DEPTH },
-      bounds: { min: [-halfWidth, -halfWidth, z0], max: [halfWidth, halfWidth, z1] },
-      planes,
+      bounds: { min: [-halfWidth, -halfWidth, z0], max: [halfWidth + side, halfWidth, z1] },
+      planes: this.flow ? [...planes, ...planes.map((g) => ({ ...g, label: `${g.label} (model)`, centerX: side }))] : planes,
       colorBar: { label: 'hit energy, visible (GeV)', min: 10 ** colours.low, max: 10 ** colours.high, log: true, colors: viridis() },
-      caption: `shower ${this.stepCount} (${this.params.particle}, ${this.recent.at(-1)?.energy.toFixed(1) ?? '–'} GeV): ${shown} hits · z along the stack, mm`,
+      caption: this.flow
+        ? `left: generator ${caption} · right: ${this.flow.label}, ${this.flowCaption} · z along the stack, mm`
+        : `${caption} · z along the stack, mm`,
     };
   }
 
@@ -166,21 +205,84 @@ export class ShowerSimulation implements Simulation {
       const count = Math.min(CHUNK, target - first);
       const showers = await this.source.make(this.run.spec, first, count);
       for (const s of showers) this.window.push(observeShower(this.run.detector, s));
+      if (this.flow) await this.sampleFlow(this.flow, showers);
       this.recent = [...this.recent, ...showers].slice(-this.window.size);
       first += count;
       this.made = first;
     }
-    this.show(this.recent.at(-1)!);
+    this.show(this.recent.at(-1));
   }
 
-  private show(shower: AnyShower): void {
+  /** The model's showers for these generator showers; a failure or a non-finite point stops the run with a message. */
+  private async sampleFlow(flow: FlowAttachment, showers: readonly AnyShower[]): Promise<void> {
+    const sampled = await flow.sample(showers);
+    sampled.forEach((hits, i) => {
+      if (hits.some((h) => !(Number.isFinite(h.x) && Number.isFinite(h.y) && Number.isFinite(h.e)))) {
+        throw new Error(`the flow model made a non-finite point for shower ${i} of this chunk: its weights are broken; load or train others`);
+      }
+      this.flowWindow.push(observeShower(this.run.detector, { ...showers[i]!, hits }));
+    });
+    if (flow.drawsItself) return;
+    this.flowShown = sampled.at(-1) ?? [];
+    this.flowCaption = `${this.flowShown.length} cells`;
+  }
+
+  private get shownGenerator(): number {
+    return this.recent.at(-1)?.hits.length ?? 0;
+  }
+
+  /** Draws the generator's latest shower and, beside it, the model's (shifted along x). */
+  private show(shower: AnyShower | undefined): void {
+    const hits = shower?.hits ?? [];
+    const side = this.flow ? 2 * this.halfWidth + SIDE_GAP : 0;
+    const model = this.flow ? this.flowShown.map((h) => ({ ...h, x: h.x + side })) : [];
+    const total = hits.length + model.length;
     const { view } = this.run;
-    if (shower.hits.length > view.capacity) {
+    if (total > view.capacity) {
       view.destroy();
-      this.run.view = new CellView(this.ctx.device, this.run.detector, nextPowerOfTwo(shower.hits.length), this.run.colours);
+      this.run.view = new CellView(this.ctx.device, this.run.detector, nextPowerOfTwo(total), this.run.colours);
     }
-    this.run.view.show(shower.hits);
+    this.run.view.show(model.length ? [...hits, ...model] : hits);
     this.render = this.makeRender();
+  }
+
+  /**
+   * Attaches a model (or detaches it with undefined): from the next shower on, each step also makes the
+   * model's shower for the same conditions. Its window starts empty.
+   */
+  async attachFlow(flow: FlowAttachment | undefined): Promise<void> {
+    await this.pending;
+    this.flow = flow;
+    this.flowWindow = new ShowerWindow(this.params.window);
+    this.flowShown = [];
+    this.flowCaption = 'no shower yet';
+    this.show(this.recent.at(-1));
+  }
+
+  /** The GPU device the run draws with (a model trains and samples on it too). */
+  get device(): GPUDevice {
+    return this.ctx.device;
+  }
+
+  /** The calorimeter of this run. */
+  get detector(): Detector {
+    return this.run.detector;
+  }
+
+  /**
+   * Showers of this run's conditions for a model to train on, from their own seed (independent of the
+   * run's showers and of its reference sample); made off the page thread like the run's.
+   */
+  trainingShowers(count: number, seed: number): Promise<AnyShower[]> {
+    return this.source.make(trainingSpec(this.params, seed), 0, count);
+  }
+
+  /** Redraws the model's side with these points (a frame of its flow from noise to the shower). */
+  showFlow(points: readonly Hit[], caption: string): void {
+    if (!this.flow) return;
+    this.flowShown = points;
+    this.flowCaption = caption;
+    this.show(this.recent.at(-1));
   }
 
   async setParams(params: Params): Promise<void> {
@@ -200,6 +302,8 @@ export class ShowerSimulation implements Simulation {
 
   private restart(window = this.window.size): void {
     this.window = new ShowerWindow(window);
+    this.flowWindow = new ShowerWindow(window);
+    this.flowShown = [];
     this.recent = [];
     this.made = 0;
     this.stepCount = 0;
@@ -228,6 +332,12 @@ export class ShowerSimulation implements Simulation {
     // Before the first shower only the reference has values.
     const scalars = this.window.showers.length > 0 ? summary.scalars : Object.fromEntries(Object.entries(summary.scalars).filter(([k]) => k === 'showers' || k.startsWith('reference')));
     const sample: MetricSample = { step, time: step, scalars, histograms: summary.histograms };
+    if (this.flow && this.flowWindow.showers.length > 0) {
+      const floor = this.params.reference === 'independent' ? reference : undefined;
+      const model = summariseModel(this.flowWindow.showers, this.window.showers, floor, edges);
+      Object.assign(sample.scalars, model.scalars, { flowTrainStep: this.flow.steps });
+      Object.assign(sample.histograms!, model.histograms);
+    }
     const bad = this.window.showers.filter((o) => !Number.isFinite(o.visibleEnergy)).length;
     if (this.failure) sample.problem = this.failure;
     else if (bad > 0) sample.problem = `${bad} of the last ${this.window.showers.length} showers have a non-finite energy (a generator bug: please report the params and seed)`;

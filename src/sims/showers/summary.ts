@@ -2,6 +2,7 @@
 // with the same made of the reference sample drawn over them. Pure CPU arithmetic on the
 // per-shower observables (the generator's output is already on the CPU: nothing is read back).
 import type { Histogram } from '../types';
+import { standardisedW1 } from './distances';
 import { HIT_ENERGY_EDGES_GEV, RADIAL_EDGES_MM, histogram, type ShowerObservables } from './observables';
 
 const MEV_PER_GEV = 1000;
@@ -133,4 +134,37 @@ export function summarise(sample: readonly ShowerObservables[], reference: reado
     },
     histograms,
   };
+}
+
+/** Per-shower quantities whose W1 (standardised by the generator's spread) tracks a model's training. */
+const TRACKED = ['hits', 'cogLayer', 'ratio'] as const;
+const W1_NAME: Record<(typeof TRACKED)[number], string> = { hits: 'Hits', cogLayer: 'Cog', ratio: 'Ratio' };
+
+/**
+ * A model's showers against the generator's for the same conditions: every histogram of `summarise`
+ * (as `flow.<id>`, the generator drawn over the model), the model's means, and per tracked quantity the
+ * W1 distance to the generator (standardised by the generator's std) beside its noise floor, the same
+ * distance from the generator to an independent sample (`floor`; left out when there is none).
+ */
+export function summariseModel(
+  model: readonly ShowerObservables[],
+  generator: readonly ShowerObservables[],
+  floor: readonly ShowerObservables[] | undefined,
+  edges: SummaryEdges,
+): Summary {
+  const s = summarise(model, generator, edges, 'generator (same conditions)');
+  const scalars: Record<string, number> = {
+    flowShowers: model.length,
+    flowMeanHits: s.scalars.meanHits!,
+    flowMeanRatio: s.scalars.meanRatio!,
+    flowMeanCogLayer: s.scalars.meanCogLayer!,
+    flowMaxLayer: s.scalars.maxLayer!,
+  };
+  for (const id of TRACKED) {
+    const q = QUANTITIES.find((x) => x.id === id)!;
+    const values = (sample: readonly ShowerObservables[]) => sample.map(q.value).filter(Number.isFinite);
+    scalars[`flowW1${W1_NAME[id]}`] = standardisedW1(values(generator), values(model));
+    if (floor) scalars[`flowW1${W1_NAME[id]}Floor`] = standardisedW1(values(generator), values(floor));
+  }
+  return { scalars, histograms: Object.fromEntries(Object.entries(s.histograms).map(([k, h]) => [`flow.${k}`, h])) };
 }

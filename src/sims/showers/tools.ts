@@ -241,6 +241,9 @@ function benchParams(params: Params, explicit: ReadonlySet<string>): Params {
   return withValues(schema, params, { ...(explicit.has('energy') ? {} : { energy: '2:10' }), ...(explicit.has('ecalCell') ? {} : { ecalCell: 15 }) });
 }
 
+/** Where the same network's training step is timed against TensorFlow.js (its CPU backend, in Node). */
+const TFJS_RATIO = 'ratio vs TensorFlow.js (CPU backend, same network, loss and optimiser): npm run --silent bench:showers-flow-tfjs -- STEPS';
+
 export const benchTool: SimTool = {
   verb: 'bench',
   summary: "the flow model: training steps/s, sampling showers/s per solver and NFE, and the generator's showers/s as the yardstick (--steps: timed training steps, default 20)",
@@ -254,7 +257,8 @@ export const benchTool: SimTool = {
       `tokens ${r.tokens}, batch ${r.batch}, ${r.parameters} parameters; generator ${r.generatorShowersPerSecond.toFixed(0)} showers/s`,
       `training ${r.training.stepsPerSecond.toFixed(2)} steps/s, ${r.training.showersPerSecond.toFixed(1)} showers/s`,
       ...r.sampling.map((s) => `sampling ${s.solver} × ${s.steps} (NFE ${s.nfe}): ${s.showersPerSecond.toFixed(1)} showers/s (${s.vsGenerator.toExponential(2)} × the generator)`),
+      TFJS_RATIO,
     ];
-    return { report: { system: 'showers', ...r }, text };
+    return { report: { system: 'showers', ...r, tfjs: TFJS_RATIO }, text };
   },
 };

@@ -5,7 +5,7 @@
 // model's plots. All state lives in the session; a reactive controller redraws on its changes.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ModelSession, SimModel, ViewMap, ViewRow } from '../../sims/model';
+import type { ModelSession, SimModel, ViewControl, ViewMap, ViewRow } from '../../sims/model';
 import { describeRange, withText } from '../../sims/params';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import { ModelSessionController } from '../model-controller';
@@ -150,7 +150,8 @@ export class ModelPanel extends LitElement {
               @change=${(e: Event) => {
                 const text = (e.target as HTMLInputElement).value;
                 try {
-                  s.useSettings(withText(schema, values, { [spec.name]: text }));
+                  // The session's current settings: a field changed since this render is kept.
+                  s.useSettings(withText(schema, s.settingsParams(), { [spec.name]: text }));
                   this.settingsError = '';
                 } catch (err) {
                   this.settingsError = (err as Error).message;
@@ -181,8 +182,24 @@ export class ModelPanel extends LitElement {
         return html`<span class=${cls} data-testid=${p.id ? this.testId(p.id) : nothing}>${text}</span>`;
       })}
       ${row.progress ? html`<progress max=${row.progress.total} .value=${row.progress.done}></progress>` : nothing}
+      ${(row.controls ?? []).map((c) => this.renderControl(c))}
       ${(row.buttons ?? []).map((b) => html`<button data-testid=${b.id ? this.testId(b.id) : nothing} @click=${() => b.press()}>${b.label}</button>`)}
     </div>`;
+  }
+
+  private renderControl(c: ViewControl) {
+    const id = this.testId(c.id);
+    const changed = (e: Event) => c.change((e.target as HTMLInputElement | HTMLSelectElement).value);
+    if (c.options) {
+      return html`<label>${c.label}
+        <select data-testid=${id} @change=${changed}>
+          ${c.options.map((o) => html`<option value=${o.value} ?selected=${o.value === c.value}>${o.label}</option>`)}
+        </select></label>`;
+    }
+    const r = c.range!;
+    return html`<label>${c.label}
+      <input type="range" data-testid=${id} min=${r.min} max=${r.max} step=${r.step} .value=${c.value} @input=${changed} />
+      <output>${c.value}</output></label>`;
   }
 
   override render() {

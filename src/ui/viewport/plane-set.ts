@@ -25,14 +25,21 @@ export interface PlaneSet {
   dispose(): void;
 }
 
-function squares(g: PlaneGroup): number[] {
+/** The group's square corners (x0, x1, y0, y1) about its centre. */
+function extent(g: PlaneGroup): [number, number, number, number] {
   const h = g.halfWidth;
-  return g.z.flatMap((z) => [-h, -h, z, h, -h, z, h, h, z, -h, -h, z, h, h, z, -h, h, z]);
+  const cx = g.centerX ?? 0;
+  return [cx - h, cx + h, -h, h];
+}
+
+function squares(g: PlaneGroup): number[] {
+  const [a, b, c, d] = extent(g);
+  return g.z.flatMap((z) => [a, c, z, b, c, z, b, d, z, a, c, z, b, d, z, a, d, z]);
 }
 
 function outlines(g: PlaneGroup): number[] {
-  const h = g.halfWidth;
-  return g.z.flatMap((z) => [-h, -h, z, h, -h, z, h, -h, z, h, h, z, h, h, z, -h, h, z, -h, h, z, -h, -h, z]);
+  const [a, b, c, d] = extent(g);
+  return g.z.flatMap((z) => [a, c, z, b, c, z, b, c, z, b, d, z, b, d, z, a, d, z, a, d, z, a, c, z]);
 }
 
 export function planeSet(groups: readonly PlaneGroup[]): PlaneSet {

@@ -3,7 +3,7 @@
 // (k F_i / v0)(2, with interactions and forceInput: token 0's pair force, zero on the others)].
 // Outputs: the score of particle i's noisy coordinates [s_p (2 for AOUP g, 1 for ABP θ), s_x (2, when Dt > 0)].
 import type { LocalTransformerConfig } from '../../../nn/local-transformer';
-import { checkAll, defineSchema, withText, type Params } from '../../params';
+import { defineSchema, prefixedSettings, withText, type Params } from '../../params';
 import type { MipsParams } from '../params';
 
 export interface ScoreSettings {
@@ -133,16 +133,9 @@ export const SCORE_SCHEMA = defineSchema([
     },
 ]);
 
-const KEYS = Object.keys(SCORE_DEFAULTS) as Array<keyof ScoreSettings>;
-
-export function settingsToParams(s: ScoreSettings): Params {
-  return Object.fromEntries(KEYS.map((k) => [SCORE_PREFIX + k, s[k]]));
-}
-
-export function settingsFromParams(p: Params): ScoreSettings {
-  const typed = SCORE_SCHEMA.typed(p);
-  return Object.fromEntries(KEYS.map((k) => [k, typed[`score.${k}`]])) as Record<keyof ScoreSettings, number>;
-}
+const CONVERT = prefixedSettings(SCORE_SCHEMA, SCORE_PREFIX, SCORE_DEFAULTS);
+export const settingsToParams = CONVERT.toParams;
+export const settingsFromParams = CONVERT.fromParams;
 
 /** A network's size in a few words: "32×2, 16 neighbours" (width × depth). */
 export function describeSettings(s: ScoreSettings): string {
@@ -151,7 +144,7 @@ export function describeSettings(s: ScoreSettings): string {
 
 /** Throws ParamError naming the `score.`-prefixed field when a setting is out of range. */
 export function checkSettings(s: ScoreSettings): void {
-  checkAll(SCORE_SCHEMA, settingsToParams(s));
+  CONVERT.check(s);
 }
 
 /** The LocalTransformer of these settings: p embedded by one MLP, [offset (, absolute)] by another. */

@@ -3,7 +3,7 @@
 // Sampling integrates from t = 1 to 0 with a solver of solvers.ts, reading the small velocity back
 // per stage (S × L floats), and rounds back to counts.
 import { Readback } from '../../../gpu/buffers';
-import { AdamW, TrainStep, type StepStats } from '../../../nn/adamw';
+import { AdamW, TrainStep, type AdamWOptions, type StepStats } from '../../../nn/adamw';
 import { MaskedMseLoss } from '../../../nn/losses';
 import { run } from '../../../nn/ops';
 import { ParamSet } from '../../../nn/params';
@@ -27,6 +27,8 @@ export interface CountFlowOptions {
   batch: number;
   lr: number;
   seed: number;
+  /** Other AdamW settings (EMA decay, clipping). */
+  adamw?: Partial<AdamWOptions>;
 }
 
 /** Per-layer mean and population std of ln(n + 0.5); a layer that never varies gets std 1 (only centred). */
@@ -46,6 +48,11 @@ export function countStats(sample: Pick<CountSample, 'showers' | 'layers' | 'log
   return { mean, std };
 }
 
+/** The count network CountFlow builds for `layers` layers. */
+export function countConfig(layers: number, options: Pick<CountFlowOptions, 'timeFeatures' | 'particles' | 'hidden' | 'depth'>): CountNetworkConfig {
+  return { layers, conditions: conditionWidth(options.timeFeatures), particles: options.particles, hidden: options.hidden, depth: options.depth };
+}
+
 export class CountFlow {
   readonly params: ParamSet;
   readonly cfg: CountNetworkConfig;
@@ -53,8 +60,10 @@ export class CountFlow {
   private readonly loss: MaskedMseLoss;
   private readonly step: TrainStep;
   private readonly readback: Readback;
-  /** Sampling networks by shower count, built once (their activations live as long as the flow). */
-  private readonly samplers = new Map<number, CountNetwork>();
+  /** Sampling networks by weights and shower count, built once (their activations live as long as the flow). */
+  private readonly samplers = new Map<string, CountNetwork>();
+  /** The EMA of the weights as weights, for sampling (built on first use). */
+  private emaParams: ParamSet | undefined;
 
   constructor(
     private readonly device: GPUDevice,
@@ -62,12 +71,12 @@ export class CountFlow {
     readonly stats: FeatureStats,
     readonly options: CountFlowOptions,
   ) {
-    this.cfg = { layers, conditions: conditionWidth(options.timeFeatures), particles: options.particles, hidden: options.hidden, depth: options.depth };
+    this.cfg = countConfig(layers, options);
     this.params = new ParamSet(device, countNetworkLayout(this.cfg), options.seed);
     this.train = new CountNetwork(this.params, this.cfg, options.batch);
     this.loss = new MaskedMseLoss(device, this.train.output, this.train.dOutput, 1 / (options.batch * layers));
     device.queue.writeBuffer(this.loss.mask.buffer, 0, new Float32Array(options.batch).fill(1));
-    this.step = new TrainStep(new AdamW(this.params, { lr: options.lr }), this.train, this.loss);
+    this.step = new TrainStep(new AdamW(this.params, { ...options.adamw, lr: options.lr }), this.train, this.loss);
     this.readback = new Readback(device, 'count flow readback');
   }
 
@@ -120,12 +129,15 @@ export class CountFlow {
     return this.step.step();
   }
 
-  /** Counts per layer [S · L] for every shower of `conditions`, from noise drawn with `rng`. */
-  async sample(conditions: CountSample, rng: Rng, solver: SolverName, steps: number): Promise<Int32Array> {
+  /** Counts per layer [S · L] for every shower of `conditions`, from noise drawn with `rng` (`ema`: with the EMA of the weights). */
+  async sample(conditions: CountSample, rng: Rng, solver: SolverName, steps: number, ema = false): Promise<Int32Array> {
     const S = conditions.showers;
     const L = this.cfg.layers;
-    const net = this.samplers.get(S) ?? new CountNetwork(this.params, this.cfg, S);
-    this.samplers.set(S, net);
+    const params = ema ? (this.emaParams ??= new ParamSet(this.device, this.params.layout)) : this.params;
+    if (ema) this.params.copyEmaTo(params);
+    const key = `${ema ? 'ema' : 'theta'} ${S}`;
+    const net = this.samplers.get(key) ?? new CountNetwork(params, this.cfg, S);
+    this.samplers.set(key, net);
     const chosen = Array.from({ length: S }, (_, s) => s);
     {
       const velocity = async (t: number, y: Float64Array) => {
@@ -141,5 +153,7 @@ export class CountFlow {
 
   destroy(): void {
     this.readback.destroy();
+    this.params.destroy();
+    this.emaParams?.destroy();
   }
 }

@@ -6,7 +6,7 @@
 import type { Detector } from '../detector';
 import type { Hit } from '../digitise';
 import type { AnyShower } from '../events';
-import { axisOf } from '../observables';
+import { axisOf, type ShowerLike } from '../observables';
 import { PARTICLES } from '../params';
 import type { Rows } from './pairing';
 
@@ -31,6 +31,9 @@ export interface DatasetStats {
   /** Over the showers: ln E_inc (GeV). */
   energy: FeatureStats;
 }
+
+/** What a batch reads of a shower: its hits and its conditions (particle, energy, entry and direction). */
+export type ShowerCondition = ShowerLike & Pick<AnyShower, 'particle'>;
 
 /** One batch: S showers × K tokens; row-major, float32 where the GPU reads it. */
 export interface ShowerBatch {
@@ -143,7 +146,7 @@ export function sortByLayer(hits: readonly Hit[], layers: number): { order: Int3
  * The training arrays of `showers` with K = `tokens` per shower. A shower with more hits than K is refused
  * (a RangeError naming it and `maxHits`), never cut: a cut shower would teach the model smaller showers.
  */
-export function buildBatch(showers: readonly AnyShower[], stats: DatasetStats, detector: Detector, tokens = DEFAULT_TOKENS): ShowerBatch {
+export function buildBatch(showers: readonly ShowerCondition[], stats: DatasetStats, detector: Detector, tokens = DEFAULT_TOKENS): ShowerBatch {
   const S = showers.length;
   const L = detector.layers.length;
   if (!(Number.isInteger(tokens) && tokens >= 1)) throw new RangeError(`buildBatch: tokens = ${tokens} must be a positive integer`);

@@ -13,7 +13,7 @@ import { conditionRows, flowBatch } from './batches';
 import { batchHits, buildBatch, POINT_DIM, type DatasetStats, type ShowerBatch } from './dataset';
 import { FlowLoss, FlowNetwork, flowNetworkLayout, FlowTrainStep, type FlowNetworkConfig } from './network';
 import type { Pairing } from './pairing';
-import { integrate, type SolverName } from './solvers';
+import { integrate, type SolverName, type StepObserver } from './solvers';
 import type { Hit } from '../digitise';
 
 export interface PointFlowOptions {
@@ -24,13 +24,21 @@ export interface PointFlowOptions {
   adamw?: Partial<AdamWOptions>;
 }
 
+export interface SampleOptions {
+  /** Sample with the EMA of the weights (a copy taken at the call). */
+  ema?: boolean;
+  observe?: StepObserver;
+}
+
 export class PointFlow {
   readonly params: ParamSet;
   private readonly net: FlowNetwork;
   private readonly step: FlowTrainStep;
   private readonly readback: Readback;
-  /** Sampling networks by shower count, built once (their activations live as long as the flow). */
-  private readonly samplers = new Map<number, FlowNetwork>();
+  /** Sampling networks by weights and shape, built once (their activations live as long as the flow). */
+  private readonly samplers = new Map<string, FlowNetwork>();
+  /** The EMA of the weights as weights, for sampling (built on first use). */
+  private emaParams: ParamSet | undefined;
 
   constructor(
     private readonly device: GPUDevice,
@@ -55,41 +63,49 @@ export class PointFlow {
 
   /**
    * Standardised points [S · K · 3] for the showers of `batch` (their conditions, layers per token and
-   * counts are used; their points are not), from noise drawn with `rng`.
+   * counts are used; their points are not), from noise drawn with `rng`. K is the batch's: the weights do
+   * not depend on it, so a sample may hold more points than the training showers. `ema` samples with the
+   * EMA of the weights; `observe` sees the points at every time of the solver's grid (the flow's trajectory).
    */
-  async samplePoints(batch: ShowerBatch, rng: Rng, solver: SolverName, steps: number): Promise<Float32Array> {
+  async samplePoints(batch: ShowerBatch, rng: Rng, solver: SolverName, steps: number, options: SampleOptions = {}): Promise<Float32Array> {
     const S = batch.showers;
-    const K = this.cfg.tokens;
-    const net = this.samplers.get(S) ?? new FlowNetwork(this.params, this.cfg, S);
-    this.samplers.set(S, net);
+    const K = batch.tokens;
+    const net = this.sampler(S, K, options.ema ?? false);
     const real = (r: number) => batch.tok[r]! >= 0;
-    {
-      const velocity = async (t: number, y: Float64Array) => {
-        net.setInputs({
-          points: new Float32Array(y),
-          tok: Float32Array.from(batch.tok),
-          cond: conditionRows(batch, new Float32Array(S).fill(t), this.cfg.timeFeatures),
-          counts: Float32Array.from(batch.logCounts),
-          particle: Float32Array.from(batch.particle),
-        });
-        net.forward();
-        const v = await this.readback.f32(net.output.buffer, 0, S * K * POINT_DIM * 4);
-        // Padding tokens stay at 0: their velocity is never trained.
-        return Float64Array.from(v, (x, k) => (real(Math.floor(k / POINT_DIM)) ? x : 0));
-      };
-      const z = Float64Array.from({ length: S * K * POINT_DIM }, (_, k) => (real(Math.floor(k / POINT_DIM)) ? rng.normal() : 0));
-      return Float32Array.from(await integrate(solver, steps, z, velocity));
-    }
+    const tok = Float32Array.from(batch.tok);
+    const counts = Float32Array.from(batch.logCounts);
+    const particle = Float32Array.from(batch.particle);
+    const velocity = async (t: number, y: Float64Array) => {
+      net.setInputs({ points: new Float32Array(y), tok, cond: conditionRows(batch, new Float32Array(S).fill(t), this.cfg.timeFeatures), counts, particle });
+      net.forward();
+      const v = await this.readback.f32(net.output.buffer, 0, S * K * POINT_DIM * 4);
+      // Padding tokens stay at 0: their velocity is never trained.
+      return Float64Array.from(v, (x, k) => (real(Math.floor(k / POINT_DIM)) ? x : 0));
+    };
+    const z = Float64Array.from({ length: S * K * POINT_DIM }, (_, k) => (real(Math.floor(k / POINT_DIM)) ? rng.normal() : 0));
+    return Float32Array.from(await integrate(solver, steps, z, velocity, options.observe));
+  }
+
+  /** The sampling network for S showers of K tokens, on the weights or on a copy of their EMA taken now. */
+  private sampler(S: number, K: number, ema: boolean): FlowNetwork {
+    const params = ema ? (this.emaParams ??= new ParamSet(this.device, this.params.layout)) : this.params;
+    if (ema) this.params.copyEmaTo(params);
+    const key = `${ema ? 'ema' : 'theta'} ${S}x${K}`;
+    const net = this.samplers.get(key) ?? new FlowNetwork(params, { ...this.cfg, tokens: K }, S);
+    this.samplers.set(key, net);
+    return net;
   }
 
   /** Sampled showers' hits (mm, GeV) for the conditions and counts of `batch`. */
-  async sample(batch: ShowerBatch, rng: Rng, solver: SolverName, steps: number): Promise<Hit[][]> {
-    const points = await this.samplePoints(batch, rng, solver, steps);
+  async sample(batch: ShowerBatch, rng: Rng, solver: SolverName, steps: number, options: SampleOptions = {}): Promise<Hit[][]> {
+    const points = await this.samplePoints(batch, rng, solver, steps, options);
     const sampled = { tokens: batch.tokens, points, tok: batch.tok };
     return Array.from({ length: batch.showers }, (_, s) => batchHits(sampled, this.stats, s));
   }
 
   destroy(): void {
     this.readback.destroy();
+    this.params.destroy();
+    this.emaParams?.destroy();
   }
 }

@@ -34,12 +34,16 @@ export function timeGrid(steps: number): number[] {
 /** dy/dt = f(t, y) for a whole state vector (float64): an analytic field, a reference network, or one read from the GPU. */
 export type VelocityField = (t: number, y: Float64Array) => Float64Array | Promise<Float64Array>;
 
+/** Sees the state at each time of the grid, from t = 1 (the noise) to t = 0 (a sampler's trajectory). */
+export type StepObserver = (t: number, y: Float64Array) => void;
+
 /** Integrates y from t = 1 to t = 0 with the tableau (float64 arithmetic; stages evaluated in order). */
-export async function integrate(solver: SolverName, steps: number, y1: Float64Array, f: VelocityField): Promise<Float64Array> {
+export async function integrate(solver: SolverName, steps: number, y1: Float64Array, f: VelocityField, observe?: StepObserver): Promise<Float64Array> {
   const { c, a, b } = TABLEAUX[solver];
   const h = -1 / steps;
   let y = Float64Array.from(y1);
   const grid = timeGrid(steps);
+  observe?.(1, y);
   for (let s = 0; s < steps; s++) {
     const t = grid[s]!;
     const k: Float64Array[] = [];
@@ -55,6 +59,7 @@ export async function integrate(solver: SolverName, steps: number, y1: Float64Ar
       for (let n = 0; n < next.length; n++) next[n] = next[n]! + h * bi * k[i]![n]!;
     });
     y = next;
+    observe?.(grid[s + 1]!, y);
   }
   return y;
 }

@@ -1,7 +1,8 @@
 // `lab generate showers` and `lab evaluate showers` as a user runs them: the file h5py (an HDF5
 // reader independent of h5wasm) reads, the lab run's showers in it, the same seed giving the same
 // bytes; the distance table of two samples of one law (every row near its noise floor) and of
-// electrons against pions (far above it); one-line refusals of bad files and options.
+// electrons against pions (far above it); one-line refusals of bad files and options; and the flow
+// model trained and sampled into the same file, which evaluate then scores.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -203,4 +204,47 @@ describe('lab evaluate showers', () => {
       expect(r.line.startsWith(line), r.line).toBe(true);
     }
   });
+});
+
+describe('lab train / sample showers (the flow model)', () => {
+  const TINY = ['--set', 'energy=2:5', '--set', 'ecalCell=30', ...['width=8', 'depth=1', 'heads=2', 'mlp=16', 'countHidden=16', 'pool=32', 'batch=4', 'tokens=64'].flatMap((s) => ['--set', `flow.${s}`])];
+  const weights = file('flow.bin');
+
+  it('trains, then samples model showers into the file h5py reads, which lab evaluate scores against the generator', () => {
+    const t = labProcess(['train', 'showers', ...TINY, '--steps', '3', '--count', '8', '--out', weights, '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    const report = JSON.parse(t.stdout) as { steps: number; settings: { width: number }; w1: Record<string, { w1: number; floor: number }> };
+    expect(report.steps).toBe(3);
+    expect(report.settings.width).toBe(8);
+    for (const row of Object.values(report.w1)) expect(Number.isFinite(row.w1) && Number.isFinite(row.floor)).toBe(true);
+
+    const out = file('model.h5');
+    const set = ['--set', 'energy=2:5', '--set', 'ecalCell=30', '--set', 'flow.solver=euler', '--set', 'flow.steps=2'];
+    const s = labProcess(['sample', 'showers', ...set, '--weights', weights, '--count', '5', '--seed', '3', '--out', out, '--json']);
+    expect(s.code, s.stderr).toBe(0);
+    expect(JSON.parse(s.stdout)).toMatchObject({ count: 5, solver: 'euler', steps: 2, nfe: 2, trainingSteps: 3, counts: 'model' });
+    const read = JSON.parse(h5py('inspect', out)) as { shapes: Record<string, number[]>; energy: number[]; generator: string; padding_zero: boolean };
+    expect(read.shapes.showers![0]).toBe(5);
+    expect(read.energy[0]).toBeGreaterThanOrEqual(2);
+    expect(read.energy[1]).toBeLessThanOrEqual(5);
+    expect(read.padding_zero).toBe(true);
+    expect(read.generator).toContain('flow model (3 training steps; euler × 2; counts from the model)');
+    const reference = file('flow-reference.h5');
+    const g = labProcess(['generate', 'showers', '--set', 'energy=2:5', '--set', 'ecalCell=30', '--count', '40', '--out', reference, '--json']);
+    expect(g.code, g.stderr).toBe(0);
+    const e = labProcess(['evaluate', 'showers', '--reference', reference, '--candidate', out, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+  }, 240_000);
+
+  it('refuses sample without --weights, weights learned on other cells, and network settings beside --weights, in one line', () => {
+    const none = labProcess(['sample', 'showers', '--count', '2', '--out', file('x.h5')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe('error: sample showers needs --weights FILE');
+    const cells = labProcess(['sample', 'showers', '--set', 'ecalCell=15', '--weights', weights, '--count', '2', '--out', file('x.h5')]);
+    expect(cells.code).toBe(2);
+    expect(cells.stderr).toMatch(/^error: --weights .*learned 30 mm ECAL cells .*ecalCell = 15/m);
+    const network = labProcess(['sample', 'showers', '--set', 'ecalCell=30', '--set', 'flow.width=16', '--weights', weights, '--count', '2', '--out', file('x.h5')]);
+    expect(network.code).toBe(2);
+    expect(network.stderr).toContain('"flow.width": with --weights the network settings come from the file');
+  }, 120_000);
 });

@@ -93,7 +93,9 @@ examples:
   npm run --silent lab -- train mips --preset boffi-mips --steps 2000 --out weights.bin
   npm run --silent lab -- run mips --preset boffi-mips --weights public/weights/boffi-mips.bin --steps 100 --json
   npm run --silent lab -- bench score --json
-  npm run --silent lab -- generate showers --set particle=electron --set energy=2:10 --count 1000 --seed 7 --out e.h5
+  npm run --silent lab -- generate showers --preset flow-electrons --count 2000 --seed 7 --out e.h5
+  npm run --silent lab -- train showers --preset flow-electrons --steps 3000 --out flow.bin
+  npm run --silent lab -- sample showers --preset flow-electrons --count 2000 --seed 8 --out model.h5
   npm run --silent lab -- evaluate showers --reference e.h5 --candidate model.h5 --json`;
 }
 

@@ -2,7 +2,9 @@
 // params, model settings, the files it reads (state, weights, a tool's inputs) and the paths it
 // writes. A pure function of the arguments and the file system, so tests call it in-process
 // (test/fuzz).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WeightsFormatError } from '../src/nn/io';
 import { quote } from '../src/quote';
 import { resolveParams } from '../src/sims/config';
@@ -56,7 +58,7 @@ function settingsSchema(def: SimDefinition, tool: SimTool): ParamSchema {
 }
 
 /** Model settings (`--set <prefix>KEY=V`) through their schema; refused where nothing reads them. */
-function modelSettings(args: CliArgs, def: SimDefinition, tool: SimTool | undefined, given: Record<string, string>): Params | undefined {
+function modelSettings(weights: string | undefined, def: SimDefinition, tool: SimTool | undefined, given: Record<string, string>): Params | undefined {
   const keys = Object.keys(given);
   if (!tool?.settings || !def.model) {
     if (keys.length === 0) return undefined;
@@ -64,7 +66,7 @@ function modelSettings(args: CliArgs, def: SimDefinition, tool: SimTool | undefi
     throw new UsageError(`${quote(keys[0]!)}: ${def.model!.prefix}* settings apply only to ${readers.join(' and ')}`);
   }
   const schema = settingsSchema(def, tool);
-  if (args.weights) {
+  if (weights) {
     const extra = new Set((tool.settings.extra ?? []).map((s) => s.name));
     const network = keys.find((k) => !extra.has(k));
     if (network) {
@@ -87,8 +89,22 @@ function readInput(flag: string, file: string): Buffer {
 
 /** The input files a tool cannot run without are named. */
 function checkRequired(args: CliArgs, tool: SimTool | undefined, what: string): void {
-  const missing = tool?.requires?.find((o) => args[o] === undefined);
+  // Weights may come from the preset's shipped file (weightsFile).
+  const missing = tool?.requires?.find((o) => o !== 'weights' && args[o] === undefined);
   if (missing) throw new UsageError(`${what} needs --${missing} FILE`);
+}
+
+/** The repository's public/ folder, where the lab serves shipped weights from. */
+const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+/** The weights a run reads: --weights, else the preset's shipped file for a tool that needs weights. */
+function weightsFile(args: CliArgs, def: SimDefinition, tool: SimTool | undefined, preset: string, what: string): { path?: string; note?: string } {
+  // An unknown preset is refused by name when the params are resolved.
+  if (args.weights || !tool?.requires?.includes('weights') || !def.presets.some((p) => p.name === preset)) return { path: args.weights };
+  const shipped = def.model?.defaultWeights[preset];
+  const path = shipped && join(PUBLIC_DIR, shipped);
+  if (!path || !existsSync(path)) throw new UsageError(`${what} needs --weights FILE (the preset ${preset} ships no ${def.model?.title.toLowerCase() ?? 'model'} weights)`);
+  return { path, note: `using the shipped weights of ${preset}: public/${shipped}` };
 }
 
 /** The input files the arguments name, read (the options were checked against the tool's). */
@@ -160,15 +176,17 @@ export function makePlan(args: CliArgs): Plan {
   // <prefix>* keys configure the model, not the system.
   const prefix = def.model?.prefix;
   const isSetting = (k: string) => prefix !== undefined && k.startsWith(prefix);
+  // A tool may start from its own preset (convergence: the smooth test problem) unless one is named.
+  const preset = args.preset ?? (tool?.preset && def.presets.some((p) => p.name === tool.preset) ? tool.preset : def.defaultPreset);
+  const notes: string[] = [];
+  const weightsAt = weightsFile(args, def, tool, preset, what);
+  if (weightsAt.note) notes.push(weightsAt.note);
   const given = Object.fromEntries(Object.entries(args.set).filter(([k]) => isSetting(k)));
-  const settings = modelSettings(args, def, tool, given);
+  const settings = modelSettings(weightsAt.path, def, tool, given);
   const overrides = Object.fromEntries(Object.entries(args.set).filter(([k]) => !isSetting(k)));
   if (args.seed !== undefined) overrides.seed = args.seed;
   const explicit = new Set(Object.keys(overrides));
 
-  // A tool may start from its own preset (convergence: the smooth test problem) unless one is named.
-  const preset = args.preset ?? (tool?.preset && def.presets.some((p) => p.name === tool.preset) ? tool.preset : def.defaultPreset);
-  const notes: string[] = [];
   let params: Params;
   let resume: SimState | undefined;
   if (args.resume) {
@@ -185,7 +203,7 @@ export function makePlan(args: CliArgs): Plan {
   }
   if (tool?.prepare) params = tool.prepare(params, explicit);
 
-  const weights = args.weights ? readWeights(def, args.weights, params) : undefined;
+  const weights = weightsAt.path ? readWeights(def, weightsAt.path, params) : undefined;
   const inputs = readInputs(args);
   const outputs: OutputPath[] = [];
   if (args.out) outputs.push({ flag: '--out', path: args.out });

@@ -236,10 +236,10 @@ describe('lab train / sample showers (the flow model)', () => {
     expect(e.code, e.stderr).toBe(0);
   }, 240_000);
 
-  it('refuses sample without --weights, weights learned on other cells, and network settings beside --weights, in one line', () => {
-    const none = labProcess(['sample', 'showers', '--count', '2', '--out', file('x.h5')]);
+  it('refuses sample without --weights where the preset ships none, weights learned on other cells, and network settings beside --weights, in one line', () => {
+    const none = labProcess(['sample', 'showers', '--preset', 'electron-10gev', '--count', '2', '--out', file('x.h5')]);
     expect(none.code).toBe(2);
-    expect(none.stderr.trim()).toBe('error: sample showers needs --weights FILE');
+    expect(none.stderr.trim()).toBe('error: sample showers needs --weights FILE (the preset electron-10gev ships no flow model weights)');
     const cells = labProcess(['sample', 'showers', '--set', 'ecalCell=15', '--weights', weights, '--count', '2', '--out', file('x.h5')]);
     expect(cells.code).toBe(2);
     expect(cells.stderr).toMatch(/^error: --weights .*learned 30 mm ECAL cells .*ecalCell = 15/m);

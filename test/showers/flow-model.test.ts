@@ -9,10 +9,10 @@ import { JoinedLayout, ParamLayout } from '../../src/nn/layout';
 import { presetParams } from '../../src/sims/config';
 import { withValues } from '../../src/sims/params';
 import { getSystem } from '../../src/sims/registry';
-import { detectorOf, eventSpec, generateEvents, trainingSpec } from '../../src/sims/showers/events';
+import { detectorOf, eventSpec, generateEvents } from '../../src/sims/showers/events';
 import { sortByLayer } from '../../src/sims/showers/flow/dataset';
 import { timeGrid } from '../../src/sims/showers/flow/solvers';
-import { ShowerFlowModel, trainedOn } from '../../src/sims/showers/model/flow-model';
+import { ShowerFlowModel, trainedOn, trainingPool } from '../../src/sims/showers/model/flow-model';
 import { FLOW_SETTINGS_DEFAULTS, type FlowSettings } from '../../src/sims/showers/model/settings';
 import { checkWeights, modelFromWeights } from '../../src/sims/showers/model/weights';
 import { schema } from '../../src/sims/showers/params';
@@ -28,16 +28,16 @@ afterAll(() => ctx?.device.destroy());
 const TINY: FlowSettings = { ...FLOW_SETTINGS_DEFAULTS, width: 8, depth: 1, heads: 2, mlp: 16, countHidden: 16, pool: 24, batch: 4, tokens: 64 };
 
 /** Electrons of 2–5 GeV in 30 mm ECAL cells: showers of ~20–40 hits, small enough for SwiftShader. */
-function setup() {
+async function setup() {
   const params = withValues(schema, presetParams(getSystem('showers'), 'flow-electrons'), { ecalCell: 30, energy: '2:5' });
   const p = schema.typed(params);
   const detector = detectorOf(eventSpec(p));
-  const pool = generateEvents(detector, trainingSpec(p, TINY.seed), 0, TINY.pool);
+  const pool = await trainingPool(p, TINY, (spec, first, n) => generateEvents(detector, spec, first, n));
   return { params, p, detector, pool };
 }
 
 async function trained(steps: number) {
-  const { p, detector, pool } = setup();
+  const { p, detector, pool } = await setup();
   const model = ShowerFlowModel.fromPool(ctx.device, detector, TINY, pool, trainedOn(p));
   for (let i = 0; i < steps; i++) await model.trainChunk();
   return model;
@@ -63,7 +63,7 @@ describe('JoinedLayout', () => {
 
 describe('flow model', () => {
   it('saves both networks with their EMA; the file rebuilds a model that samples the same showers', async () => {
-    const { params, p, pool } = setup();
+    const { params, p, pool } = await setup();
     const model = await trained(3);
     const bytes = await model.save({ preset: 'test' });
     expect(() => checkWeights(bytes, params)).not.toThrow();
@@ -85,7 +85,7 @@ describe('flow model', () => {
   }, 120_000);
 
   it('is refused, with the cells named, by a calorimeter with other cells', async () => {
-    const { params } = setup();
+    const { params } = await setup();
     const model = await trained(0);
     const bytes = await model.save();
     expect(() => checkWeights(bytes, { ...params, ecalCell: 15 })).toThrow(/learned 30 mm ECAL cells .* ecalCell = 15/);
@@ -95,7 +95,7 @@ describe('flow model', () => {
   }, 60_000);
 
   it('keeps the generator shower’s points per layer with counts from the generator, and runs its trajectory from t = 1 to 0', async () => {
-    const { detector, pool } = setup();
+    const { detector, pool } = await setup();
     const model = await trained(1);
     const showers = pool.slice(0, 4);
     const steps = 3;

@@ -44,12 +44,23 @@ export function referenceSpec(p: ShowerParams): EventSpec {
   return { ...own, particle: p.reference === 'independent' ? p.particle : p.reference, seed: (p.seed ^ REFERENCE_SALT) >>> 0 };
 }
 
-/** Keeps training showers' streams apart from the run's (seed) and the reference's. */
+/** Keep training showers' streams apart from the run's (seed) and the reference's, and the partner's from the run particle's. */
 const TRAINING_SALT = 0x510e527f;
+const PARTNER_SALT = 0x1f83d9ab;
 
-/** The spec of showers a model trains on: the run's conditions, from the model's own seed. */
-export function trainingSpec(p: ShowerParams, seed: number): EventSpec {
-  return { ...eventSpec(p), seed: (seed ^ TRAINING_SALT) >>> 0 };
+/** The particle a model also trains on, so its particle embedding learns the difference (EM ⇄ EM, hadron ⇄ hadron). */
+export const PARTNER: Readonly<Record<Particle, Particle>> = { electron: 'photon', photon: 'electron', pion: 'neutron', neutron: 'pion' };
+
+/**
+ * The showers a model trains on: the run's conditions from the model's own seed, `count` in all, the share
+ * `partnerShare` of them of the run particle's PARTNER (same energies, direction and calorimeter).
+ */
+export function trainingSpecs(p: ShowerParams, seed: number, count: number, partnerShare: number): { spec: EventSpec; count: number }[] {
+  const own = eventSpec(p);
+  const partner = Math.round(count * partnerShare);
+  const specs = [{ spec: { ...own, seed: (seed ^ TRAINING_SALT) >>> 0 }, count: count - partner }];
+  if (partner > 0) specs.push({ spec: { ...own, particle: PARTNER[p.particle], seed: (seed ^ TRAINING_SALT ^ PARTNER_SALT) >>> 0 }, count: partner });
+  return specs;
 }
 
 /** Shower `index`'s conditions without its hits (what a model needs to make one like it). */

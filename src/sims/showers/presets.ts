@@ -36,7 +36,8 @@ export const presets: readonly Preset[] = [
     description:
       'The flow model’s training conditions (AllShowers, scaled to this lab): electrons of 2–10 GeV at normal incidence, 15 mm ECAL cells: ' +
       'about 70 cells per shower, at most about 140, so every shower fits the model’s 160 points. The Flow model panel trains AllShowers’ transformer on ' +
-      'these showers and draws its showers beside the generator’s, each point flowing from noise to the shower.',
+      'these showers and as many photons (so its particle embedding learns the photons’ later start), and draws its showers beside the generator’s, ' +
+      'each point flowing from noise to the shower.',
     values: { seed: 5, particle: 'electron', energy: '2:10', theta: 0, phi: 0, ecalCell: 15, window: 200, reference: 'independent' },
   },
 ];

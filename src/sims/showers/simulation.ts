@@ -8,7 +8,7 @@ import { checkAll, needsRebuild, type Params } from '../params';
 import { openState, packState, type SimState } from '../state';
 import type { MetricSample, PlaneGroup, RenderView, SimAction, SimDownload, Simulation } from '../types';
 import type { Detector } from './detector';
-import { detectorOf, eventSpec, referenceSpec, trainingSpec, type AnyShower, type EventSpec } from './events';
+import { detectorOf, eventSpec, referenceSpec, type AnyShower, type EventSpec } from './events';
 import { showerFile } from './files';
 import { observeShower, type ShowerObservables } from './observables';
 import { viridis } from './palette';
@@ -269,12 +269,9 @@ export class ShowerSimulation implements Simulation {
     return this.run.detector;
   }
 
-  /**
-   * Showers of this run's conditions for a model to train on, from their own seed (independent of the
-   * run's showers and of its reference sample); made off the page thread like the run's.
-   */
-  trainingShowers(count: number, seed: number): Promise<AnyShower[]> {
-    return this.source.make(trainingSpec(this.params, seed), 0, count);
+  /** Showers of `spec` made off the page thread like the run's (a model's training showers). */
+  makeShowers(spec: EventSpec, first: number, count: number): Promise<AnyShower[]> {
+    return this.source.make(spec, first, count);
   }
 
   /** Redraws the model's side with these points (a frame of its flow from noise to the shower). */

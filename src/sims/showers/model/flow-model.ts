@@ -10,7 +10,7 @@ import { JoinedLayout } from '../../../nn/layout';
 import type { TrainableModel } from '../../../nn/trainable';
 import type { Detector } from '../detector';
 import type { Hit } from '../digitise';
-import type { AnyShower } from '../events';
+import { trainingSpecs, type AnyShower, type EventSpec } from '../events';
 import type { ShowerParams } from '../params';
 import { Rng } from '../random';
 import { snapToCells } from '../flow/cells';
@@ -224,6 +224,16 @@ export class ShowerFlowModel implements TrainableModel {
     this.point.destroy();
     this.count.destroy();
   }
+}
+
+/** The training showers of `settings` for the run `p` (flow.pool of them, flow.partner of the partner particle), made by `make`. */
+export async function trainingPool(
+  p: ShowerParams,
+  settings: FlowSettings,
+  make: (spec: EventSpec, first: number, count: number) => Promise<AnyShower[]> | AnyShower[],
+): Promise<AnyShower[]> {
+  const parts = await Promise.all(trainingSpecs(p, settings.seed, settings.pool, settings.partner).map(({ spec, count }) => make(spec, 0, count)));
+  return parts.flat();
 }
 
 /** The `kind` of a flow weights file's meta. */

@@ -10,7 +10,7 @@ import { Rng } from '../random';
 import { functionEvaluations, SOLVERS, type SolverName } from '../flow/solvers';
 import type { ShowerSimulation } from '../simulation';
 import { flowAttachment } from './attachment';
-import { ShowerFlowModel, type FlowTrajectory } from './flow-model';
+import { ShowerFlowModel, trainingPool, type FlowTrajectory } from './flow-model';
 import { describeSettings, FLOW_SETTINGS_DEFAULTS, SAMPLING_DEFAULTS, sameSettings, settingsFromParams, settingsToParams, type FlowSettings, type SamplingSettings } from './settings';
 import { checkFits, modelFromWeights, readFlowMeta, trainedOn, type TrainedOn } from './weights';
 
@@ -93,7 +93,7 @@ export class FlowSession extends TrainingSession<ShowerFlowModel, FlowSettings> 
     const settings = fits ? this.model!.settings : this.settings;
     this.loading = `generating ${settings.pool} training showers…`;
     this.changed();
-    const pool = await this.sim.trainingShowers(settings.pool, settings.seed);
+    const pool = await trainingPool(this.sim.params, settings, (spec, first, count) => this.sim.makeShowers(spec, first, count));
     if (this.disposed) return;
     if (fits) this.model!.setPool(pool);
     else this.install(ShowerFlowModel.fromPool(this.sim.device, this.sim.detector, settings, pool, trainedOn(this.sim.params)), 'training');

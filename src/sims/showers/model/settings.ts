@@ -24,6 +24,8 @@ export interface FlowSettings {
   countDepth: number;
   /** Generator showers the model trains on (drawn with replacement per step). */
   pool: number;
+  /** Share of the pool made of the run particle's partner (photons for electrons …), for the particle embedding. */
+  partner: number;
   /** Showers per training step. */
   batch: number;
   lr: number;
@@ -40,7 +42,7 @@ export interface FlowSettings {
  */
 export const FLOW_SETTINGS_DEFAULTS: FlowSettings = {
   width: FLOW_DEFAULT.width, depth: FLOW_DEFAULT.depth, heads: FLOW_DEFAULT.heads, mlp: FLOW_DEFAULT.mlp, window: FLOW_DEFAULT.window,
-  tokens: 160, countHidden: 128, countDepth: 2, pool: 2048, batch: 16, lr: 1e-3, emaDecay: 0.995, ot: 1, seed: 1,
+  tokens: 160, countHidden: 128, countDepth: 2, pool: 2048, partner: 0.5, batch: 16, lr: 1e-3, emaDecay: 0.995, ot: 1, seed: 1,
 };
 
 const D = FLOW_SETTINGS_DEFAULTS;
@@ -64,6 +66,8 @@ export const FLOW_SETTINGS_SCHEMA = defineSchema([
     description: 'Hidden GELU layers of the point-count model.' },
   { kind: 'number', name: 'flow.pool', label: 'training showers', unit: 'showers', default: D.pool, min: 16, max: 100000, integer: true, log: true,
     description: 'Generator showers of the run’s conditions the model trains on (an independent seed), drawn with replacement.' },
+  { kind: 'number', name: 'flow.partner', label: 'partner share', unit: '', default: D.partner, min: 0, max: 1,
+    description: 'Share of the training showers of the partner particle (photons for an electron run, electrons for a photon run, neutrons ⇄ pions), so the particle embedding learns the difference.' },
   { kind: 'number', name: 'flow.batch', label: 'batch', unit: 'showers', default: D.batch, min: 1, max: 1024, integer: true, log: true,
     description: 'Showers per training step (each with its own t and noise).' },
   { kind: 'number', name: 'flow.lr', label: 'learning rate', unit: '', default: D.lr, min: 0, max: 1, minExclusive: true, maxExclusive: true, log: true,

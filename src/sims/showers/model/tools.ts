@@ -7,7 +7,7 @@ import { initialValues } from '../../../nn/layout';
 import { OnlineTrainer } from '../../../nn/trainable';
 import { defaults, ParamError, type Params } from '../../params';
 import type { SimTool, ToolResult } from '../../tools';
-import { detectorOf, eventConditions, eventSpec, generateEvents, referenceSpec, trainingSpec } from '../events';
+import { detectorOf, eventConditions, eventSpec, generateEvents, referenceSpec } from '../events';
 import { showerFile } from '../files';
 import { countStats } from '../flow/count-flow';
 import { buildBatch, computeStats, maxHits, type ShowerCondition } from '../flow/dataset';
@@ -16,7 +16,7 @@ import { observeShowers } from '../observables';
 import { schema } from '../params';
 import { Rng } from '../random';
 import { summariseModel, summaryEdges } from '../summary';
-import { FLOW_KIND, modelLayout, ShowerFlowModel, trainedOn } from './flow-model';
+import { FLOW_KIND, modelLayout, ShowerFlowModel, trainedOn, trainingPool } from './flow-model';
 import { FLOW_PREFIX, FLOW_SETTINGS_DEFAULTS, SAMPLING_SCHEMA, samplingFromParams, settingsFromParams, type FlowSettings, type SamplingSettings } from './settings';
 import { modelFromWeights } from './weights';
 
@@ -84,9 +84,9 @@ export const trainTool: SimTool = {
     let model: ShowerFlowModel;
     if (input.weights) {
       model = keep(modelFromWeights(ctx.device, p, input.weights));
-      model.setPool(generateEvents(detector, trainingSpec(p, model.settings.seed), 0, model.settings.pool));
+      model.setPool(await trainingPool(p, model.settings, (spec, first, n) => generateEvents(detector, spec, first, n)));
     } else {
-      const pool = generateEvents(detector, trainingSpec(p, settings.seed), 0, settings.pool);
+      const pool = await trainingPool(p, settings, (spec, first, n) => generateEvents(detector, spec, first, n));
       model = keep(ShowerFlowModel.fromPool(ctx.device, detector, settings, pool, trainedOn(p)));
     }
     say(`${model.settings.pool} training showers made and the networks built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -117,10 +117,10 @@ export const trainTool: SimTool = {
 };
 
 /** An untrained model's file for these params (CPU only): the quick run's --weights. */
-function untrainedFile(params: Params, settings: FlowSettings): Uint8Array {
+async function untrainedFile(params: Params, settings: FlowSettings): Promise<Uint8Array> {
   const p = schema.typed(params);
   const detector = detectorOf(eventSpec(p));
-  const pool = generateEvents(detector, trainingSpec(p, settings.seed), 0, settings.pool);
+  const pool = await trainingPool(p, settings, (spec, first, n) => generateEvents(detector, spec, first, n));
   const data = computeStats(pool);
   const counts = countStats(buildBatch(pool, data, detector, Math.ceil(maxHits(pool) / 4) * 4));
   const layout = modelLayout(settings, detector.layers.length);
@@ -130,7 +130,7 @@ function untrainedFile(params: Params, settings: FlowSettings): Uint8Array {
 
 export const sampleTool: SimTool = {
   verb: 'sample',
-  summary: 'model showers from flow weights (--weights) as an HDF5 file like generate’s, for conditions 0 … count − 1 of the run',
+  summary: 'model showers as an HDF5 file like generate’s, for conditions 0 … count − 1 of the run (--weights FILE, or the preset’s shipped weights)',
   options: ['count', 'out', 'weights'],
   requires: ['weights'],
   out: { ext: '.h5', required: true },
@@ -142,7 +142,7 @@ export const sampleTool: SimTool = {
     async inputs() {
       const settings = { ...FLOW_SETTINGS_DEFAULTS, ...TINY_SETTINGS };
       const params = { ...defaults(schema), ecalCell: 15, energy: '2:5' };
-      return { weights: untrainedFile(params, settings) };
+      return { weights: await untrainedFile(params, settings) };
     },
   },
   async run({ ctx, keep, progress }, input): Promise<ToolResult> {

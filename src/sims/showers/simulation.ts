@@ -39,6 +39,8 @@ export interface FlowAttachment {
   readonly steps: number;
   /** What the model side of the view is labelled with ("model (flow, 300 training steps)"). */
   readonly label: string;
+  /** Why the model cannot make showers for these params (other cells than it learned); undefined when it can. */
+  unfit?(params: ShowerParams): string | undefined;
   /** The attachment draws the model's side itself (showFlow: the lab's flow animation); else the sim draws the latest shower. */
   readonly drawsItself?: boolean;
 }
@@ -215,6 +217,12 @@ export class ShowerSimulation implements Simulation {
 
   /** The model's showers for these generator showers; a failure or a non-finite point stops the run with a message. */
   private async sampleFlow(flow: FlowAttachment, showers: readonly AnyShower[]): Promise<void> {
+    const unfit = flow.unfit?.(this.params);
+    if (unfit) {
+      this.flowShown = [];
+      this.flowCaption = `no model showers: ${unfit}`;
+      return;
+    }
     const sampled = await flow.sample(showers);
     sampled.forEach((hits, i) => {
       if (hits.some((h) => !(Number.isFinite(h.x) && Number.isFinite(h.y) && Number.isFinite(h.e)))) {

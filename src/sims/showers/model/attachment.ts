@@ -2,7 +2,7 @@
 // generator shower's conditions, with the sampling settings of the moment.
 import type { Rng } from '../random';
 import type { FlowAttachment } from '../simulation';
-import type { FlowSample, ShowerFlowModel } from './flow-model';
+import { cellsDiffer, type FlowSample, type ShowerFlowModel } from './flow-model';
 import type { SamplingSettings } from './settings';
 
 export interface AttachmentOptions {
@@ -22,6 +22,10 @@ export function flowAttachment(model: ShowerFlowModel, options: AttachmentOption
       const out = await model.sample(showers, options.sampling(), options.rng, options.trajectory ?? false);
       options.sampled?.(out, showers.length);
       return out.hits;
+    },
+    unfit(p) {
+      const differ = cellsDiffer(model.trainedOn, p);
+      return differ && `the model ${differ}`;
     },
     get steps() {
       return model.steps;

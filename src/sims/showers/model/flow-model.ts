@@ -35,6 +35,12 @@ export function trainedOn(p: ShowerParams): TrainedOn {
   return { particle: p.particle, energy: p.energy, theta: p.theta, phi: p.phi, ecalCell: p.ecalCell, hcalCell: p.hcalCell };
 }
 
+/** Why weights trained on `t` do not fit a run with these cells ("learned 15 mm ECAL cells …"); undefined when they do. */
+export function cellsDiffer(t: TrainedOn, p: Pick<ShowerParams, 'ecalCell' | 'hcalCell'>): string | undefined {
+  if (t.ecalCell === p.ecalCell && t.hcalCell === p.hcalCell) return undefined;
+  return `learned ${t.ecalCell} mm ECAL cells and ${t.hcalCell} mm HCAL tiles; the system has ecalCell = ${p.ecalCell}, hcalCell = ${p.hcalCell}`;
+}
+
 /** What the model learned its standardisation from: the points' and energies' stats, and the counts'. */
 export interface FlowStats {
   data: DatasetStats;
@@ -117,11 +123,6 @@ export class ShowerFlowModel implements TrainableModel {
 
   get steps(): number {
     return this.stepsDone;
-  }
-
-  /** The cells the model learned ("ECAL/HCAL" pitch, mm): weights fit only the same cells. */
-  get trainedCells(): string {
-    return `${this.trainedOn.ecalCell}/${this.trainedOn.hcalCell}`;
   }
 
   get samplesPerStep(): number {

@@ -5,12 +5,14 @@
 import { deviceLostSoon } from '../../../gpu/context';
 import { TrainingSession, type ModelFactory } from '../../../nn/training-session';
 import type { ModelHooks, ModelSession, ModelView, ViewRow } from '../../model';
-import type { Params } from '../../params';
+import { rangeOf, type Params } from '../../params';
+import { PARTNER } from '../events';
+import type { Particle } from '../params';
 import { Rng } from '../random';
 import { functionEvaluations, SOLVERS, type SolverName } from '../flow/solvers';
 import type { ShowerSimulation } from '../simulation';
 import { flowAttachment } from './attachment';
-import { ShowerFlowModel, trainingPool, type FlowTrajectory } from './flow-model';
+import { cellsDiffer, ShowerFlowModel, trainingPool, type FlowTrajectory } from './flow-model';
 import { describeSettings, FLOW_SETTINGS_DEFAULTS, SAMPLING_DEFAULTS, sameSettings, settingsFromParams, settingsToParams, type FlowSettings, type SamplingSettings } from './settings';
 import { checkFits, modelFromWeights, readFlowMeta, trainedOn, type TrainedOn } from './weights';
 
@@ -33,12 +35,10 @@ function flowFactory(sim: ShowerSimulation): ModelFactory<ShowerFlowModel, FlowS
       model.load(bytes);
       return true;
     },
-    fits: (model) => model.detector.layers.length === sim.detector.layers.length && model.trainedCells === cellsOf(sim.params),
+    fits: (model) => model.detector.layers.length === sim.detector.layers.length && !cellsDiffer(model.trainedOn, sim.params),
     describeFile: (bytes) => describeSettings(readFlowMeta(bytes).settings),
   };
 }
-
-const cellsOf = (p: { ecalCell: number; hcalCell: number }) => `${p.ecalCell}/${p.hcalCell}`;
 
 export class FlowSession extends TrainingSession<ShowerFlowModel, FlowSettings> implements ModelSession {
   sampling: SamplingSettings = { ...SAMPLING_DEFAULTS };
@@ -210,16 +210,28 @@ export class FlowSession extends TrainingSession<ShowerFlowModel, FlowSettings> 
           : [],
       },
     ];
-    const outside = conditionsNote(m.trainedOn, trainedOn(this.sim.params));
-    if (outside) rows.push({ id: 'conditions', parts: [{ text: outside, tone: 'muted' }] });
+    const differ = cellsDiffer(m.trainedOn, this.sim.params);
+    const outside = differ ? `no model showers: the model ${differ}; set them back or train a new network` : conditionsNote(m, trainedOn(this.sim.params));
+    if (outside) rows.push({ id: 'conditions', parts: [{ text: outside, tone: differ ? 'error' : 'muted' }] });
     return { rows };
   }
 }
 
+/** Whether the energies `inner` (a value or lo:hi, GeV) lie within `outer`. */
+function within(inner: string, outer: string): boolean {
+  const [a, b] = [rangeOf(inner), rangeOf(outer)];
+  return a.lo >= b.lo && a.hi <= b.hi;
+}
+
 /** Says when the run's conditions differ from those the model trained on ('' when they match). */
-function conditionsNote(model: TrainedOn | undefined, run: TrainedOn): string {
-  if (!model) return '';
-  const differ = (['particle', 'energy', 'theta', 'phi'] as const).filter((k) => String(model[k]) !== String(run[k]));
+function conditionsNote(model: ShowerFlowModel, run: TrainedOn): string {
+  const t = model.trainedOn;
+  const particles = model.settings.partner > 0 ? [t.particle, PARTNER[t.particle as Particle]] : [t.particle];
+  const differ = [
+    ...(particles.includes(run.particle) ? [] : ['particle']),
+    ...(within(run.energy, t.energy) ? [] : ['energy']),
+    ...(['theta', 'phi'] as const).filter((k) => t[k] !== run[k]),
+  ];
   if (differ.length === 0) return '';
-  return `trained on ${model.particle}s at ${model.energy} GeV, θ ${model.theta}°, φ ${model.phi}°; this run differs in ${differ.join(', ')} (the model extrapolates)`;
+  return `trained on ${particles.map((p) => `${p}s`).join(' and ')} at ${t.energy} GeV, θ ${t.theta}°, φ ${t.phi}°; this run differs in ${differ.join(', ')} (the model extrapolates)`;
 }

@@ -9,7 +9,7 @@ import { detectorOf, eventSpec } from '../events';
 import { schema, type ShowerParams } from '../params';
 
 export { trainedOn, type TrainedOn } from './flow-model';
-import { FLOW_KIND, modelLayout, ShowerFlowModel, type FlowStats, type TrainedOn } from './flow-model';
+import { cellsDiffer, FLOW_KIND, modelLayout, ShowerFlowModel, type FlowStats, type TrainedOn } from './flow-model';
 import { checkSettings, FLOW_SETTINGS_DEFAULTS, type FlowSettings } from './settings';
 
 export interface FlowMeta {
@@ -58,10 +58,8 @@ export function readFlowMeta(bytes: Uint8Array): FlowMeta {
 
 /** Refuses weights learned on other cells or another number of layers: their points would not fit this calorimeter. */
 export function checkFits(meta: FlowMeta, p: ShowerParams, detector: Detector): void {
-  const t = meta.trainedOn;
-  if (t.ecalCell !== p.ecalCell || t.hcalCell !== p.hcalCell) {
-    throw new WeightsFormatError(`these weights learned ${t.ecalCell} mm ECAL cells and ${t.hcalCell} mm HCAL tiles; the system has ecalCell = ${p.ecalCell}, hcalCell = ${p.hcalCell} (set them to match)`);
-  }
+  const differ = cellsDiffer(meta.trainedOn, p);
+  if (differ) throw new WeightsFormatError(`these weights ${differ} (set them to match)`);
   if (meta.layers !== detector.layers.length) throw new WeightsFormatError(`these weights are for ${meta.layers} layers; the calorimeter has ${detector.layers.length}`);
 }
 

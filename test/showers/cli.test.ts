@@ -236,6 +236,14 @@ describe('lab train / sample showers (the flow model)', () => {
     expect(e.code, e.stderr).toBe(0);
   }, 240_000);
 
+  it('samples with the preset’s shipped weights when --weights is not given, and says so', () => {
+    const out = file('shipped.h5');
+    const r = labProcess(['sample', 'showers', '--preset', 'flow-electrons', '--set', 'flow.solver=euler', '--set', 'flow.steps=1', '--count', '2', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('using the shipped weights of flow-electrons: public/weights/flow-electrons.bin');
+    expect(JSON.parse(r.stdout)).toMatchObject({ count: 2, trainedOn: { particle: 'electron', energy: '2:10', ecalCell: 15 } });
+  }, 120_000);
+
   it('refuses sample without --weights where the preset ships none, weights learned on other cells, and network settings beside --weights, in one line', () => {
     const none = labProcess(['sample', 'showers', '--preset', 'electron-10gev', '--count', '2', '--out', file('x.h5')]);
     expect(none.code).toBe(2);

@@ -276,3 +276,16 @@ export function prefixedSettings<T extends object>(schema: ParamSchema, prefix: 
     check: (s) => void checkAll(schema, toParams(s)),
   };
 }
+
+/**
+ * The cross-check of a network's width against its heads (`<prefix>width`, `<prefix>heads`): whole heads
+ * of at most `maxHeadDim` channels, and an even width where the network splits it in two.
+ */
+export function widthHeadsCheck(prefix: string, maxHeadDim: number, even = false): (p: Params) => string | null {
+  return (p) => {
+    const w = p[`${prefix}width`] as number;
+    const h = p[`${prefix}heads`] as number;
+    const ok = (!even || w % 2 === 0) && w % h === 0 && w / h <= maxHeadDim;
+    return ok ? null : `${prefix}width must be ${even ? 'even and ' : ''}divisible by ${prefix}heads into at most ${maxHeadDim} channels per head; got width ${w}, heads ${h}`;
+  };
+}

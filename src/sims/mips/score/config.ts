@@ -3,7 +3,8 @@
 // (k F_i / v0)(2, with interactions and forceInput: token 0's pair force, zero on the others)].
 // Outputs: the score of particle i's noisy coordinates [s_p (2 for AOUP g, 1 for ABP θ), s_x (2, when Dt > 0)].
 import type { LocalTransformerConfig } from '../../../nn/local-transformer';
-import { defineSchema, prefixedSettings, withText, type Params } from '../../params';
+import { MAX_HEAD_DIM } from '../../../nn/ops';
+import { defineSchema, prefixedSettings, widthHeadsCheck, withText, type Params } from '../../params';
 import type { MipsParams } from '../params';
 
 export interface ScoreSettings {
@@ -123,15 +124,7 @@ export const SCORE_SCHEMA = defineSchema([
       description: 'Seed of the initial weights and of the training batches and noise (u32 on the GPU).' },
     { kind: 'number', name: 'score.forceInput', label: 'force input', unit: '', default: D.forceInput, min: 0, max: 1, integer: true,
       description: '1: token 0 also carries the scaled pair force k F_i / v0 (interacting systems).' },
-], [
-    (p) => {
-      const w = p['score.width'];
-      const h = p['score.heads'];
-      return w % 2 !== 0 || w % h !== 0 || w / h > 64
-        ? `score.width must be even and divisible by score.heads into at most 64 channels per head; got width ${w}, heads ${h}`
-        : null;
-    },
-]);
+], [widthHeadsCheck(SCORE_PREFIX, MAX_HEAD_DIM, true)]);
 
 const CONVERT = prefixedSettings(SCORE_SCHEMA, SCORE_PREFIX, SCORE_DEFAULTS);
 export const settingsToParams = CONVERT.toParams;

@@ -66,6 +66,12 @@ export interface FlowSample {
 /** Tokens of a sampling batch: multiples of 32, so few network shapes are built. */
 const roundTokens = (n: number) => Math.max(32, Math.ceil(n / 32) * 32);
 
+/** The standardisation a new model learns from its training showers: points, energies, and counts per layer. */
+export function poolStats(pool: readonly AnyShower[], detector: Detector): FlowStats {
+  const data = computeStats(pool);
+  return { data, counts: countStats(buildBatch(pool, data, detector, roundTokens(maxHits(pool)))) };
+}
+
 /** The layout of a weights file: both networks' tensors under `points/` and `counts/`. */
 export function modelLayout(settings: FlowSettings, layers: number): JoinedLayout {
   return new JoinedLayout({
@@ -114,9 +120,7 @@ export class ShowerFlowModel implements TrainableModel {
   /** A new network whose standardisation is that of `pool`, which it trains on. */
   static fromPool(device: GPUDevice, detector: Detector, settings: FlowSettings, pool: readonly AnyShower[], conditions: TrainedOn): ShowerFlowModel {
     checkPool(settings, pool);
-    const data = computeStats(pool);
-    const all = buildBatch(pool, data, detector, roundTokens(maxHits(pool)));
-    const model = new ShowerFlowModel(device, detector, settings, { data, counts: countStats(all) }, conditions);
+    const model = new ShowerFlowModel(device, detector, settings, poolStats(pool, detector), conditions);
     model.setPool(pool);
     return model;
   }

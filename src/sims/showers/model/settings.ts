@@ -1,7 +1,8 @@
 // Settings of the shower flow model (`flow.`-prefixed params): the point network's size and
 // attention band, the count network's size, the training pool and the optimiser. The lab's model
 // panel edits them, the CLI takes them as `--set flow.KEY=V`, and a weights file carries them.
-import { checkAll, defaults, defineSchema, prefixedSettings, type Params } from '../../params';
+import { MAX_HEAD_DIM } from '../../../nn/ops';
+import { checkAll, defaults, defineSchema, prefixedSettings, widthHeadsCheck, type Params } from '../../params';
 import type { AdamWOptions } from '../../../nn/adamw';
 import { PARTICLES } from '../params';
 import type { CountFlowOptions } from '../flow/count-flow';
@@ -78,13 +79,7 @@ export const FLOW_SETTINGS_SCHEMA = defineSchema([
     description: '1: pair noise and points per layer by optimal transport (AllShowers); 0: independent noise.' },
   { kind: 'number', name: 'flow.seed', label: 'seed', unit: '', default: D.seed, min: 0, max: 4294967295, integer: true,
     description: 'Seed of the initial weights, the training pool, the batches and the noise.' },
-], [
-  (p) => {
-    const w = p['flow.width'];
-    const h = p['flow.heads'];
-    return w % h !== 0 || w / h > 64 ? `flow.width must be divisible by flow.heads into at most 64 channels per head; got width ${w}, heads ${h}` : null;
-  },
-]);
+], [widthHeadsCheck(FLOW_PREFIX, MAX_HEAD_DIM)]);
 
 const CONVERT = prefixedSettings(FLOW_SETTINGS_SCHEMA, FLOW_PREFIX, FLOW_SETTINGS_DEFAULTS);
 export const settingsToParams = CONVERT.toParams;

@@ -9,14 +9,13 @@ import { defaults, ParamError, type Params } from '../../params';
 import type { SimTool, ToolResult } from '../../tools';
 import { detectorOf, eventConditions, eventSpec, generateEvents, referenceSpec } from '../events';
 import { showerFile } from '../files';
-import { countStats } from '../flow/count-flow';
-import { buildBatch, computeStats, maxHits, type ShowerCondition } from '../flow/dataset';
+import type { ShowerCondition } from '../flow/dataset';
 import { functionEvaluations } from '../flow/solvers';
 import { observeShowers } from '../observables';
 import { schema } from '../params';
 import { Rng } from '../random';
 import { summariseModel, summaryEdges } from '../summary';
-import { FLOW_KIND, modelLayout, ShowerFlowModel, trainedOn, trainingPool } from './flow-model';
+import { FLOW_KIND, modelLayout, poolStats, ShowerFlowModel, trainedOn, trainingPool } from './flow-model';
 import { FLOW_PREFIX, FLOW_SETTINGS_DEFAULTS, SAMPLING_SCHEMA, samplingFromParams, settingsFromParams, type FlowSettings, type SamplingSettings } from './settings';
 import { modelFromWeights } from './weights';
 
@@ -121,10 +120,8 @@ async function untrainedFile(params: Params, settings: FlowSettings): Promise<Ui
   const p = schema.typed(params);
   const detector = detectorOf(eventSpec(p));
   const pool = await trainingPool(p, settings, (spec, first, n) => generateEvents(detector, spec, first, n));
-  const data = computeStats(pool);
-  const counts = countStats(buildBatch(pool, data, detector, Math.ceil(maxHits(pool) / 4) * 4));
   const layout = modelLayout(settings, detector.layers.length);
-  const meta = { kind: FLOW_KIND, settings, stats: { data, counts }, steps: 0, layers: detector.layers.length, trainedOn: trainedOn(p) };
+  const meta = { kind: FLOW_KIND, settings, stats: poolStats(pool, detector), steps: 0, layers: detector.layers.length, trainedOn: trainedOn(p) };
   return encodeWeights(layout, { theta: Float32Array.from(initialValues(layout, settings.seed)), meta });
 }
 

@@ -32,12 +32,22 @@ test('flow-electrons opens with the shipped flow model: its showers beside the g
   await expect(page.getByTestId('caption')).toContainText('right: model (flow');
 
   // Scrubbing t: noise at t = 1, the shower's cells at t = 0.
+  // The canvas halves: the generator's shower stays, the model's side changes with t.
+  const box = (await page.getByTestId('viewport-canvas').boundingBox())!;
+  const half = async (side: 0 | 1) => {
+    await page.waitForTimeout(400); // a few frames past the caption's change
+    return page.screenshot({ clip: { x: box.x + (side * box.width) / 2, y: box.y, width: box.width / 2, height: box.height } });
+  };
   const t = page.getByTestId('flow-t');
   await t.fill('1');
   await expect(page.getByTestId('caption')).toContainText('t = 1.00');
   await expect(page.getByTestId('caption')).toContainText('points flowing from noise');
+  const [left1, right1] = [await half(0), await half(1)];
   await t.fill('0');
   await expect(page.getByTestId('caption')).toContainText('t = 0:');
+  const [left0, right0] = [await half(0), await half(1)];
+  expect(left0.equals(left1), 'the generator side is unchanged').toBe(true);
+  expect(right0.equals(right1), 'the model side moved from noise to the shower').toBe(false);
   await page.screenshot({ path: 'docs/showers-flow.png' }); // the README's picture of the flow model
 
   const s = (await page.evaluate(() => window.__lab!.sampleNow()))!;

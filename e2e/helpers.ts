@@ -1,5 +1,5 @@
 // Shared e2e helpers: open the lab, wait for the test hook, read downloads, count particle pixels.
-import { test as base, expect, type Download, type Page } from '@playwright/test';
+import { test as base, expect, type Download, type Locator, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 
 /**
@@ -119,4 +119,26 @@ export async function pixelStats(page: Page, png: Buffer): Promise<PixelStats> {
 export async function particlePixels(page: Page, png: Buffer): Promise<{ total: number; particles: number }> {
   const { total, particles } = await pixelStats(page, png);
   return { total, particles };
+}
+
+const SI: Record<string, number> = { µ: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9 };
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** A tick label as a person reads it ("−90", "0.01", "4m", "10⁻⁴") back as a number; NaN if it is not one. */
+export function readTick(text: string): number {
+  const t = text.trim().replace(/−/g, '-');
+  const power = /^10([⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.exec(t);
+  if (power) return 10 ** ((power[1] ? -1 : 1) * Number([...power[2]!].map((c) => SUPERSCRIPT_DIGITS.indexOf(c)).join('')));
+  const si = /^(-?[\d.]+)([µmkMG])$/.exec(t);
+  if (si) return Number(si[1]) * SI[si[2]!]!;
+  return /^-?[\d.]+$/.test(t) ? Number(t) : NaN;
+}
+
+/** A colour bar as shown: its label and its ticks (text, the number it reads as, the value it marks). */
+export async function colorBarReading(page: Page, testId = 'color-bar', within?: Locator): Promise<{ label: string; gradient: string; ticks: { text: string; reads: number; value: number }[] }> {
+  const bar = within ?? page.getByTestId(testId).first();
+  const label = (await bar.getByTestId('color-bar-label').textContent()) ?? '';
+  const gradient = await bar.evaluate((el) => (el.children[1] as HTMLElement).style.background);
+  const ticks = await bar.getByTestId('color-bar-tick').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', value: Number((e as HTMLElement).dataset.value) })));
+  return { label, gradient, ticks: ticks.map((t) => ({ ...t, reads: readTick(t.text) })) };
 }

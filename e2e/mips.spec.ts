@@ -1,7 +1,7 @@
 // The active-matter system in Chromium: MIPS clusters form (asserted on metrics), the splitting toggle is live.
 import type { Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
-import { expect, openLab, stepBy, stepCount, test, waitForReset } from './helpers';
+import { colorBarReading, expect, openLab, stepBy, stepCount, test, waitForReset } from './helpers';
 
 async function clusterFraction(page: Page): Promise<number> {
   const s = await page.evaluate(() => window.__lab!.sampleNow());
@@ -56,4 +56,37 @@ test('the splitting toggle applies live and changes the trajectory deterministic
   await page.locator('select[data-param=splitting]').selectOption('strang');
   await page.waitForFunction((s) => window.__lab!.step > s + 20, before, { timeout: 60_000 });
   expect(await page.evaluate(() => window.__lab!.params!.splitting)).toBe('strang');
+});
+
+test('every particle colouring has a colour bar with numeric ticks and units, and the colour map choice recolours', async ({ page }) => {
+  await openLab(page, 'system=mips&preset=abp-mips&n=1024');
+  await stepBy(page, 50);
+  const expected: Record<string, { label: RegExp; min: number; max: number }> = {
+    orientation: { label: /heading θ \(degrees\)/, min: -180, max: 180 },
+    density: { label: /local packing fraction/, min: 0, max: 1 },
+    epr: { label: /local EPR σᵢ \/ \|⟨σ⟩\|/, min: -3, max: 3 },
+  };
+  for (const [mode, want] of Object.entries(expected)) {
+    await page.locator('select[data-param=colorBy]').selectOption(mode);
+    await expect(page.getByTestId('color-bar-label')).toHaveText(want.label);
+    const bar = await colorBarReading(page);
+    expect(bar.ticks.length, mode).toBeGreaterThanOrEqual(3);
+    // What the reader sees is the number the tick marks, and the ticks span the scale color.wgsl uses.
+    for (const t of bar.ticks) expect(t.reads, `${mode}: "${t.text}"`).toBeCloseTo(t.value, 6);
+    expect(Math.min(...bar.ticks.map((t) => t.reads))).toBe(want.min);
+    expect(Math.max(...bar.ticks.map((t) => t.reads))).toBe(want.max);
+  }
+  // Another map: the bar's gradient and the particles' pixels change (paused: nothing else moves).
+  await page.locator('select[data-param=colorBy]').selectOption('density');
+  const canvas = page.getByTestId('viewport-canvas');
+  const frames = async () => page.evaluate(() => window.__lab!.frames);
+  const settle = async () => { const f = await frames(); await page.waitForFunction((n) => window.__lab!.frames >= n + 3, f); };
+  await settle();
+  const before = { bar: (await colorBarReading(page)).gradient, pixels: await canvas.screenshot() };
+  await page.locator('select[data-param=colormap]').selectOption('inferno');
+  await expect.poll(() => page.evaluate(() => window.__lab!.params!.colormap)).toBe('inferno');
+  expect(new URL(page.url()).searchParams.get('colormap')).toBe('inferno');
+  await settle();
+  expect((await colorBarReading(page)).gradient).not.toBe(before.bar);
+  expect((await canvas.screenshot()).equals(before.pixels)).toBe(false);
 });

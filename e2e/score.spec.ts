@@ -4,7 +4,7 @@
 // weights unchanged), the "train to" field and the network settings (SCORE_SCHEMA messages), a
 // short online training run, and a learned EPR from the network restored after a device loss.
 import type { Page } from '@playwright/test';
-import { download, expect, openLab, test } from './helpers';
+import { colorBarReading, download, expect, openLab, test } from './helpers';
 
 // Small N: inference over every particle is quick on SwiftShader; the network is local, so the
 // boffi-mips weights (trained at N = 1024) run unchanged.
@@ -99,8 +99,16 @@ test('boffi-mips opens with the shipped score network: load stages, learned EPR 
   });
   expect(painted.bins).toBeGreaterThan(1);
   expect(painted.n).toBeGreaterThan(0);
+  // The map's colour bar: its unit, and symmetric numeric ticks (the map spans ±3 × mean |value|).
+  const mapBar = page.locator('lab-model-panel').getByTestId('color-bar');
+  await expect(mapBar.getByTestId('color-bar-label')).toContainText('local EPR / γ');
+  const mapTicks = (await colorBarReading(page, 'color-bar', mapBar)).ticks;
+  expect(mapTicks.length).toBeGreaterThanOrEqual(3);
+  for (const t of mapTicks) expect(t.reads, t.text).toBeCloseTo(t.value, 9);
+  expect(mapTicks.map((t) => t.value)).toContain(0);
   await page.getByRole('button', { name: 'Colour by local EPR' }).click();
   await expect.poll(() => page.evaluate(() => window.__lab!.params!.colorBy)).toBe('scoreEpr');
+  await expect(page.getByTestId('viewport').getByTestId('color-bar-label')).toHaveText('learned local EPR / mean |local EPR|');
   expect(new URL(page.url()).searchParams.get('colorBy')).toBe('scoreEpr');
   // Evaluations keep coming after a colour change (it changes no network input); frames keep
   // coming during one (the pipelines exist by now: only the chunks run).

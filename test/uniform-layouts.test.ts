@@ -137,7 +137,7 @@ function buildEverything(d: GPUDevice, pending: Promise<unknown>[]): void {
   engine.encode(pass, 1, 'unsplit-rk4');
   for (const unfused of ['tiled', 'simple'] as const) pending.push(benchTokens(like, { n: 8, d: 4, heads: 1, reps: 1, unfused }));
   // showers: the cells view
-  new CellView(d, ildCalorimeter(), 16, { low: -4, high: -1 });
+  new CellView(d, ildCalorimeter(), 16, { low: -4, high: -1 }, 'viridis');
 }
 
 describe('every uniform struct in src is checked', () => {

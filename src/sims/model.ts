@@ -48,7 +48,8 @@ export interface ViewRow {
 export interface ViewMap {
   id: string;
   title: string;
-  legend: string;
+  /** The quantity and its unit, under the map's colour bar. */
+  label: string;
   binsPerSide: number;
   /** binsPerSide² values, row-major from y = 0; NaN: empty bin. */
   values: ArrayLike<number>;

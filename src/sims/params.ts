@@ -1,5 +1,6 @@
 // Parameter schemas: one place that validates values for the UI, the URL, the CLI and imported files.
 import { quote } from '../quote';
+import { SEQUENTIAL_MAPS } from '../gpu/colormap';
 
 export { quote };
 
@@ -33,6 +34,17 @@ export interface EnumParam {
   default: string;
   rebuild?: boolean;
 }
+
+/** The colour map of ordered values, one spec for every system that colours by a value (gpu/colormap.ts). */
+export const colormapSpec = {
+  kind: 'enum', name: 'colormap', label: 'colour map', default: 'viridis', options: SEQUENTIAL_MAPS,
+  optionLabels: {
+    viridis: 'viridis (blue–green–yellow)', cividis: 'cividis (blue–yellow, for colour-vision deficiency)',
+    inferno: 'inferno (black–red–yellow)', magma: 'magma (black–purple–cream)', plasma: 'plasma (blue–purple–yellow)',
+  },
+  description: 'Colour map of ordered values (d3-scale-chromatic; perceptually uniform). Signed values use a blue–white–red map ' +
+    'and angles a cyclic one; the colour bar shows the scale.',
+} as const satisfies EnumParam;
 
 export interface BooleanParam {
   kind: 'boolean';

@@ -77,6 +77,17 @@ export interface PlaneGroup {
   opacity: number;
 }
 
+/** A colour legend: `colors` (linear rgb) evenly spaced from min to max; the label names the quantity and its unit. */
+export interface ColorBarSpec {
+  label: string;
+  min: number;
+  max: number;
+  log: boolean;
+  colors: readonly (readonly [number, number, number])[];
+  /** Where to put numeric ticks (default: d3's nice ticks between min and max). */
+  ticks?: readonly number[];
+}
+
 /** What the viewport draws, straight from GPU storage buffers (no CPU copy per frame). */
 export interface RenderView {
   count: number;
@@ -93,8 +104,10 @@ export interface RenderView {
   shape?: { kind: 'disc' } | { kind: 'box'; depth: number };
   /** Translucent planes across z, in groups that share a tint (e.g. a detector's layers, ECAL and HCAL). */
   planes?: readonly PlaneGroup[];
-  /** A colour legend beside the view: `colors` (linear rgb) evenly spaced from min to max. */
-  colorBar?: { label: string; min: number; max: number; log: boolean; colors: readonly (readonly [number, number, number])[] };
+  /** A colour legend beside the view. */
+  colorBar?: ColorBarSpec;
+  /** The unit of world lengths, for a figure's scale bar (2-D views). */
+  lengthUnit?: string;
   bounds: { min: [number, number, number]; max: [number, number, number] };
   /** Extra things to draw. */
   box?: boolean;
@@ -158,6 +171,8 @@ export interface SimDefinition {
   schema: ParamSchema;
   presets: readonly Preset[];
   defaultPreset: string;
+  /** One sentence on what the viewport shows for these params (shown above it; built from the values, so it stays true). */
+  headline(params: Params): string;
   metrics: readonly MetricInfo[];
   plots: readonly PlotSpec[];
   /** Builds the system for validated params. */
@@ -166,4 +181,20 @@ export interface SimDefinition {
   tools?: readonly SimTool[];
   /** A learned model attached to the system: its panel, weights and tools. */
   model?: SimModel;
+  /** The science for users: equations, estimators, references (the "About this system" panel). */
+  about: SystemAbout;
+}
+
+/** One part of a system's "About" panel. */
+export interface AboutSection {
+  id: string;
+  title: string;
+  /** Paragraphs as trusted static markup: text, <p>, <em>, and MathML (<math>) the browser renders natively. */
+  html: string;
+}
+
+export interface SystemAbout {
+  sections: readonly AboutSection[];
+  /** Full citations, cited in the sections as [key]. */
+  references: readonly { key: string; text: string }[];
 }

@@ -9,6 +9,7 @@ import { withText, type Params } from '../sims/params';
 import { getSystem, listSystems } from '../sims/registry';
 import type { MetricSample } from '../sims/types';
 import { saveBlob, saveText } from './download';
+import { withPngText } from './png-text';
 import { LabRunner, type MessageKind } from './runner';
 import { installTestHook } from './test-hook';
 import { readUrl, writeQuery } from './url-state';
@@ -25,9 +26,12 @@ import './components/run-controls';
 import './components/sim-actions';
 import './components/system-picker';
 import './components/model-panel';
+import './components/about-panel';
+import type { AboutPanel } from './components/about-panel';
 import type { Checkpoint } from '../nn/training-session';
 import type { ModelSession } from '../sims/model';
 import './plots/lab-plot';
+import type { PlotExport } from './plots/lab-plot';
 
 /** The latest curves (e.g. a convergence table) as CSV: plot,curve,x,y,slope. */
 function curvesCSV(s: MetricSample | undefined): string {
@@ -57,7 +61,10 @@ export class ParticleLab extends LitElement {
   @state() private plotVersion = 0;
   @state() private runningAction = '';
   @state() private tick = 0;
+  /** The PNG figure's resolution (× the viewport's CSS size). */
+  @state() private pngScale = 2;
   @query('#viewport') private viewportHost!: HTMLElement;
+  @query('lab-about') private about!: AboutPanel;
   runner: LabRunner | undefined;
   /** The session of the system's learned model (one per simulation object). */
   @state() modelSession: ModelSession | undefined;
@@ -71,6 +78,8 @@ export class ParticleLab extends LitElement {
       header { grid-column: 1 / -1; display: flex; align-items: baseline; gap: 12px; padding: 8px 14px; border-bottom: 1px solid #21262d; }
       header h1 { font-size: 16px; margin: 0; }
       header .adapter { margin-left: auto; font-size: 12px; }
+      header .link { background: none; border: none; color: #58a6ff; padding: 0 4px; }
+      header .link:hover { text-decoration: underline; background: none; }
       aside { overflow-y: auto; padding: 10px 14px 24px; border-right: 1px solid #21262d; }
       aside section { margin-bottom: 14px; }
       main { overflow-y: auto; padding: 10px 14px 24px; min-width: 0; }
@@ -79,6 +88,10 @@ export class ParticleLab extends LitElement {
       .hint { position: absolute; right: 8px; bottom: 6px; font-size: 11px; color: #6e7681; pointer-events: none; }
       .under { display: flex; justify-content: space-between; gap: 10px; margin: 6px 2px 10px; flex-wrap: wrap; }
       .caption { color: #8b949e; font-size: 12px; }
+      .headline { margin: 0 2px 8px; color: #c9d1d9; font-size: 13px; }
+      /* An empty model panel (no network) goes after the system's plots; a loaded one before them. */
+      .results { display: flex; flex-direction: column; gap: 10px; }
+      .results > lab-model-panel:not([loaded]) { order: 1; }
       .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 10px; }
       .starting { position: absolute; inset: 0; display: grid; place-items: center; color: #8b949e; }
       .failed { padding: 40px; color: #ff7b72; }
@@ -122,6 +135,8 @@ export class ParticleLab extends LitElement {
       }
       return;
     }
+    // A bare landing (no query) shows the default preset alive; a shared link opens paused at its state.
+    const landing = location.search === '';
     let choice;
     try {
       choice = readUrl(location.search);
@@ -139,6 +154,7 @@ export class ParticleLab extends LitElement {
     }
     this.afterLoad();
     this.phase = 'ready';
+    if (landing) this.runner.setPlaying(true);
   }
 
   /** The newest sample that carries curves (curves come from on-demand actions). */
@@ -338,9 +354,14 @@ export class ParticleLab extends LitElement {
     if (!r?.sim) return;
     await this.guarded('Export failed', async () => {
       switch (kind) {
-        case 'png':
-          saveBlob(await r.viewport.capture(), this.fileName('png'));
+        case 'png': {
+          this.syncUrl();
+          const stamp = `${r.def.title} · ${r.preset} · step ${r.stepCount} · t = ${Number(r.sim!.time.toPrecision(6))}`;
+          const png = new Uint8Array(await (await r.viewport.capture(this.pngScale, stamp)).arrayBuffer());
+          const text = { Title: stamp, Description: r.def.headline(r.sim!.params), Software: 'Particle Lab', URL: location.href };
+          saveBlob(new Blob([withPngText(png, text)], { type: 'image/png' }), this.fileName('png'));
           break;
+        }
         case 'csv':
           saveText(r.log.toCSV(), this.fileName('metrics.csv'), 'text/csv');
           break;
@@ -403,6 +424,16 @@ export class ParticleLab extends LitElement {
     }
   }
 
+  /** The params that differ from the preset's values, as the picker shows them. */
+  private modifiedParams(): { name: string; label: string; preset: string; now: string }[] {
+    const r = this.runner;
+    if (!r?.sim) return [];
+    const preset = presetParams(r.def, r.preset);
+    return r.def.schema.specs
+      .filter((s) => preset[s.name] !== this.params[s.name])
+      .map((s) => ({ name: s.name, label: s.label, preset: String(preset[s.name]), now: String(this.params[s.name]) }));
+  }
+
   override render() {
     if (this.phase === 'no-webgpu') return html`<lab-no-webgpu reason=${this.failure} style="grid-column:1/-1;grid-row:1/-1"></lab-no-webgpu>`;
     const r = this.runner;
@@ -413,13 +444,14 @@ export class ParticleLab extends LitElement {
       <header>
         <h1>Particle Lab</h1>
         <span class="muted">${def?.title ?? ''}</span>
+        ${def ? html`<button class="link" data-testid="about-open" @click=${() => this.about.show()}>About this system</button>` : nothing}
         <span class="adapter muted" data-testid="adapter">${r ? `WebGPU · ${r.ctx.adapterName}${r.ctx.software ? ' (software)' : ''}` : ''}</span>
       </header>
       <aside>
         ${def
           ? html`
               <section>
-                <lab-system-picker .systems=${listSystems()} system=${def.id} preset=${r!.preset}
+                <lab-system-picker .systems=${listSystems()} system=${def.id} preset=${r!.preset} .modified=${this.modifiedParams()}
                   @system-change=${(e: CustomEvent<string>) => this.changeSystem(e.detail)}
                   @preset-change=${(e: CustomEvent<string>) => this.changePreset(e.detail)}></lab-system-picker>
               </section>
@@ -439,7 +471,7 @@ export class ParticleLab extends LitElement {
                   @param-input=${(e: CustomEvent<ParamInput>) => this.changeParam(e.detail)}></lab-param-panel>
               </section>
               <section>
-                <lab-export-bar ?disabled=${!ready} ?curves=${!!this.lastCurves()} ?histograms=${Object.keys(r!.log.latest?.histograms ?? {}).length > 0}
+                <lab-export-bar ?disabled=${!ready} pngScale=${this.pngScale} @png-scale=${(e: CustomEvent<number>) => (this.pngScale = e.detail)} ?curves=${!!this.lastCurves()} ?histograms=${Object.keys(r!.log.latest?.histograms ?? {}).length > 0}
                   .downloads=${sim!.downloads ?? []}
                   @export=${(e: CustomEvent<ExportKind>) => this.doExport(e.detail)}
                   @sim-download=${(e: CustomEvent<string>) => this.simDownload(e.detail)}
@@ -448,8 +480,10 @@ export class ParticleLab extends LitElement {
             `
           : nothing}
       </aside>
-      <main>
+      <main @about-plot=${(e: CustomEvent<string>) => this.about.show(e.detail)}>
+        <lab-about .def=${def}></lab-about>
         <lab-banner .messages=${this.messages} @dismiss=${(e: CustomEvent<number>) => this.dismiss(e.detail)}></lab-banner>
+        ${def ? html`<p class="headline" data-testid="headline">${def.headline(this.params)}</p>` : nothing}
         <div class="stage" id="viewport" data-testid="viewport">
           ${this.phase === 'starting' ? html`<div class="starting">Starting WebGPU…</div>` : nothing}
           ${this.phase === 'failed' ? html`<div class="failed" role="alert">${this.failure}</div>` : nothing}
@@ -459,16 +493,18 @@ export class ParticleLab extends LitElement {
           <span class="caption" data-testid="caption">${sim?.render.caption ?? ''}</span>
           ${sim ? html`<lab-readout .stats=${{ ...r!.stats }} step=${sim.stepCount} time=${sim.time} count=${sim.render.count}></lab-readout>` : nothing}
         </div>
-        ${this.modelSession && def?.model
-          ? html`<lab-model-panel .model=${def.model} .session=${this.modelSession} .samples=${r!.log.samples} .metrics=${def.metrics} version=${this.plotVersion}
-              @model-save=${() => this.modelSave()}
-              @model-load=${(e: CustomEvent<File>) => this.modelLoad(e.detail)}></lab-model-panel>`
-          : nothing}
-        <section class="plots">
-          ${def?.plots.filter((p) => p.shown?.(this.params) ?? true).map(
-            (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} .runs=${r!.log.runs} version=${this.plotVersion}></lab-plot>`,
-          )}
-        </section>
+        <div class="results" @plot-export=${(e: CustomEvent<PlotExport>) => saveBlob(e.detail.blob, this.fileName(`${e.detail.id}.${e.detail.ext}`))}>
+          ${this.modelSession && def?.model
+            ? html`<lab-model-panel .model=${def.model} .session=${this.modelSession} .samples=${r!.log.samples} .metrics=${def.metrics} version=${this.plotVersion}
+                @model-save=${() => this.modelSave()}
+                @model-load=${(e: CustomEvent<File>) => this.modelLoad(e.detail)}></lab-model-panel>`
+            : nothing}
+          <section class="plots">
+            ${def?.plots.filter((p) => p.shown?.(this.params) ?? true).map(
+              (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} .runs=${r!.log.runs} version=${this.plotVersion}></lab-plot>`,
+            )}
+          </section>
+        </div>
       </main>
     `;
   }

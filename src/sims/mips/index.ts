@@ -6,6 +6,7 @@ import { presets } from './presets';
 import { scoreModel } from './score';
 import { MipsSimulation } from './simulation';
 import { benchTool } from './tools';
+import { about } from './about';
 
 export { MipsSimulation } from './simulation';
 export { CellList } from './cell-list';
@@ -19,6 +20,12 @@ export const mipsSystem: SimDefinition = {
   schema,
   presets,
   defaultPreset: 'abp-mips',
+  about,
+  headline: (p) => {
+    const who = p.model === 'abp' ? 'active Brownian' : 'active Ornstein–Uhlenbeck';
+    const shown = { orientation: 'heading', density: 'local packing fraction', epr: 'local entropy production', scoreCurrent: 'learned current', scoreEpr: 'learned local EPR' }[String(p.colorBy)] ?? String(p.colorBy);
+    return `${p.n} ${who} disks at packing fraction φ = ${p.phi} in a periodic box, moving at v0 = ${p.v0}; colour shows each particle's ${shown}.`;
+  },
   metrics: [
     { name: 'eprScoreFree', label: 'EPR (score-free)', unit: '1/time per particle', description: 'Global entropy production rate per particle from the simulation alone, exact in steady state: −E[div_x b_x] (Dt = 0), E[|b_x|²/Dt + div_x b_x] (Dt > 0) (science.md §2). With Dt > 0 the time step biases it: a passive system reads k⟨∇²U⟩(T_conf/kT − 1), not 0 (see T_conf / kT).' },
     { name: 'tConf', label: 'T_conf / kT', unit: '', description: 'Configurational temperature Σ|∇U|²/Σ∇²U of the pair potential over kT = Dt/k (present when Dt > 0 and pairs interact). Exact samples of a passive system (v0 = 0, A = 0) give 1; the integrator does not: for a passive system the score-free EPR reads k⟨∇²U⟩(T_conf/kT − 1) per particle instead of 0, which is discretisation bias, not entropy production (Euler–Maruyama: O(dt); scheme = lm: much smaller; table in src/sims/mips/README.md).' },

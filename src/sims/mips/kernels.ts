@@ -17,6 +17,7 @@ import reduceCode from './shaders/reduce.wgsl?raw';
 import workgroupSum from './shaders/workgroup-sum.wgsl?raw';
 import clustersCode from './shaders/clusters.wgsl?raw';
 import colorCode from './shaders/color.wgsl?raw';
+import { colormapIndex, colormapTable, colormapWgsl } from '../../gpu/colormap';
 import initCode from './shaders/init.wgsl?raw';
 import { CellList } from './cell-list';
 import { geometry, type Geometry, type MipsParams } from './params';
@@ -30,6 +31,8 @@ export const HISTOGRAM_MAX = 1.5;
 const DENSITY_PROBE_DIAMETERS = 5;
 const FORCE_KIND: Record<string, number> = { none: 0, softdisk: 1, wca: 2 };
 const COLOR_MODE: Record<string, number> = { orientation: 0, density: 1, epr: 2 };
+/** The colour scales of color.wgsl, stated again by the colour bars: packing fraction 0…DENSITY_MAX, EPR ±EPR_SCALE × |mean|. */
+export const COLOR_SCALE = { densityMax: 1, eprScale: 3 } as const;
 
 type Fields = Record<string, UniformType>;
 
@@ -136,7 +139,7 @@ export class MipsKernels {
         n: 'u32', cellsPerSide: 'u32', stencil: 'i32', _pad: 'u32', boxL: 'f32', invCellW: 'f32', contact2: 'f32', _pad2: 'f32',
       }),
       color: this.uniform('color params', {
-        n: 'u32', model: 'u32', mode: 'u32', _pad: 'u32', densityMax: 'f32', eprScale: 'f32', _pad2: 'vec2f',
+        n: 'u32', model: 'u32', mode: 'u32', sequentialMap: 'u32', densityMax: 'f32', eprScale: 'f32', _pad2: 'vec2f',
       }),
       init: this.uniform('init params', { n: 'u32', seed: 'u32', model: 'u32', _pad: 'u32' }),
     };
@@ -178,8 +181,8 @@ export class MipsKernels {
     this.clusterHook = kernel(d, clusters, 'clusterHook', { 0: u.clusters.buffer, 1: buf.posB, 2: buf.parent, ...cellBindings });
     this.clusterCount = kernel(d, clusters, 'clusterCount', { 0: u.clusters.buffer, 2: buf.parent, 3: buf.clusterSize });
     this.clusterLargest = kernel(d, clusters, 'clusterLargest', { 0: u.clusters.buffer, 3: buf.clusterSize, 4: buf.largest });
-    this.color = kernel(d, wgsl(common, colorCode), 'colorParticles', {
-      0: u.color.buffer, 1: buf.bodyA, 2: buf.fields, 3: buf.total, 4: buf.colors,
+    this.color = kernel(d, wgsl(common, colormapWgsl, colorCode), 'colorParticles', {
+      0: u.color.buffer, 1: buf.bodyA, 2: buf.fields, 3: buf.total, 4: buf.colors, 5: colormapTable(d),
     });
     this.init = kernel(d, wgsl(rng, common, initCode), 'initPropulsion', { 0: u.init.buffer, 1: buf.posA, 2: buf.bodyA });
     this.setParams(params);
@@ -261,7 +264,7 @@ export class MipsKernels {
     }).upload();
     u.reduce.set({ groups: workgroupCount(n) }).upload();
     u.clusters.set({ n, ...cellGeom, contact2: g.contact * g.contact }).upload();
-    u.color.set({ n, model, mode: COLOR_MODE[p.colorBy] ?? 0, densityMax: 1, eprScale: 3 }).upload();
+    u.color.set({ n, model, mode: COLOR_MODE[p.colorBy] ?? 0, sequentialMap: colormapIndex(p.colormap), ...COLOR_SCALE }).upload();
     u.init.set({ n, seed, model }).upload();
   }
 

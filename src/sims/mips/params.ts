@@ -1,5 +1,5 @@
 // Parameter schema of the active-matter system and the geometry derived from it.
-import { defineSchema, type ParamSpec, type ParamsOf } from '../params';
+import { colormapSpec, defineSchema, type ParamSpec, type ParamsOf } from '../params';
 
 const LEN = 'length (r0 for soft disks, σ for WCA)';
 
@@ -72,8 +72,9 @@ const specs = [
       scoreCurrent: 'learned current |g + s_g| (score network; needs weights)',
       scoreEpr: 'learned local EPR −d − div_g s_g (score network; needs weights)',
     },
-    description: 'What the particle colours show.',
+    description: 'What the particle colours show (the colour bar in the viewport gives the scale).',
   },
+  colormapSpec,
 ] as const satisfies readonly ParamSpec[];
 
 /** Validated mips params, each field typed by its spec. */

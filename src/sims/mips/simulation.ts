@@ -7,9 +7,10 @@ import { GpuTimer, TIMING_INTERVAL_MS, type TimingReport } from '../../gpu/timin
 import { uniform4 } from '../../gpu/rng';
 import { needsRebuild, type Params } from '../params';
 import type { SimState } from '../state';
-import type { MetricSample, RenderView, Simulation } from '../types';
+import type { ColorBarSpec, MetricSample, RenderView, Simulation } from '../types';
+import { colormapStops } from '../../gpu/colormap';
 import { dispatchItems, dispatchThreads } from '../../gpu/dispatch';
-import { HISTOGRAM_BINS, MipsKernels } from './kernels';
+import { COLOR_SCALE, HISTOGRAM_BINS, MipsKernels } from './kernels';
 import { decodeSummary, fieldsById } from './observables';
 import { schema, type MipsParams } from './params';
 import { ParticleBuffers, SUMMARY } from './particles';
@@ -28,6 +29,8 @@ export interface MipsAttachment {
   sample(): Promise<Record<string, number>>;
   /** Records the colouring of the render slots for `mode` (one of colorModes). */
   encodeColors(encoder: GPUCommandEncoder, mode: string): void;
+  /** The colour bar of `mode` (one of colorModes). */
+  colorBar(mode: string): ColorBarSpec;
 }
 
 /** The sim's buffers and cell list for attached models; `generation` changes when they are rebuilt. */
@@ -50,6 +53,12 @@ function sharedPass(pass: GPUComputePassEncoder): PassPlan {
 
 function timedPasses(encoder: GPUCommandEncoder, timer: GpuTimer): PassPlan {
   return { begin: (label) => timer.pass(encoder, label), end: (pass) => pass.end() };
+}
+
+/** Ticks at k·top/parts for k = 0…parts (and their negatives when `signed`): a bar's fixed scale. */
+export function fractions(top: number, parts: number, signed = false): number[] {
+  const up = Array.from({ length: parts + 1 }, (_, k) => (k * top) / parts);
+  return signed ? [...up.slice(1).reverse().map((v) => -v), ...up] : up;
 }
 
 /** Density/EPR colouring refreshes its field at most this often while stepping (ms). */
@@ -106,8 +115,23 @@ export class MipsSimulation implements Simulation {
       radius,
       bounds: { min: [0, 0, 0], max: [boxL, boxL, 0] },
       box: true,
+      colorBar: this.colorBar(),
+      lengthUnit: this.params.force === 'wca' ? 'σ' : 'r0',
       caption: `L = ${boxL.toFixed(2)}, ${this.k.cells.grid.cellsPerSide}² cells`,
     };
+  }
+
+  /** The scale of the particle colours (color.wgsl), or the attached model's for its modes. */
+  private colorBar(): ColorBarSpec {
+    const mode = this.params.colorBy;
+    if (this.attachment?.colorModes.includes(mode)) return this.attachment.colorBar(mode);
+    if (mode === 'orientation') return { label: 'heading θ (degrees)', min: -180, max: 180, log: false, colors: colormapStops('cyclic'), ticks: [-180, -90, 0, 90, 180] };
+    if (mode === 'density') {
+      const top = COLOR_SCALE.densityMax;
+      return { label: 'local packing fraction', min: 0, max: top, log: false, colors: colormapStops(this.params.colormap), ticks: fractions(top, 4) };
+    }
+    const e = COLOR_SCALE.eprScale;
+    return { label: 'local EPR σᵢ / |⟨σ⟩| (mean per particle)', min: -e, max: e, log: false, colors: colormapStops('diverging'), ticks: fractions(e, e, true) };
   }
 
   get geometry() {

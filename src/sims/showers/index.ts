@@ -9,6 +9,7 @@ import { presets } from './presets';
 import { ShowerSimulation } from './simulation';
 import { benchTool, evaluateTool, generateTool } from './tools';
 import { flowModel } from './model';
+import { about } from './about';
 
 const metrics: readonly MetricInfo[] = [
   { name: 'showers', label: 'showers in the window', unit: '', description: 'Showers the plots accumulate now (up to the window N).' },
@@ -41,6 +42,9 @@ export const showersSystem: SimDefinition = {
   schema,
   presets,
   defaultPreset: 'electron-10gev',
+  about,
+  headline: (p) =>
+    `One ${p.energy} GeV ${p.particle} shower per step in an ILD-like calorimeter (${p.ecalCell} mm ECAL cells): each box is a cell it lit, coloured by visible energy.`,
   metrics,
   plots,
   async create(ctx: GpuContext, params: Params): Promise<Simulation> {

@@ -1,6 +1,6 @@
 // Parameter schema of the showers system: what is shot (particle, energy, direction), the
 // calorimeter's cells, how many showers the plots accumulate and what they are compared with.
-import { defineSchema, rangeOf, type ParamsOf } from '../params';
+import { colormapSpec, defineSchema, rangeOf, type ParamsOf } from '../params';
 
 export const PARTICLES = ['electron', 'photon', 'pion', 'neutron'] as const;
 
@@ -46,6 +46,7 @@ const specs = [
     description: 'Shower i of a run uses the random stream (seed, i): the same seed gives the same showers, bit for bit.' },
   { kind: 'boolean', name: 'planes', label: 'layer planes', default: true,
     description: 'Draw the detector layers as translucent planes (ECAL blue, HCAL amber).' },
+  colormapSpec,
 ] as const;
 
 export const schema = defineSchema(specs);

@@ -11,7 +11,7 @@ import type { Detector } from './detector';
 import { detectorOf, eventSpec, referenceSpec, type AnyShower, type EventSpec } from './events';
 import { showerFile } from './files';
 import { observeShower, type ShowerObservables } from './observables';
-import { viridis } from './palette';
+import { colormapStops } from '../../gpu/colormap';
 import { schema, type ShowerParams } from './params';
 import { defaultSource, type ShowerSource } from './source';
 import { summarise, summariseModel, summaryEdges, ShowerWindow, type SummaryEdges } from './summary';
@@ -136,7 +136,7 @@ export class ShowerSimulation implements Simulation {
     const reference = (await source.make(referenceSpec(p), 0, p.window)).map((s) => observeShower(detector, s));
     const colours = colourRange(detector, reference);
     // Room for twice the reference's largest shower; a bigger one grows the buffers (a new render view).
-    const view = new CellView(ctx.device, detector, nextPowerOfTwo(2 * largestShower(reference)), colours);
+    const view = new CellView(ctx.device, detector, nextPowerOfTwo(2 * largestShower(reference)), colours, p.colormap);
     return { spec, detector, reference, edges: summaryEdges(reference, detector.layers.length), colours, view };
   }
 
@@ -181,7 +181,7 @@ export class ShowerSimulation implements Simulation {
       shape: { kind: 'box', depth: CELL_DEPTH },
       bounds: { min: [-halfWidth, -halfWidth, z0], max: [halfWidth + side, halfWidth, z1] },
       planes: this.flow ? [...planes, ...planes.map((g) => ({ ...g, label: `${g.label} (model)`, centerX: side }))] : planes,
-      colorBar: { label: 'hit energy, visible (GeV)', min: 10 ** colours.low, max: 10 ** colours.high, log: true, colors: viridis() },
+      colorBar: { label: 'hit energy, visible (GeV)', min: 10 ** colours.low, max: 10 ** colours.high, log: true, colors: colormapStops(this.params.colormap) },
       caption: this.flow
         ? `left: generator ${caption} · right: ${this.flow.label}, ${this.flowCaption} · z along the stack, mm`
         : `${caption} · z along the stack, mm`,
@@ -248,7 +248,7 @@ export class ShowerSimulation implements Simulation {
     const { view } = this.run;
     if (total > view.capacity) {
       view.destroy();
-      this.run.view = new CellView(this.ctx.device, this.run.detector, nextPowerOfTwo(total), this.run.colours);
+      this.run.view = new CellView(this.ctx.device, this.run.detector, nextPowerOfTwo(total), this.run.colours, this.params.colormap);
     }
     this.run.view.show(model.length ? [...hits, ...model] : hits);
     this.render = this.makeRender();
@@ -301,7 +301,12 @@ export class ShowerSimulation implements Simulation {
       this.restart(next.window);
       return;
     }
+    const recolour = next.colormap !== this.params.colormap;
     this.params = next;
+    if (recolour) {
+      this.run.view.colormap = next.colormap;
+      this.show(this.recent.at(-1));
+    }
     this.render = this.makeRender();
   }
 

@@ -8,9 +8,9 @@ import threads from '../../gpu/shaders/threads.wgsl?raw';
 import cellsCode from './shaders/cells.wgsl?raw';
 import type { Detector } from './detector';
 import type { Hit } from './digitise';
-import { viridis } from './palette';
+import { colormapIndex, colormapTable, colormapWgsl, type SequentialMap } from '../../gpu/colormap';
 
-const CELLS = wgsl(threads, cellsCode);
+const CELLS = wgsl(threads, colormapWgsl, cellsCode);
 
 /** log10 of the visible-energy range (GeV) the colour map spans. */
 export interface ColourRange {
@@ -23,8 +23,7 @@ export class CellView {
   readonly colors: GPUBuffer;
   private readonly hits: GPUBuffer;
   private readonly geometry: GPUBuffer;
-  private readonly palette: GPUBuffer;
-  private readonly uniform: UniformStruct<{ count: 'u32'; capacity: 'u32'; logLow: 'f32'; logHigh: 'f32' }>;
+  private readonly uniform: UniformStruct<{ count: 'u32'; capacity: 'u32'; logLow: 'f32'; logHigh: 'f32'; map: 'u32' }>;
   private readonly toCells: Kernel;
   private readonly staging: Float32Array<ArrayBuffer>;
   /** Hits of the shower shown now. */
@@ -36,19 +35,20 @@ export class CellView {
     /** Hits the buffers hold: the largest shower drawn in full. */
     readonly capacity: number,
     readonly colours: ColourRange,
+    /** The colour map of log energy; set it, then show() again to recolour. */
+    public colormap: SequentialMap,
   ) {
     this.staging = new Float32Array(capacity * 4);
     this.hits = storageBuffer(device, 'shower hits', capacity * 16);
     this.geometry = storageBuffer(device, 'layer geometry', Float32Array.from(detector.layers.flatMap((l) => [l.zActive, l.cellSize])));
-    this.palette = storageBuffer(device, 'hit palette', Float32Array.from(viridis().flatMap((c) => [...c, 1])));
     this.positions = storageBuffer(device, 'cell positions', capacity * 16, GPUBufferUsage.VERTEX);
     this.colors = storageBuffer(device, 'cell colours', capacity * 16, GPUBufferUsage.VERTEX);
-    this.uniform = new UniformStruct(device, 'cell params', { count: 'u32', capacity: 'u32', logLow: 'f32', logHigh: 'f32' });
+    this.uniform = new UniformStruct(device, 'cell params', { count: 'u32', capacity: 'u32', logLow: 'f32', logHigh: 'f32', map: 'u32' });
     this.toCells = kernel(device, CELLS, 'cellsFromHits', {
       0: this.uniform.buffer,
       1: this.hits,
       2: this.geometry,
-      3: this.palette,
+      3: colormapTable(device),
       4: this.positions,
       5: this.colors,
     });
@@ -63,7 +63,8 @@ export class CellView {
       this.staging.set([h.x, h.y, h.layer, h.e], i * 4);
     }
     if (count > 0) this.device.queue.writeBuffer(this.hits, 0, this.staging, 0, count * 4);
-    this.uniform.set({ count, capacity: this.capacity, logLow: this.colours.low, logHigh: this.colours.high }).upload();
+    const { low, high } = this.colours;
+    this.uniform.set({ count, capacity: this.capacity, logLow: low, logHigh: high, map: colormapIndex(this.colormap) }).upload();
     const encoder = this.device.createCommandEncoder({ label: 'shower cells' });
     const pass = encoder.beginComputePass({ label: 'shower cells' });
     dispatchThreads(pass, this.toCells, this.capacity);
@@ -73,7 +74,7 @@ export class CellView {
   }
 
   destroy(): void {
-    for (const b of [this.hits, this.geometry, this.palette, this.positions, this.colors]) b.destroy();
+    for (const b of [this.hits, this.geometry, this.positions, this.colors]) b.destroy();
     this.uniform.destroy();
   }
 }

@@ -16,8 +16,19 @@ export class ExportBar extends LitElement {
   @property({ type: Boolean }) histograms = false;
   /** Files the simulation offers; a click emits `sim-download` with the download's name. */
   @property({ attribute: false }) downloads: readonly SimDownload[] = [];
+  /** Resolution of the PNG figure, in device pixels per CSS pixel. */
+  @property({ type: Number }) pngScale = 2;
 
-  static override styles = [base, css`.row { display: flex; flex-wrap: wrap; gap: 6px; } input[type='file'] { display: none; }`];
+  static override styles = [
+    base,
+    css`
+      .row { display: flex; flex-wrap: wrap; gap: 6px; }
+      input[type='file'] { display: none; }
+      .png { display: inline-flex; }
+      .png button { border-top-right-radius: 0; border-bottom-right-radius: 0; }
+      .png select { border-top-left-radius: 0; border-bottom-left-radius: 0; border-left: none; }
+    `,
+  ];
 
   private emit(kind: ExportKind): void {
     this.dispatchEvent(new CustomEvent('export', { detail: kind, bubbles: true, composed: true }));
@@ -34,7 +45,11 @@ export class ExportBar extends LitElement {
     const d = this.disabled;
     return html`<h2>Export / share</h2>
       <div class="row">
-        <button data-export="png" ?disabled=${d} @click=${() => this.emit('png')} title="Screenshot of the viewport">PNG</button>
+        <span class="png"><button data-export="png" ?disabled=${d} @click=${() => this.emit('png')}
+          title="The viewport as a figure: colour bar, scale bar (2-D) and step stamp drawn in; the link that reproduces it is in the file's text">PNG</button><select
+          data-testid="png-scale" title="Figure resolution" .value=${String(this.pngScale)}
+          @change=${(e: Event) => this.dispatchEvent(new CustomEvent('png-scale', { detail: Number((e.target as HTMLSelectElement).value), bubbles: true, composed: true }))}>
+          ${[1, 2, 3].map((k) => html`<option value=${k} ?selected=${k === this.pngScale}>${k}×</option>`)}</select></span>
         <button data-export="csv" ?disabled=${d} @click=${() => this.emit('csv')} title="Metric time series as CSV">Metrics CSV</button>
         <button data-export="json" ?disabled=${d} @click=${() => this.emit('json')} title="All samples (scalars, histograms, curves) as JSON">Metrics JSON</button>
         ${this.histograms

@@ -5,10 +5,12 @@
 // model's plots. All state lives in the session; a reactive controller redraws on its changes.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ModelSession, SimModel, ViewControl, ViewMap, ViewRow } from '../../sims/model';
+import type { ModelSession, SimModel, ViewControl, ViewRow } from '../../sims/model';
 import { describeRange, withText } from '../../sims/params';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import { ModelSessionController } from '../model-controller';
+import { binMapBar, drawBinMap } from '../plots/bin-map';
+import { colorBar, type ColorBar } from '../viewport/color-bar';
 import { base } from '../theme';
 import '../plots/lab-plot';
 
@@ -23,53 +25,19 @@ export function parseTrainSteps(text: string): number | string {
   return v;
 }
 
-const LOSS_METRICS: MetricInfo[] = [
+export const LOSS_METRICS: MetricInfo[] = [
   { name: 'loss', label: 'loss', unit: '', description: 'Training loss (mean over the last steps).' },
   { name: 'trainStep', label: 'training step', unit: '', description: 'Accepted optimiser steps.' },
 ];
 
+/** The panel's own plot: the model's training loss (a running mean over 10 chunks) against accepted steps. */
+export function lossPlot(model: SimModel): PlotSpec {
+  return { kind: 'series', id: `${model.id}-loss`, title: 'Training loss', x: 'trainStep', y: ['loss'], yLabel: 'loss' };
+}
+
 function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return '–';
   return s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`;
-}
-
-/** Blue (negative) – grey – red (positive), as the particle overlays. */
-function diverging(t: number): string {
-  const x = Math.max(-1, Math.min(1, t));
-  const mid = [219, 219, 219];
-  const end = x >= 0 ? [204, 31, 26] : [33, 89, 204];
-  const a = Math.abs(x);
-  return `rgb(${mid.map((m, i) => Math.round(m + (end[i]! - m) * a)).join(',')})`;
-}
-
-/** Draws a map one pixel per bin, scaled to 3 × the mean |value| (empty bins: the page background). */
-function drawMap(c: HTMLCanvasElement, map: ViewMap | undefined): void {
-  const ctx = c.getContext('2d');
-  if (!ctx) return;
-  if (!map) {
-    ctx.clearRect(0, 0, c.width, c.height);
-    return;
-  }
-  const B = map.binsPerSide;
-  c.width = B;
-  c.height = B;
-  let scale = 0;
-  let count = 0;
-  for (let i = 0; i < map.values.length; i++) {
-    const v = map.values[i]!;
-    if (Number.isFinite(v)) {
-      scale += Math.abs(v);
-      count++;
-    }
-  }
-  scale = (3 * scale) / Math.max(count, 1) || 1;
-  for (let y = 0; y < B; y++) {
-    for (let x = 0; x < B; x++) {
-      const v = map.values[y * B + x]!;
-      ctx.fillStyle = Number.isFinite(v) ? diverging(v / scale) : '#0d1117';
-      ctx.fillRect(x, B - 1 - y, 1, 1); // y up, as the viewport
-    }
-  }
 }
 
 @customElement('lab-model-panel')
@@ -107,6 +75,10 @@ export class ModelPanel extends LitElement {
       details { margin: 4px 0 6px; }
       .settings { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 4px 10px; margin-top: 4px; }
       .settings label { display: flex; gap: 4px; align-items: center; justify-content: space-between; font-size: 12px; }
+      details.panel { margin: 0; }
+      details.panel > summary { cursor: pointer; list-style-position: inside; }
+      details.panel > summary h2 { display: inline; }
+      details.panel[open] > summary { margin-bottom: 6px; }
     `,
   ];
 
@@ -118,13 +90,28 @@ export class ModelPanel extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
+  /** Whether a network is loaded; reflected so the lab can place an empty panel after its plots. */
+  @property({ type: Boolean, reflect: true }) loaded = false;
+  /** The panel's body is shown (the user may fold it away). */
+  @state() private open = true;
+
   override willUpdate(): void {
     this.watcher.watch(this.session);
     this.changes++;
+    this.loaded = !!this.session?.describe();
   }
 
+  private mapBar: { key: string; bar: ColorBar } | undefined;
+
   override updated(): void {
-    if (this.canvas) drawMap(this.canvas, this.session?.view().map);
+    const map = this.session?.view().map;
+    if (this.canvas) drawBinMap(this.canvas, map);
+    const host = this.renderRoot.querySelector<HTMLElement>('.map-bar');
+    const spec = map && host ? binMapBar(map) : undefined;
+    const key = spec ? JSON.stringify([spec.label, spec.min]) : '';
+    if (this.mapBar?.key === key && this.mapBar.bar.element.isConnected) return;
+    this.mapBar?.bar.dispose();
+    this.mapBar = spec ? { key, bar: colorBar(host!, spec, 'inline') } : undefined;
   }
 
   /** The loss history as samples (a running mean over 10 chunks; at most ~400 points). */
@@ -207,9 +194,9 @@ export class ModelPanel extends LitElement {
     if (!s) return nothing;
     const view = s.view();
     const version = this.version + this.changes;
-    const lossPlot: PlotSpec = { kind: 'series', id: this.testId('loss'), title: 'Training loss', x: 'trainStep', y: ['loss'], yLabel: 'loss' };
-    return html`
-      <h2>${this.model.title}</h2>
+    return html`<details class="panel" ?open=${this.open} @toggle=${(e: Event) => (this.open = (e.target as HTMLDetailsElement).open)}>
+      <summary data-testid=${this.testId('fold')}><h2>${this.model.title}</h2>
+        <span class="muted small">${s.describe() ? '' : ' · no network loaded: train one or load weights'}</span></summary>
       <div class="row">
         <button class="primary" data-testid=${this.testId('train')} ?disabled=${!s.training && (this.totalError !== '' || this.settingsError !== '')}
           @click=${() => (s.training ? void s.stop() : s.start(this.total))}>
@@ -238,17 +225,17 @@ export class ModelPanel extends LitElement {
       <div class="row small" data-testid=${this.testId('status')}>${this.renderStatus(s)}</div>
       ${view.rows.map((r) => this.renderRow(r))}
       <div class="grid">
-        <lab-plot .spec=${lossPlot} .samples=${this.lossSamples(s)} .metrics=${LOSS_METRICS} version=${version}></lab-plot>
+        <lab-plot .spec=${lossPlot(this.model)} .samples=${this.lossSamples(s)} .metrics=${LOSS_METRICS} version=${version}></lab-plot>
         ${this.model.plots.map((p) => html`<lab-plot .spec=${p} .samples=${this.samples} .metrics=${this.metrics} version=${version}></lab-plot>`)}
         ${view.map
           ? html`<div class="map">
               <h3>${view.map.title}</h3>
               <canvas data-testid=${this.testId(view.map.id)}></canvas>
-              <div class="small muted">${view.map.legend}</div>
+              <div class="map-bar"></div>
             </div>`
           : nothing}
       </div>
-    `;
+    </details>`;
   }
 }
 

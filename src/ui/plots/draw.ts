@@ -197,10 +197,11 @@ function drawHeatmap(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogra
   const edges = cols[cols.length - 1]!.histograms![spec.histogram]!.edges;
   const t0 = cols[0]!.time;
   const t1 = cols[cols.length - 1]!.time;
-  const x = scale(false, [t0, t1 > t0 ? t1 : t0 + 1], [M.left, ctx.width - M.right]);
+  const x = scale(false, [t0, t1 > t0 ? t1 : t0 + 1], [M.left, ctx.width - M.right - HEATMAP_BAR]);
   const y = scale(false, [edges[0]!, edges[edges.length - 1]!], [ctx.height - M.bottom, M.top]);
   const g = frame(ctx, x, y, 'time', spec.yLabel ?? cols[0]!.histograms![spec.histogram]!.label);
   const color = d3.scaleSequential(d3.interpolateInferno).domain([0, 1]);
+  verticalColorBar(g, color, ctx.width - M.right - HEATMAP_BAR + 12, y.range() as [number, number]);
   const cells: { x0: number; x1: number; y0: number; y1: number; v: number }[] = [];
   cols.forEach((s, c) => {
     const h = s.histograms![spec.histogram]!;
@@ -221,6 +222,20 @@ function drawHeatmap(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'histogra
     .attr('height', (d) => Math.max(1, d.y1 - d.y0))
     .attr('fill', (d) => color(d.v));
   return [{ label: 'count per column (normalised)', color: color(0.8) }];
+}
+
+/** Room right of a heatmap for its colour bar (px). */
+const HEATMAP_BAR = 40;
+
+/** A colour bar for values 0…1 of `color`: a gradient from y0 (bottom, 0) to y1 (top, 1) with ticks. */
+function verticalColorBar(g: d3.Selection<SVGGElement, unknown, null, undefined>, color: (v: number) => string, x: number, [y0, y1]: [number, number]): void {
+  const id = `bar-${Math.random().toString(36).slice(2)}`;
+  const gradient = g.append('defs').append('linearGradient').attr('id', id).attr('x1', 0).attr('y1', 1).attr('x2', 0).attr('y2', 0);
+  for (let i = 0; i <= 10; i++) gradient.append('stop').attr('offset', i / 10).attr('stop-color', color(i / 10));
+  const bar = g.append('g').attr('class', 'color-bar');
+  bar.append('rect').attr('x', x).attr('y', y1).attr('width', 8).attr('height', y0 - y1).attr('fill', `url(#${id})`);
+  const axis = d3.scaleLinear([0, 1], [y0, y1]);
+  bar.append('g').attr('class', 'axis').attr('transform', `translate(${x + 8},0)`).call(d3.axisRight(axis).ticks(3).tickFormat(d3.format('~g')));
 }
 
 function drawCurves(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'curves' }>, samples: readonly MetricSample[]): LegendItem[] {

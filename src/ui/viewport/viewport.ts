@@ -24,6 +24,7 @@ import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { RenderView } from '../../sims/types';
 import { boxBatch } from './box-batch';
 import { colorBar, type ColorBar } from './color-bar';
+import { composeFigure } from './figure';
 import { discBatch } from './disc-batch';
 import { frameBounds } from './framing';
 import { labelBatch, type LabelBatch } from './label-batch';
@@ -314,12 +315,27 @@ export class Viewport {
     this.frames++;
   }
 
-  /** A PNG of the current view: rendered and captured in the same task (WebGPU has no preserveDrawingBuffer). */
-  capture(): Promise<Blob> {
+  /**
+   * A PNG of the current view at `pixelScale` × its CSS size, with the colour bar, a scale bar (2-D)
+   * and `stamp` drawn in. Rendered and copied in the same task (WebGPU has no preserveDrawingBuffer).
+   */
+  capture(pixelScale: number, stamp: string): Promise<Blob> {
+    const ratio = this.renderer.getPixelRatio();
+    const { width, height } = this;
+    this.renderer.setPixelRatio(pixelScale);
+    this.renderer.setSize(width, height, false);
     this.frame();
-    return new Promise((resolve, reject) =>
-      this.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no image'))), 'image/png'),
-    );
+    const rect = this.visibleRect();
+    const unit = this.view?.lengthUnit;
+    const figure = composeFigure(this.canvas, width, height, pixelScale, {
+      colorBar: this.view?.colorBar,
+      scale: rect && unit ? { worldPerPixel: (rect[2] - rect[0]) / width, unit } : undefined,
+      stamp,
+    });
+    this.renderer.setPixelRatio(ratio);
+    this.renderer.setSize(width, height, false);
+    this.frame();
+    return new Promise((resolve, reject) => figure.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no image'))), 'image/png'));
   }
 
   /** The world rectangle a 2-D view shows now (x0, y0, x1, y1); undefined in 3-D. */

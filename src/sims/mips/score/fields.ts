@@ -7,6 +7,7 @@ import { dispatch, kernel, wgsl, type Kernel } from '../../../gpu/pipelines';
 import type { Op } from '../../../nn/ops';
 import type { LocalTransformer } from '../../../nn/local-transformer';
 import type { MipsParams } from '../params';
+import { colormapIndex, colormapTable, colormapWgsl, type SequentialMap } from '../../../gpu/colormap';
 import fieldsCode from './shaders/fields.wgsl?raw';
 import { CellList } from '../cell-list';
 import { common } from '../wgsl';
@@ -14,7 +15,10 @@ import type { MipsInternals } from '../simulation';
 import { threadsOp, type SortedSource } from './gather';
 import { outputsOf, type ScoreArch } from './config';
 
-const CODE = wgsl(common, CellList.accessWgsl, fieldsCode);
+const CODE = wgsl(common, CellList.accessWgsl, colormapWgsl, fieldsCode);
+
+/** The colour modes' scales (fields.wgsl color), stated again by their colour bars. */
+export const SCORE_COLOR_SCALE = { scoreCurrent: 2, scoreEpr: 3 } as const;
 /** Target side of the binned map, in bins. */
 const MAP_BINS = 24;
 
@@ -32,7 +36,7 @@ export class ScoreFields {
   /** Bins and totals over every slot (after the last chunk). */
   readonly reduceOps: Op[];
   private readonly chunkUniform: UniformStruct<Record<string, UniformType>>;
-  private readonly colorKernels: Map<string, Kernel> = new Map();
+  private readonly colorKernels: Map<string, { kernel: Kernel; uniform: UniformStruct<Record<string, UniformType>>; map: number }> = new Map();
   private readonly uniforms: UniformStruct<Record<string, UniformType>>[] = [];
 
   constructor(
@@ -65,10 +69,12 @@ export class ScoreFields {
       { label: 'score reduce', encode: (p) => dispatch(p, reduce, 1) },
     ];
     for (const [mode, m] of [['scoreCurrent', 0], ['scoreEpr', 1]] as const) {
-      const u = this.uniform(m, 0, cellsPerBin);
-      this.colorKernels.set(mode, kernel(device, CODE, 'color', {
-        0: u.buffer, 6: this.idField, 8: this.totals, 9: sim.buf.posA, 11: sim.buf.colors,
-      }));
+      const uniform = this.uniform(m, 0, cellsPerBin);
+      uniform.set({ colorScale: SCORE_COLOR_SCALE[mode], sequentialMap: colormapIndex(params.colormap) }).upload();
+      const k = kernel(device, CODE, 'color', {
+        0: uniform.buffer, 6: this.idField, 8: this.totals, 9: sim.buf.posA, 11: sim.buf.colors, 12: colormapTable(device),
+      });
+      this.colorKernels.set(mode, { kernel: k, uniform, map: colormapIndex(params.colormap) });
     }
   }
 
@@ -77,6 +83,7 @@ export class ScoreFields {
     const u = new UniformStruct(this.device, 'score field params', {
       n: 'u32', model: 'u32', outputs: 'u32', noisyX: 'u32', gamma: 'f32', Dr: 'f32', Dt: 'f32', mode: 'u32',
       rowStride: 'u32', cellsPerSide: 'u32', cellsPerBin: 'u32', binsPerSide: 'u32', offset: 'u32', count: 'u32',
+      sequentialMap: 'u32', colorScale: 'f32',
     });
     u.set({
       n: this.sim.buf.n, model: this.arch.model === 'abp' ? 1 : 0, outputs: outputsOf(this.arch), noisyX: this.arch.noisyX ? 1 : 0,
@@ -92,12 +99,14 @@ export class ScoreFields {
     this.chunkUniform.set({ offset }).upload();
   }
 
-  /** Records the colouring of the render slots (mode 'scoreCurrent' or 'scoreEpr'). */
-  encodeColors(encoder: GPUCommandEncoder, mode: string): void {
+  /** Records the colouring of the render slots (mode 'scoreCurrent' or 'scoreEpr') through colour map `map`. */
+  encodeColors(encoder: GPUCommandEncoder, mode: string, map: SequentialMap): void {
     const k = this.colorKernels.get(mode);
     if (!k) return;
+    const row = colormapIndex(map);
+    if (k.map !== row) k.uniform.set({ sequentialMap: (k.map = row) }).upload(); // only when the user picks another map
     const pass = encoder.beginComputePass({ label: 'score colours' });
-    dispatchThreads(pass, k, this.sim.buf.n);
+    dispatchThreads(pass, k.kernel, this.sim.buf.n);
     pass.end();
   }
 

@@ -2,6 +2,7 @@
 // inference over every particle (learned EPR, local current and local EPR fields, binned map).
 // Training and inference share one GPU device with the sim; nothing but a few stats and the
 // binned map comes back to the CPU.
+import { colormapStops } from '../../../gpu/colormap';
 import { Readback } from '../../../gpu/buffers';
 import { pipelinesOf, precompile } from '../../../gpu/pipelines';
 import { AdamW, NonFiniteStepError, type StepStats } from '../../../nn/adamw';
@@ -12,7 +13,9 @@ import { DsmLoss } from '../../../nn/losses';
 import type { Op } from '../../../nn/ops';
 import { ParamSet } from '../../../nn/params';
 import { geometry, type MipsParams } from '../params';
-import type { MipsAttachment, MipsSimulation } from '../simulation';
+import { fractions, type MipsAttachment, type MipsSimulation } from '../simulation';
+import type { ColorBarSpec } from '../../types';
+import { SCORE_COLOR_SCALE } from './fields';
 import { describeArch, networkConfig, sameArch, scoreArch, type ScoreArch, type ScoreSettings } from './config';
 import { convergence, type Convergence } from './convergence';
 import { counterBuffer, ScoreGather } from './gather';
@@ -350,7 +353,16 @@ export class ScoreModel implements MipsAttachment, TrainableModel {
   encodeColors(encoder: GPUCommandEncoder, mode: string): void {
     // Only fields of the sim's current buffers (a rebuild destroys the ones they colour).
     if (!sameArch(scoreArch(this.sim.params), this.arch) || !this.inference?.key.startsWith(`${this.bindingKey()}|`)) return;
-    this.inference.inf.fields.encodeColors(encoder, mode);
+    this.inference.inf.fields.encodeColors(encoder, mode, this.sim.params.colormap);
+  }
+
+  colorBar(mode: string): ColorBarSpec {
+    if (mode === 'scoreCurrent') {
+      const current = this.arch.model === 'abp' ? '|s_θ|' : '|g + s_g|';
+      return { label: `learned current ${current} / its mean`, min: 0, max: SCORE_COLOR_SCALE.scoreCurrent, log: false, colors: colormapStops(this.sim.params.colormap), ticks: fractions(SCORE_COLOR_SCALE.scoreCurrent, 4) };
+    }
+    const e = SCORE_COLOR_SCALE.scoreEpr;
+    return { label: 'learned local EPR / mean |local EPR|', min: -e, max: e, log: false, colors: colormapStops('diverging'), ticks: fractions(e, e, true) };
   }
 
   async save(extra: Record<string, unknown> = {}): Promise<Uint8Array<ArrayBuffer>> {

@@ -177,7 +177,8 @@ export class ScoreSession extends TrainingSession<ScoreModel, ScoreSettings> imp
       ],
     };
     const map = {
-      id: 'map', title: 'Learned local EPR, binned (−d − div_g s_g)', legend: 'blue < 0 · grey 0 · red > 0 (scale: 3 × mean |local EPR|)',
+      id: 'map', title: 'Learned local EPR, binned (−d − div_g s_g)',
+      label: `local EPR / ${m.arch.model === 'abp' ? 'Dr' : 'γ'}, mean per bin (scale: 3 × mean |value|)`,
       binsPerSide: last.map.binsPerSide, values: last.map.localEpr,
     };
     return { rows: [evaluation, overlays], map };

@@ -1,6 +1,6 @@
 // Hits → what the viewport draws: each hit becomes a cell box at its layer's depth, its size the
 // layer's cell pitch, coloured by log10 of its visible energy through a colour-map table.
-// Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
+// Needs gpu/shaders/threads.wgsl (WG, the invocation numbering) and gpu/shaders/colormap.wgsl.
 
 struct CellParams {
   count: u32,
@@ -8,6 +8,7 @@ struct CellParams {
   // log10 of the visible energies (GeV) at the two ends of the colour map.
   logLow: f32,
   logHigh: f32,
+  map: u32,      // row of the colour map
 }
 
 @group(0) @binding(0) var<uniform> cellParams: CellParams;
@@ -15,8 +16,7 @@ struct CellParams {
 @group(0) @binding(1) var<storage, read> hits: array<vec4f>;
 // Per layer: z of the active slab's middle (mm), cell pitch (mm).
 @group(0) @binding(2) var<storage, read> layerGeometry: array<vec2f>;
-// Linear rgb, evenly spaced from logLow to logHigh.
-@group(0) @binding(3) var<storage, read> palette: array<vec4f>;
+@group(0) @binding(3) var<storage, read> colormaps: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> positions: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> colors: array<vec4f>;
 
@@ -33,10 +33,6 @@ fn cellsFromHits(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgrou
   let hit = hits[i];
   let geometry = layerGeometry[u32(hit.z)];
   positions[i] = vec4f(hit.x, hit.y, geometry.x, geometry.y);
-  let last = f32(arrayLength(&palette) - 1u);
-  let u = clamp((log(max(hit.w, 1e-30)) / log(10.0) - cellParams.logLow) / (cellParams.logHigh - cellParams.logLow), 0.0, 1.0);
-  let k = u * last;
-  let k0 = u32(floor(k));
-  let k1 = min(k0 + 1u, u32(last));
-  colors[i] = vec4f(mix(palette[k0].rgb, palette[k1].rgb, k - f32(k0)), 1.0);
+  let u = (log(max(hit.w, 1e-30)) / log(10.0) - cellParams.logLow) / (cellParams.logHigh - cellParams.logLow);
+  colors[i] = vec4f(colormap(cellParams.map, u), 1.0);
 }

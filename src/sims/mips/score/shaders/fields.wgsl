@@ -6,7 +6,7 @@
 //     Dt > 0 adds |b_x − Dt s_x|² / Dt to the EPR term.
 //   bins:   per spatial bin (a block of cells): sums of (local EPR, current, count, EPR term)
 //   reduce: totals over particles (current, local EPR, EPR term, |local EPR|, position part, d²) in one workgroup
-//   color:  colours of the render slots (main state order) from the by-id fields
+//   color:  colours of the render slots (main state order) from the by-id fields (needs gpu/shaders/colormap.wgsl)
 struct ScoreFieldParams {
   n: u32,
   model: u32,
@@ -22,6 +22,8 @@ struct ScoreFieldParams {
   binsPerSide: u32,
   offset: u32,           // fields: first slot of the chunk
   count: u32,            // fields: sets in the chunk
+  sequentialMap: u32,    // colour: row of the user's sequential map (current)
+  colorScale: f32,       // colour: the map's end, in units of the field's mean (current) or mean |field| (local EPR)
 }
 
 @group(0) @binding(0) var<uniform> u: ScoreFieldParams;
@@ -35,6 +37,7 @@ struct ScoreFieldParams {
 @group(0) @binding(8) var<storage, read_write> totals: array<vec4f>;
 @group(0) @binding(9) var<storage, read> renderPos: array<vec4f>;
 @group(0) @binding(11) var<storage, read_write> colors: array<vec4f>;
+@group(0) @binding(12) var<storage, read> colormaps: array<vec4f>;
 
 @compute @workgroup_size(WG)
 fn fields(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -125,21 +128,6 @@ fn reduce(@builtin(local_invocation_index) li: u32) {
   }
 }
 
-fn viridis(t: f32) -> vec3f {
-  let x = clamp(t, 0.0, 1.0);
-  let c0 = vec3f(0.267, 0.005, 0.329);
-  let c1 = vec3f(0.128, 0.567, 0.551);
-  let c2 = vec3f(0.993, 0.906, 0.144);
-  return select(mix(c1, c2, 2.0 * x - 1.0), mix(c0, c1, 2.0 * x), x < 0.5);
-}
-
-// Blue (negative) - light grey (0) - red (positive).
-fn diverging(t: f32) -> vec3f {
-  let x = clamp(t, -1.0, 1.0);
-  let mid = vec3f(0.86);
-  return select(mix(mid, vec3f(0.13, 0.35, 0.8), -x), mix(mid, vec3f(0.8, 0.12, 0.1), x), x >= 0.0);
-}
-
 @compute @workgroup_size(WG)
 fn color(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let s = threadIndex(gid, nwg);
@@ -149,9 +137,9 @@ fn color(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg
   let n = f32(u.n);
   var rgb: vec3f;
   if (u.mode == 0u) {
-    rgb = viridis(f.x / max(2.0 * t.x / n, 1e-12));
+    rgb = colormap(u.sequentialMap, f.x / max(u.colorScale * t.x / n, 1e-12));
   } else {
-    rgb = diverging(f.y / max(3.0 * t.w / n, 1e-12));
+    rgb = colormap(DIVERGING_MAP, 0.5 + 0.5 * f.y / max(u.colorScale * t.w / n, 1e-12));
   }
   colors[s] = vec4f(rgb, 1.0);
 }

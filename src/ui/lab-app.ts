@@ -10,6 +10,9 @@ import { getSystem, listSystems } from '../sims/registry';
 import type { MetricSample } from '../sims/types';
 import { saveBlob, saveText } from './download';
 import { withPngText } from './png-text';
+import { Recording } from './recording';
+import type { RecordRequest } from './components/record-controls';
+import './components/record-controls';
 import { LabRunner, type MessageKind } from './runner';
 import { installTestHook } from './test-hook';
 import { readUrl, writeQuery } from './url-state';
@@ -63,6 +66,8 @@ export class ParticleLab extends LitElement {
   @state() private tick = 0;
   /** The PNG figure's resolution (× the viewport's CSS size). */
   @state() private pngScale = 2;
+  /** The video being recorded: from which step, for how many. */
+  @state() private recording: { rec: Recording; startStep: number; steps: number; lastStep: number } | undefined;
   @query('#viewport') private viewportHost!: HTMLElement;
   @query('lab-about') private about!: AboutPanel;
   runner: LabRunner | undefined;
@@ -299,6 +304,7 @@ export class ParticleLab extends LitElement {
   }
 
   private async changeSystem(id: string): Promise<void> {
+    await this.stopRecording(); // a video holds one run
     await this.guarded('Could not switch system', async () => {
       const def = getSystem(id);
       this.runner!.playing = false;
@@ -308,6 +314,7 @@ export class ParticleLab extends LitElement {
   }
 
   private async changePreset(name: string): Promise<void> {
+    await this.stopRecording();
     await this.guarded('Could not load the preset', async () => {
       const def = this.runner!.def;
       await this.runner!.load(def, name, presetParams(def, name));
@@ -356,7 +363,7 @@ export class ParticleLab extends LitElement {
       switch (kind) {
         case 'png': {
           this.syncUrl();
-          const stamp = `${r.def.title} · ${r.preset} · step ${r.stepCount} · t = ${Number(r.sim!.time.toPrecision(6))}`;
+          const stamp = this.stamp();
           const png = new Uint8Array(await (await r.viewport.capture(this.pngScale, stamp)).arrayBuffer());
           const text = { Title: stamp, Description: r.def.headline(r.sim!.params), Software: 'Particle Lab', URL: location.href };
           saveBlob(new Blob([withPngText(png, text)], { type: 'image/png' }), this.fileName('png'));
@@ -424,6 +431,67 @@ export class ParticleLab extends LitElement {
     }
   }
 
+  /** The text a figure or a video frame carries: system, preset, step and time. */
+  private stamp(): string {
+    const r = this.runner!;
+    return `${r.def.title} · ${r.preset} · step ${r.stepCount} · t = ${Number((r.sim?.time ?? 0).toPrecision(6))}`;
+  }
+
+  private async startRecording(request: RecordRequest): Promise<void> {
+    const r = this.runner;
+    if (!r?.sim || this.recording) return;
+    let rec: Recording;
+    try {
+      rec = await Recording.start(request.format, r.viewport.image.width, r.viewport.image.height);
+    } catch (e) {
+      this.say('error', `Could not start recording: ${errorText(e)}`);
+      return;
+    }
+    this.recording = { rec, startStep: r.stepCount, steps: request.steps, lastStep: r.stepCount };
+    r.frameWatcher = (sim) => this.recordFrame(sim.stepCount);
+    r.setPlaying(true);
+  }
+
+  /** After each drawn frame: a frame in which the run advanced is recorded; false holds the steps (encoder behind). */
+  private recordFrame(step: number): boolean {
+    const now = this.recording;
+    if (!now) return true;
+    if (step !== now.lastStep) {
+      now.lastStep = step;
+      try {
+        now.rec.capture(this.runner!.viewport, this.stamp());
+      } catch (e) {
+        void this.stopRecording(`The recording failed: ${errorText(e)}`);
+        return true;
+      }
+      this.tick++;
+      if (step - now.startStep >= now.steps) void this.stopRecording();
+    }
+    return now.rec.ready;
+  }
+
+  /** Stops recording and saves the file (what was recorded so far when stopped early). */
+  private async stopRecording(failure?: string): Promise<void> {
+    const now = this.recording;
+    const r = this.runner;
+    if (!now || !r) return;
+    this.recording = undefined;
+    r.frameWatcher = undefined;
+    r.setPlaying(false);
+    if (failure) {
+      await now.rec.cancel().catch(() => undefined);
+      this.say('error', failure);
+      return;
+    }
+    try {
+      const blob = await now.rec.finish();
+      saveBlob(blob, this.fileName(now.rec.format));
+      this.say('info', `Recorded ${now.rec.frames} frames (${now.rec.codec}, ${now.rec.format.toUpperCase()}, 30 fps) of steps ${now.startStep}–${now.lastStep}.`);
+    } catch (e) {
+      this.say('error', `Could not finish the video: ${errorText(e)}`);
+    }
+  }
+
   /** The params that differ from the preset's values, as the picker shows them. */
   private modifiedParams(): { name: string; label: string; preset: string; now: string }[] {
     const r = this.runner;
@@ -469,6 +537,12 @@ export class ParticleLab extends LitElement {
               <section>
                 <lab-param-panel .schema=${def.schema} .params=${this.params} .errors=${this.errors}
                   @param-input=${(e: CustomEvent<ParamInput>) => this.changeParam(e.detail)}></lab-param-panel>
+              </section>
+              <section>
+                <lab-record-controls ?disabled=${!ready}
+                  .progress=${this.recording && { frames: this.recording.rec.frames, steps: this.recording.lastStep - this.recording.startStep, total: this.recording.steps }}
+                  @record-start=${(e: CustomEvent<RecordRequest>) => this.startRecording(e.detail)}
+                  @record-stop=${() => this.stopRecording()}></lab-record-controls>
               </section>
               <section>
                 <lab-export-bar ?disabled=${!ready} pngScale=${this.pngScale} @png-scale=${(e: CustomEvent<number>) => (this.pngScale = e.detail)} ?curves=${!!this.lastCurves()} ?histograms=${Object.keys(r!.log.latest?.histograms ?? {}).length > 0}

@@ -55,6 +55,12 @@ export class LabRunner {
   sampleEvery = 6;
   snapshotEverySeconds = 20;
   readonly stats: Stats = { fps: 0, stepsPerSecond: 0 };
+  /**
+   * Sees each drawn frame right after it is rendered (the canvas still holds it: a video recording
+   * copies it then). Returning false holds the next steps back (the encoder is behind).
+   */
+  frameWatcher: ((sim: Simulation) => boolean) | undefined;
+  private held = false;
   /** Counters for tests and the readout. */
   frames = 0;
   samples = 0;
@@ -297,7 +303,7 @@ export class LabRunner {
     this.rafId = requestAnimationFrame(this.tick);
     const sim = this.sim;
     if (!sim || this.busy) return;
-    if (this.playing) this.playFrame(sim);
+    if (this.playing && !this.held) this.playFrame(sim);
     // A system may replace its view between operations (a bigger shower grows the buffers; a model's
     // showers drawn beside the generator's widen the bounds, and the camera refits to them).
     if (sim.render !== this.shownView) {
@@ -306,6 +312,7 @@ export class LabRunner {
       if (moved) this.viewport.resetCamera();
     }
     this.viewport.frame();
+    this.held = this.frameWatcher ? !this.frameWatcher(sim) : false;
     this.frames++;
     const w = this.statWindow;
     const dt = now - w.t;

@@ -64,16 +64,22 @@ function drawScaleBar(g: CanvasRenderingContext2D, width: number, height: number
 }
 
 /**
- * Draws `image` (the viewport at `pixelScale` × its CSS size `width` × `height`) and the overlays,
- * laid out in CSS pixels and scaled with it.
+ * A canvas `pixelScale` × the view's CSS size `width` × `height`: `image` (the viewport) and the
+ * overlays, laid out in CSS pixels and scaled with it.
  */
 export function composeFigure(image: CanvasImageSource, width: number, height: number, pixelScale: number, overlays: FigureOverlays): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(width * pixelScale);
   canvas.height = Math.round(height * pixelScale);
-  const g = canvas.getContext('2d')!;
-  g.drawImage(image, 0, 0, canvas.width, canvas.height);
-  g.scale(pixelScale, pixelScale);
+  drawFigure(canvas.getContext('2d')!, image, width, height, overlays);
+  return canvas;
+}
+
+/** Draws `image` over the whole of `g`'s canvas, then the overlays laid out for a `width` × `height` CSS-pixel view. */
+export function drawFigure(g: CanvasRenderingContext2D, image: CanvasImageSource, width: number, height: number, overlays: FigureOverlays): void {
+  g.resetTransform();
+  g.drawImage(image, 0, 0, g.canvas.width, g.canvas.height);
+  g.scale(g.canvas.width / width, g.canvas.height / height);
   if (overlays.colorBar) drawColorBar(g, overlays.colorBar);
   if (overlays.scale) drawScaleBar(g, width, height, overlays.scale);
   g.font = `12px ${FONT}`;
@@ -83,5 +89,4 @@ export function composeFigure(image: CanvasImageSource, width: number, height: n
   panel(g, 8, height - 30, stampWidth + 16, 22);
   g.fillStyle = INK;
   g.fillText(overlays.stamp, 16, height - 13);
-  return canvas;
 }

@@ -24,7 +24,7 @@ import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { RenderView } from '../../sims/types';
 import { boxBatch } from './box-batch';
 import { colorBar, type ColorBar } from './color-bar';
-import { composeFigure } from './figure';
+import { composeFigure, type FigureOverlays } from './figure';
 import { discBatch } from './disc-batch';
 import { frameBounds } from './framing';
 import { labelBatch, type LabelBatch } from './label-batch';
@@ -325,17 +325,27 @@ export class Viewport {
     this.renderer.setPixelRatio(pixelScale);
     this.renderer.setSize(width, height, false);
     this.frame();
-    const rect = this.visibleRect();
-    const unit = this.view?.lengthUnit;
-    const figure = composeFigure(this.canvas, width, height, pixelScale, {
-      colorBar: this.view?.colorBar,
-      scale: rect && unit ? { worldPerPixel: (rect[2] - rect[0]) / width, unit } : undefined,
-      stamp,
-    });
+    const figure = composeFigure(this.canvas, width, height, pixelScale, this.overlays(stamp));
     this.renderer.setPixelRatio(ratio);
     this.renderer.setSize(width, height, false);
     this.frame();
     return new Promise((resolve, reject) => figure.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no image'))), 'image/png'));
+  }
+
+  /** What a figure or a video frame draws over the view: its colour bar, a scale bar (2-D) and `stamp`. */
+  overlays(stamp: string): FigureOverlays {
+    const rect = this.visibleRect();
+    const unit = this.view?.lengthUnit;
+    return {
+      colorBar: this.view?.colorBar,
+      scale: rect && unit ? { worldPerPixel: (rect[2] - rect[0]) / this.width, unit } : undefined,
+      stamp,
+    };
+  }
+
+  /** The canvas and its CSS size (read right after frame(): WebGPU keeps no drawing buffer past the task). */
+  get image(): { canvas: HTMLCanvasElement; width: number; height: number } {
+    return { canvas: this.canvas, width: this.width, height: this.height };
   }
 
   /** The world rectangle a 2-D view shows now (x0, y0, x1, y1); undefined in 3-D. */

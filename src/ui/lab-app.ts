@@ -1,7 +1,7 @@
 // The lab shell: sidebar controls, the viewport, the live plots. Wires the Lit components to the
 // LabRunner (simulation + viewport + loop) and keeps the URL in step with the run.
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { NoWebGPUError } from '../gpu/context';
 import { presetParams } from '../sims/config';
 import { histogramsCSV } from '../sims/metrics';
@@ -54,11 +54,24 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * The lab. On its own page it keeps the run in the page's URL (`url-sync`); embedded in another
+ * page it starts from its attributes (`system`, `preset`, `params` as a query string), leaves
+ * the host page's URL and keys alone (keys act only while it has focus) and sizes to its box.
+ */
 @customElement('particle-lab')
 export class ParticleLab extends LitElement {
+  @property() system = '';
+  @property() preset = '';
+  /** Param overrides as a query string, e.g. "n=1024&colorBy=density". */
+  @property() params = '';
+  /** Read and write the run in the page's URL (the lab's own page), and take keys page-wide. */
+  @property({ type: Boolean, attribute: 'url-sync' }) urlSync = false;
+  /** Start playing once loaded. */
+  @property({ type: Boolean }) autoplay = false;
   @state() private phase: 'starting' | 'ready' | 'no-webgpu' | 'failed' = 'starting';
   @state() private failure = '';
-  @state() private params: Params = {};
+  @state() private values: Params = {};
   @state() private errors: Record<string, string> = {};
   @state() private messages: Message[] = [];
   @state() private plotVersion = 0;
@@ -79,7 +92,9 @@ export class ParticleLab extends LitElement {
   static override styles = [
     base,
     css`
-      :host { display: grid; grid-template-columns: 340px 1fr; grid-template-rows: auto 1fr; height: 100vh; background: #0d1117; }
+      :host { display: grid; grid-template-columns: 340px 1fr; grid-template-rows: auto 1fr; height: 100%; min-height: 480px; background: #0d1117; overflow: hidden; }
+      :host(:focus) { outline: none; }
+      :host(:focus-visible) { outline: 1px solid #58a6ff; }
       header { grid-column: 1 / -1; display: flex; align-items: baseline; gap: 12px; padding: 8px 14px; border-bottom: 1px solid #21262d; }
       header h1 { font-size: 16px; margin: 0; }
       header .adapter { margin-left: auto; font-size: 12px; }
@@ -105,13 +120,17 @@ export class ParticleLab extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('keydown', this.onKey);
-    installTestHook(this);
+    // Focusable, so an embedded lab takes keys only while the user works in it.
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    (this.urlSync ? window : this).addEventListener('keydown', this.onKey as EventListener);
+    if (import.meta.env.MODE === 'test') installTestHook(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('keydown', this.onKey as EventListener);
+    this.removeEventListener('keydown', this.onKey as EventListener);
+    void this.recording?.rec.cancel();
     this.runner?.dispose();
   }
 
@@ -141,10 +160,10 @@ export class ParticleLab extends LitElement {
       return;
     }
     // A bare landing (no query) shows the default preset alive; a shared link opens paused at its state.
-    const landing = location.search === '';
+    const landing = this.urlSync ? location.search === '' : this.autoplay;
     let choice;
     try {
-      choice = readUrl(location.search);
+      choice = this.urlSync ? readUrl(location.search) : readUrl(this.embedQuery(), undefined, '<particle-lab> attributes');
     } catch (e) {
       this.failure = errorText(e);
       this.phase = 'failed';
@@ -253,7 +272,7 @@ export class ParticleLab extends LitElement {
   private afterLoad(): void {
     const r = this.runner!;
     this.syncModel();
-    this.params = { ...r.sim!.params };
+    this.values = { ...r.sim!.params };
     this.errors = {};
     this.latest = undefined;
     this.plotVersion++;
@@ -261,9 +280,31 @@ export class ParticleLab extends LitElement {
     void r.sampleNow();
   }
 
+  /** The run an embedded lab starts from: its attributes as one query string. */
+  private embedQuery(): string {
+    const q = new URLSearchParams(this.params);
+    if (this.system) q.set('system', this.system);
+    if (this.preset) q.set('preset', this.preset);
+    return `?${q.toString()}`;
+  }
+
+  /** What reproduces this run: the page's URL, or for an embedded lab its element with attributes. */
+  private shareText(): string {
+    const r = this.runner!;
+    if (this.urlSync) {
+      this.syncUrl();
+      return location.href;
+    }
+    const q = new URLSearchParams(writeQuery(r.def, r.preset, r.sim!.params));
+    q.delete('system');
+    q.delete('preset');
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    return `<particle-lab system="${r.def.id}" preset="${esc(r.preset)}" params="${esc(q.toString())}"></particle-lab>`;
+  }
+
   private syncUrl(): void {
     const r = this.runner;
-    if (!r?.sim) return;
+    if (!r?.sim || !this.urlSync) return;
     history.replaceState(null, '', writeQuery(r.def, r.preset, r.sim.params) + location.hash);
   }
 
@@ -338,7 +379,7 @@ export class ParticleLab extends LitElement {
     await this.guarded(`Could not apply ${name}`, async () => {
       // Re-validated against the params current when the queued change runs (edits may be queued).
       await r.setParams((current) => withText(schema, current, { [name]: text }));
-      this.params = { ...r.sim!.params };
+      this.values = { ...r.sim!.params };
       this.syncUrl();
       void r.sampleNow();
     });
@@ -362,10 +403,9 @@ export class ParticleLab extends LitElement {
     await this.guarded('Export failed', async () => {
       switch (kind) {
         case 'png': {
-          this.syncUrl();
           const stamp = this.stamp();
           const png = new Uint8Array(await (await r.viewport.capture(this.pngScale, stamp)).arrayBuffer());
-          const text = { Title: stamp, Description: r.def.headline(r.sim!.params), Software: 'Particle Lab', URL: location.href };
+          const text = { Title: stamp, Description: r.def.headline(r.sim!.params), Software: 'Particle Lab', [this.urlSync ? 'URL' : 'Embed']: this.shareText() };
           saveBlob(new Blob([withPngText(png, text)], { type: 'image/png' }), this.fileName('png'));
           break;
         }
@@ -373,7 +413,7 @@ export class ParticleLab extends LitElement {
           saveText(r.log.toCSV(), this.fileName('metrics.csv'), 'text/csv');
           break;
         case 'json':
-          saveText(r.log.toJSON({ preset: r.preset, params: r.sim!.params, url: location.href }), this.fileName('metrics.json'), 'application/json');
+          saveText(r.log.toJSON({ preset: r.preset, params: r.sim!.params, url: this.shareText() }), this.fileName('metrics.json'), 'application/json');
           break;
         case 'histograms':
           saveText(histogramsCSV(r.log.latest), this.fileName('histograms.csv'), 'text/csv');
@@ -385,12 +425,13 @@ export class ParticleLab extends LitElement {
           saveText(JSON.stringify(await r.exportState()), this.fileName('state.json'), 'application/json');
           break;
         case 'link': {
-          this.syncUrl();
+          const link = this.shareText();
+          const what = this.urlSync ? 'Link' : 'Embed snippet';
           try {
-            await navigator.clipboard.writeText(location.href);
-            this.say('info', `Link copied: ${location.href}`);
+            await navigator.clipboard.writeText(link);
+            this.say('info', `${what} copied: ${link}`);
           } catch {
-            this.say('info', `Copy this link: ${location.href}`);
+            this.say('info', `${what}: ${link}`);
           }
           break;
         }
@@ -498,8 +539,8 @@ export class ParticleLab extends LitElement {
     if (!r?.sim) return [];
     const preset = presetParams(r.def, r.preset);
     return r.def.schema.specs
-      .filter((s) => preset[s.name] !== this.params[s.name])
-      .map((s) => ({ name: s.name, label: s.label, preset: String(preset[s.name]), now: String(this.params[s.name]) }));
+      .filter((s) => preset[s.name] !== this.values[s.name])
+      .map((s) => ({ name: s.name, label: s.label, preset: String(preset[s.name]), now: String(this.values[s.name]) }));
   }
 
   override render() {
@@ -535,7 +576,7 @@ export class ParticleLab extends LitElement {
                   @action=${(e: CustomEvent<string>) => this.runAction(e.detail)}></lab-sim-actions>
               </section>
               <section>
-                <lab-param-panel .schema=${def.schema} .params=${this.params} .errors=${this.errors}
+                <lab-param-panel .schema=${def.schema} .params=${this.values} .errors=${this.errors}
                   @param-input=${(e: CustomEvent<ParamInput>) => this.changeParam(e.detail)}></lab-param-panel>
               </section>
               <section>
@@ -557,7 +598,7 @@ export class ParticleLab extends LitElement {
       <main @about-plot=${(e: CustomEvent<string>) => this.about.show(e.detail)}>
         <lab-about .def=${def}></lab-about>
         <lab-banner .messages=${this.messages} @dismiss=${(e: CustomEvent<number>) => this.dismiss(e.detail)}></lab-banner>
-        ${def ? html`<p class="headline" data-testid="headline">${def.headline(this.params)}</p>` : nothing}
+        ${def ? html`<p class="headline" data-testid="headline">${def.headline(this.values)}</p>` : nothing}
         <div class="stage" id="viewport" data-testid="viewport">
           ${this.phase === 'starting' ? html`<div class="starting">Starting WebGPU…</div>` : nothing}
           ${this.phase === 'failed' ? html`<div class="failed" role="alert">${this.failure}</div>` : nothing}
@@ -574,7 +615,7 @@ export class ParticleLab extends LitElement {
                 @model-load=${(e: CustomEvent<File>) => this.modelLoad(e.detail)}></lab-model-panel>`
             : nothing}
           <section class="plots">
-            ${def?.plots.filter((p) => p.shown?.(this.params) ?? true).map(
+            ${def?.plots.filter((p) => p.shown?.(this.values) ?? true).map(
               (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} .runs=${r!.log.runs} version=${this.plotVersion}></lab-plot>`,
             )}
           </section>

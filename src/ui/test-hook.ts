@@ -47,13 +47,16 @@ export interface LabHook {
 
 declare global {
   interface Window {
+    /** The first lab on the page (test builds only). */
     __lab?: LabHook;
+    /** Every lab on the page, in the order they connected (test builds only). */
+    __labs?: LabHook[];
   }
 }
 
 export function installTestHook(app: ParticleLab): void {
   const r = () => app.runner;
-  window.__lab = {
+  const hook: LabHook = {
     get ready() {
       return !!r()?.sim && !r()!.busy;
     },
@@ -127,4 +130,6 @@ export function installTestHook(app: ParticleLab): void {
     loseDevice: () => r()?.loseDevice(),
     injectGpuError: () => r()?.injectGpuError(),
   };
+  window.__labs = [...(window.__labs ?? []), hook];
+  window.__lab ??= hook;
 }

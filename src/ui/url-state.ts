@@ -20,7 +20,8 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export function readUrl(search: string, fallbackSystem?: string): UrlChoice {
+/** Reads a run from a query string; `label` names where it came from in messages (the URL, or an embedded element's attributes). */
+export function readUrl(search: string, fallbackSystem?: string, label = 'URL'): UrlChoice {
   const q = new URLSearchParams(search);
   const errors: string[] = [];
   const systems = listSystems();
@@ -31,14 +32,14 @@ export function readUrl(search: string, fallbackSystem?: string): UrlChoice {
     try {
       def = getSystem(sys);
     } catch (e) {
-      errors.push(`URL: ${message(e)}`);
+      errors.push(`${label}: ${message(e)}`);
     }
   }
   let preset = def.defaultPreset;
   const pre = q.get('preset');
   if (pre !== null) {
     if (def.presets.some((p) => p.name === pre)) preset = pre;
-    else errors.push(`URL: preset must be one of ${def.presets.map((p) => p.name).join('|')}; got ${quote(pre)}`);
+    else errors.push(`${label}: preset must be one of ${def.presets.map((p) => p.name).join('|')}; got ${quote(pre)}`);
   }
   const base = presetParams(def, preset);
   const params: Params = { ...base };
@@ -47,14 +48,14 @@ export function readUrl(search: string, fallbackSystem?: string): UrlChoice {
     try {
       params[key] = parseValue(specOf(def.schema, key), text);
     } catch (e) {
-      errors.push(`URL: ${message(e)}`);
+      errors.push(`${label}: ${message(e)}`);
     }
   }
   try {
     checkAll(def.schema, params);
     return { def, preset, params, errors };
   } catch (e) {
-    errors.push(`URL: ${message(e)} (using the preset's values instead)`);
+    errors.push(`${label}: ${message(e)} (using the preset's values instead)`);
     return { def, preset, params: base, errors };
   }
 }

@@ -31,11 +31,13 @@ test('two embedded labs run independently: their own systems, keys, params and s
   await page.locator('#tokens').getByTestId('step').click();
   await expect.poll(async () => (await labs())[1]!.step).toBeGreaterThan(0);
 
-  // A param typed in one lab changes that lab only, and no URL.
+  // A param typed in one lab changes that lab only, and no URL. (Once both are idle: a pause takes a
+  // state snapshot, and two SwiftShader devices on 2 cores can take a while over it.)
+  await page.waitForFunction(() => window.__labs!.every((l) => l.ready && !l.pending.operations), null, { timeout: 120_000, polling: 100 });
   const v0 = page.locator('#mips').locator('input[data-param=v0]');
   await v0.fill('3');
   await v0.press('Enter');
-  await expect.poll(() => page.evaluate(() => window.__labs![0]!.params!.v0)).toBe(3);
+  await expect.poll(() => page.evaluate(() => window.__labs![0]!.params!.v0), { timeout: 120_000 }).toBe(3);
   expect(await page.evaluate(() => window.__labs![1]!.params!.beta)).toBe(1);
   expect(page.url()).toBe(url);
 

@@ -1,7 +1,7 @@
 // The lab as an instrument (#15): a landing page that is alive and says what it shows, a preset
 // description that admits it was modified, "About this system" with native MathML reachable from
 // every plot title, and a model panel that folds and keeps out of the way until a network is loaded.
-import { expect, openLab, test } from './helpers';
+import { download, expect, openLab, runUntil, test, waitForReset } from './helpers';
 
 test('the bare landing page plays the default preset and says in one sentence what it shows', async ({ page }) => {
   await page.goto('/');
@@ -83,4 +83,84 @@ test('the model panel folds, and sits after the system’s plots while no networ
   await expect(train).toBeHidden();
   await page.getByTestId('score-fold').click();
   await expect(train).toBeVisible();
+});
+
+test('"Run to" a step or a time plays there with progress and time left, pauses exactly there, and names the range of a bad target', async ({ page }) => {
+  await openLab(page, 'system=mips&preset=abp-mips&n=1024');
+  const value = page.getByTestId('run-to-value');
+  await value.fill('0');
+  await page.getByTestId('run-to').click();
+  await expect(page.getByTestId('run-error')).toContainText('run to step must be an integer in [1, 4294967295]');
+  await value.fill('300');
+  await page.getByTestId('run-to').click();
+  await expect(page.getByTestId('run-progress-text')).toContainText(/\/ 300 · ≈ .* left/);
+  await page.waitForFunction(() => !window.__lab!.playing, null, { timeout: 120_000 });
+  expect(await page.evaluate(() => window.__lab!.step)).toBe(300);
+  await expect(page.getByTestId('banner-info').last()).toContainText('Reached step 300');
+  // t = 2 with dt = 0.004 is step 500.
+  await page.getByTestId('run-to-kind').selectOption('time');
+  await value.fill('2');
+  await page.getByTestId('run-to').click();
+  await page.waitForFunction(() => window.__lab!.step === 500 && !window.__lab!.playing, null, { timeout: 120_000 });
+  expect(await page.evaluate(() => window.__lab!.time)).toBeCloseTo(2, 6);
+});
+
+test('a change that would make one frame take over a second says so, offers a smaller N, and Cancel keeps the run as it was', async ({ page }) => {
+  await openLab(page, 'system=mips&preset=abp-mips&n=1024');
+  await page.evaluate(() => window.__lab!.play(true)); // the step time is measured while playing (a 1 s window)
+  await page.waitForFunction(() => window.__lab!.step > 30, null, { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => window.__lab!.play(false));
+  const n = page.locator('input[data-param=n]');
+  await n.fill('1048576');
+  await n.press('Enter');
+  const warning = page.getByTestId('heavy-warning');
+  await expect(warning).toContainText(/N = 1048576 would take about [\d.]+ s per frame on this adapter \(measured [\d.]+ ms per step at N = 1024/);
+  const smaller = await page.getByTestId('heavy-smaller').textContent();
+  const offered = Number(/N = (\d+)/.exec(smaller!)![1]);
+  expect(offered).toBeGreaterThan(1024);
+  expect(offered).toBeLessThan(1048576);
+  await page.getByTestId('heavy-cancel').click();
+  await expect(warning).toHaveCount(0);
+  await expect(n).toHaveValue('1024');
+  expect(await page.evaluate(() => window.__lab!.params!.n)).toBe(1024);
+});
+
+test('"Measure convergence" shows its progress and time left while it runs', async ({ page }) => {
+  await openLab(page, 'system=tokens&preset=convergence');
+  await page.locator('button[data-action=measure-convergence]').click();
+  await expect(page.getByTestId('action-progress')).toContainText(/\d+ % · \d+ s so far · ≈ .* left/);
+  await expect(page.getByTestId('action-progress')).toHaveCount(0, { timeout: 120_000 });
+  await expect.poll(() => page.evaluate(() => Object.keys(window.__lab!.latest?.curves ?? {}).length)).toBeGreaterThan(0);
+});
+
+test('"Pin curves" keeps a run as a dotted reference under the next run, and the metrics CSV carries it', async ({ page }) => {
+  await openLab(page, 'system=mips&preset=abp-mips&n=1024');
+  await runUntil(page, 40);
+  await page.evaluate(() => window.__lab!.sampleNow());
+  await page.locator('button[data-export=pin]').click();
+  await expect(page.getByTestId('banner-info').last()).toContainText('Pinned abp-mips to step 40 (N 1024)');
+  const v0 = page.locator('input[data-param=v0]');
+  await v0.fill('3');
+  await v0.press('Enter');
+  await expect.poll(() => page.evaluate(() => window.__lab!.params!.v0)).toBe(3);
+  await page.getByTestId('reset').click();
+  await waitForReset(page);
+  await runUntil(page, 20);
+  await page.evaluate(() => window.__lab!.sampleNow());
+  // Every time-series plot of the system draws the pinned run (its dotted lines) and says so in its legend.
+  const series = page.locator('section.plots lab-plot').filter({ has: page.locator('svg path.series:not(.pinned)') });
+  const n = await series.count();
+  expect(n).toBeGreaterThan(1);
+  for (let i = 0; i < n; i++) {
+    await expect(series.nth(i).locator('svg path.pinned').first()).toBeAttached();
+    await expect(series.nth(i).locator('.legend')).toContainText('dotted: pinned, abp-mips to step 40 (N 1024)');
+  }
+  const csv = (await download(page, () => page.locator('button[data-export=csv]').click())).data.toString('utf8').trim().split('\n');
+  const runColumn = csv[0]!.split(',').indexOf('run');
+  const pinnedRows = csv.slice(1).filter((row) => row.split(',')[runColumn] === 'pinned');
+  expect(pinnedRows.length).toBeGreaterThan(0);
+  expect(Math.max(...pinnedRows.map((row) => Number(row.split(',')[0])))).toBe(40);
+  await page.locator('button[data-export=unpin]').click();
+  await expect(page.locator('svg path.pinned')).toHaveCount(0);
 });

@@ -9,6 +9,12 @@ export interface RunStart {
   label: string;
 }
 
+/** A run's samples kept as a reference for the next runs ("Pin curves"), with what it was. */
+export interface PinnedRun {
+  label: string;
+  samples: readonly MetricSample[];
+}
+
 export class MetricLog {
   readonly samples: MetricSample[] = [];
   readonly runs: RunStart[] = [{ run: 0, label: 'start' }];
@@ -48,19 +54,23 @@ export class MetricLog {
     return this.samples[this.samples.length - 1];
   }
 
-  scalarNames(): string[] {
+  /** The scalars of the samples (and of `more`), in order of first appearance. */
+  scalarNames(more: readonly MetricSample[] = []): string[] {
     const names = new Set<string>();
-    for (const s of this.samples) for (const k of Object.keys(s.scalars)) names.add(k);
+    for (const s of [...this.samples, ...more]) for (const k of Object.keys(s.scalars)) names.add(k);
     return [...names];
   }
 
-  /** step,time,run,<scalars...>; histograms and curves are in the JSON export (histograms also in histogramsCSV). */
-  toCSV(): string {
-    const names = this.scalarNames();
+  /**
+   * step,time,run,<scalars...>, one row per sample; `pinned` curves (a reference run the user kept)
+   * follow with run = "pinned". Histograms and curves are in the JSON export (histograms also in histogramsCSV).
+   */
+  toCSV(pinned?: PinnedRun): string {
+    const names = this.scalarNames(pinned?.samples);
     const rows = [['step', 'time', 'run', ...names].join(',')];
-    for (const s of this.samples) {
-      rows.push([s.step, s.time, s.run ?? 0, ...names.map((n) => (n in s.scalars ? s.scalars[n] : ''))].join(','));
-    }
+    const row = (s: MetricSample, run: string | number) => [s.step, s.time, run, ...names.map((n) => (n in s.scalars ? s.scalars[n] : ''))].join(',');
+    for (const s of this.samples) rows.push(row(s, s.run ?? 0));
+    for (const s of pinned?.samples ?? []) rows.push(row(s, 'pinned'));
     return rows.join('\n') + '\n';
   }
 

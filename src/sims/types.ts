@@ -125,7 +125,8 @@ export interface SimAction {
   name: string;
   label: string;
   description: string;
-  run(): Promise<void>;
+  /** `progress(done, total)` as it goes (any unit, e.g. steps), so the lab can show a bar and the time left. */
+  run(progress?: (done: number, total: number) => void): Promise<void>;
 }
 
 /** A file the system offers for download (e.g. its last showers as HDF5), made on demand. */
@@ -171,6 +172,8 @@ export interface SimDefinition {
   schema: ParamSchema;
   presets: readonly Preset[];
   defaultPreset: string;
+  /** Relative cost of one step for these params (e.g. N for a neighbour-list system): the lab scales a measured step time by it to warn before heavy work. */
+  cost?(params: Params): number;
   /** One sentence on what the viewport shows for these params (shown above it; built from the values, so it stays true). */
   headline(params: Params): string;
   metrics: readonly MetricInfo[];

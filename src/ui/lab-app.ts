@@ -4,7 +4,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { NoWebGPUError } from '../gpu/context';
 import { presetParams } from '../sims/config';
-import { histogramsCSV } from '../sims/metrics';
+import { histogramsCSV, type PinnedRun } from '../sims/metrics';
 import { withText, type Params } from '../sims/params';
 import { getSystem, listSystems } from '../sims/registry';
 import type { MetricSample } from '../sims/types';
@@ -12,6 +12,7 @@ import { saveBlob, saveText } from './download';
 import { withPngText } from './png-text';
 import { Recording } from './recording';
 import type { RecordRequest } from './components/record-controls';
+import type { RunTarget } from './components/run-controls';
 import './components/record-controls';
 import { LabRunner, type MessageKind } from './runner';
 import { installTestHook } from './test-hook';
@@ -59,6 +60,28 @@ function errorText(e: unknown): string {
  * page it starts from its attributes (`system`, `preset`, `params` as a query string), leaves
  * the host page's URL and keys alone (keys act only while it has focus) and sizes to its box.
  */
+/** One frame above this (ms, estimated) asks before it applies. */
+const HEAVY_FRAME_MS = 1000;
+
+interface HeavyWarning {
+  text: string;
+  apply: { label: string; run: () => void };
+  smaller?: { label: string; run: () => void };
+}
+
+/** The largest integer in [lo, hi] with ok(v) (ok monotone: true then false), or undefined. */
+function largest(lo: number, hi: number, ok: (v: number) => boolean): number | undefined {
+  if (!ok(lo)) return undefined;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const fmtMs = (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
 @customElement('particle-lab')
 export class ParticleLab extends LitElement {
   @property() system = '';
@@ -76,9 +99,14 @@ export class ParticleLab extends LitElement {
   @state() private messages: Message[] = [];
   @state() private plotVersion = 0;
   @state() private runningAction = '';
+  @state() private actionProgress: { done: number; total: number; startedAt: number } | undefined;
   @state() private tick = 0;
+  /** Curves kept as a reference for the next runs of this system ("Pin curves"). */
+  @state() private pinned: (PinnedRun & { system: string }) | undefined;
   /** The PNG figure's resolution (× the viewport's CSS size). */
   @state() private pngScale = 2;
+  /** A change that would make one frame take over ~1 s: held until the user applies it or the suggestion. */
+  @state() private heavy: HeavyWarning | undefined;
   /** The video being recorded: from which step, for how many. */
   @state() private recording: { rec: Recording; startStep: number; steps: number; lastStep: number } | undefined;
   @query('#viewport') private viewportHost!: HTMLElement;
@@ -109,6 +137,9 @@ export class ParticleLab extends LitElement {
       .under { display: flex; justify-content: space-between; gap: 10px; margin: 6px 2px 10px; flex-wrap: wrap; }
       .caption { color: #8b949e; font-size: 12px; }
       .headline { margin: 0 2px 8px; color: #c9d1d9; font-size: 13px; }
+      .heavy { border: 1px solid #9e6a03; background: #2d2204; border-radius: 6px; padding: 8px 10px; font-size: 12px; }
+      .heavy p { margin: 0 0 6px; }
+      .heavy .row { display: flex; flex-wrap: wrap; gap: 6px; }
       /* An empty model panel (no network) goes after the system's plots; a loaded one before them. */
       .results { display: flex; flex-direction: column; gap: 10px; }
       .results > lab-model-panel:not([loaded]) { order: 1; }
@@ -364,7 +395,7 @@ export class ParticleLab extends LitElement {
   }
 
   /** A value typed in the panel: validated by the schema; rejected values show inline and change nothing. */
-  async changeParam({ name, text }: ParamInput): Promise<void> {
+  async changeParam({ name, text }: ParamInput, confirmed = false): Promise<void> {
     const r = this.runner;
     if (!r?.sim) return;
     const schema = r.def.schema;
@@ -376,6 +407,8 @@ export class ParticleLab extends LitElement {
     }
     const { [name]: _, ...rest } = this.errors;
     this.errors = rest;
+    if (!confirmed && this.warnHeavy(name, text)) return;
+    this.heavy = undefined;
     await this.guarded(`Could not apply ${name}`, async () => {
       // Re-validated against the params current when the queued change runs (edits may be queued).
       await r.setParams((current) => withText(schema, current, { [name]: text }));
@@ -385,9 +418,70 @@ export class ParticleLab extends LitElement {
     });
   }
 
+  /**
+   * A param change that would make one frame (steps per frame × the measured step time, scaled by
+   * the system's cost) take over HEAVY_FRAME_MS: says so and offers the largest value that fits.
+   */
+  private warnHeavy(name: string, text: string): boolean {
+    const r = this.runner!;
+    const cost = r.def.cost;
+    const spec = r.def.schema.specs.find((s) => s.name === name);
+    if (!cost || spec?.kind !== 'number') return false;
+    const next = withText(r.def.schema, r.sim!.params, { [name]: text });
+    const frameMs = (v: number) => r.estimateMs(r.stepsPerFrame, cost({ ...next, [name]: v }));
+    const ms = frameMs(next[name] as number);
+    if (ms === undefined || ms <= HEAVY_FRAME_MS || cost(next) <= r.cost) return false;
+    const from = r.sim!.params[name] as number;
+    const fits = largest(Math.ceil(Math.min(from, next[name] as number)), Math.floor(next[name] as number), (v) => frameMs(v)! <= HEAVY_FRAME_MS * 0.9);
+    const measured = `measured ${fmtMs(r.stats.msPerStep!.ms)} per step at ${spec.label} = ${from}, ${r.stepsPerFrame} step${r.stepsPerFrame > 1 ? 's' : ''} per frame`;
+    // The field says it is not applied yet; Cancel clears that and shows the value in use again.
+    this.errors = { ...this.errors, [name]: 'not applied yet: see the warning above' };
+    this.heavy = {
+      text: `${spec.label} = ${next[name]} would take about ${fmtMs(ms)} per frame on this adapter (${measured}).`,
+      apply: { label: `Apply ${spec.label} = ${next[name]} anyway`, run: () => void this.changeParam({ name, text }, true) },
+      smaller: fits !== undefined && fits !== from
+        ? { label: `Use ${spec.label} = ${fits} (≈ ${fmtMs(frameMs(fits)!)} per frame)`, run: () => void this.changeParam({ name, text: String(fits) }, true) }
+        : undefined,
+    };
+    return true;
+  }
+
+  private cancelHeavy(): void {
+    this.heavy = undefined;
+    this.errors = Object.fromEntries(Object.entries(this.errors).filter(([, m]) => !m.startsWith('not applied yet')));
+  }
+
+  /** Steps per frame: a value whose frame would take over HEAVY_FRAME_MS asks first, offering the largest that fits. */
+  private setSpeed(n: number, confirmed = false): void {
+    const r = this.runner!;
+    const ms = r.estimateMs(n);
+    if (!confirmed && ms !== undefined && ms > HEAVY_FRAME_MS && n > r.stepsPerFrame) {
+      const fits = largest(1, n, (v) => r.estimateMs(v)! <= HEAVY_FRAME_MS * 0.9);
+      this.heavy = {
+        text: `${n} steps per frame would take about ${fmtMs(ms)} per frame on this adapter (measured ${fmtMs(r.stats.msPerStep!.ms)} per step).`,
+        apply: { label: `Use ${n} anyway`, run: () => this.setSpeed(n, true) },
+        smaller: fits !== undefined ? { label: `Use ${fits} (≈ ${fmtMs(r.estimateMs(fits)!)} per frame)`, run: () => this.setSpeed(fits, true) } : undefined,
+      };
+      return;
+    }
+    this.heavy = undefined;
+    r.stepsPerFrame = n;
+    this.tick++;
+  }
+
   private async runAction(name: string): Promise<void> {
     this.runningAction = name;
-    await this.guarded('The action failed', () => this.runner!.runAction(name));
+    const progress = { done: 0, total: 0, startedAt: performance.now() };
+    this.actionProgress = progress;
+    // Redraws the bar every second even when the action reports rarely (elapsed time moves on).
+    const clock = window.setInterval(() => (this.actionProgress &&= { ...this.actionProgress }), 1000);
+    await this.guarded('The action failed', () =>
+      this.runner!.runAction(name, (done, total) => {
+        this.actionProgress = { ...progress, done, total };
+      }),
+    );
+    window.clearInterval(clock);
+    this.actionProgress = undefined;
     this.runningAction = '';
     this.syncUrl(); // an action may change params (a new seed)
   }
@@ -410,10 +504,19 @@ export class ParticleLab extends LitElement {
           break;
         }
         case 'csv':
-          saveText(r.log.toCSV(), this.fileName('metrics.csv'), 'text/csv');
+          saveText(r.log.toCSV(this.pinnedHere()), this.fileName('metrics.csv'), 'text/csv');
           break;
         case 'json':
-          saveText(r.log.toJSON({ preset: r.preset, params: r.sim!.params, url: this.shareText() }), this.fileName('metrics.json'), 'application/json');
+          saveText(r.log.toJSON({ preset: r.preset, params: r.sim!.params, url: this.shareText(), pinned: this.pinnedHere() }), this.fileName('metrics.json'), 'application/json');
+          break;
+        case 'pin': {
+          const label = `${r.preset} to step ${r.stepCount}${this.modifiedParams().length ? ` (${this.modifiedParams().map((m) => `${m.label} ${m.now}`).join(', ')})` : ''}`;
+          this.pinned = { system: r.def.id, label, samples: r.log.samples.filter((s) => (s.run ?? 0) === (r.log.latest?.run ?? 0)).map((s) => ({ ...s })) };
+          this.say('info', `Pinned ${label}: the plots overlay it (dotted) on the next runs.`);
+          break;
+        }
+        case 'unpin':
+          this.pinned = undefined;
           break;
         case 'histograms':
           saveText(histogramsCSV(r.log.latest), this.fileName('histograms.csv'), 'text/csv');
@@ -470,6 +573,17 @@ export class ParticleLab extends LitElement {
     } catch (e) {
       this.say('error', `Could not import "${file.name}": ${errorText(e)}. The current run continues.`);
     }
+  }
+
+  /** A "Run to" arrived: sampled at once, and said. */
+  private reached(step: number): void {
+    void this.runner?.sampleNow();
+    this.say('info', `Reached step ${step}; paused.`);
+  }
+
+  /** The pinned curves, when they belong to the system shown. */
+  private pinnedHere(): PinnedRun | undefined {
+    return this.pinned?.system === this.runner?.def.id ? this.pinned : undefined;
   }
 
   /** The text a figure or a video frame carries: system, preset, step and time. */
@@ -566,13 +680,25 @@ export class ParticleLab extends LitElement {
               </section>
               <section>
                 <lab-run-controls ?playing=${r!.playing} ?disabled=${!ready} stepsPerFrame=${r!.stepsPerFrame}
+                  step=${r!.stepCount} time=${sim!.time} .dt=${typeof sim!.params.dt === 'number' ? sim!.params.dt : undefined} .progress=${r!.runProgress}
+                  @run-to=${(e: CustomEvent<RunTarget>) => r!.runTo(e.detail.step, () => this.reached(e.detail.step))}
                   @play-toggle=${() => this.togglePlay()}
                   @reset=${() => this.guarded('Reset failed', async () => { await r!.reset(); void r!.sampleNow(); })}
-                  @step=${(e: CustomEvent<number>) => { r!.stepN(e.detail); void r!.sampleNow(); }}
-                  @speed=${(e: CustomEvent<number>) => { r!.stepsPerFrame = e.detail; this.tick++; }}></lab-run-controls>
+                  @step=${(e: CustomEvent<number>) => r!.stepN(e.detail, () => void r!.sampleNow())}
+                  @speed=${(e: CustomEvent<number>) => this.setSpeed(e.detail)}></lab-run-controls>
               </section>
+              ${this.heavy
+                ? html`<section class="heavy" role="alert" data-testid="heavy-warning">
+                    <p>${this.heavy.text}</p>
+                    <div class="row">
+                      ${this.heavy.smaller ? html`<button class="primary" data-testid="heavy-smaller" @click=${this.heavy.smaller.run}>${this.heavy.smaller.label}</button>` : nothing}
+                      <button data-testid="heavy-apply" @click=${this.heavy.apply.run}>${this.heavy.apply.label}</button>
+                      <button data-testid="heavy-cancel" @click=${() => this.cancelHeavy()}>Cancel</button>
+                    </div>
+                  </section>`
+                : nothing}
               <section>
-                <lab-sim-actions .actions=${sim!.actions ?? []} running=${this.runningAction}
+                <lab-sim-actions .actions=${sim!.actions ?? []} running=${this.runningAction} .progress=${this.actionProgress}
                   @action=${(e: CustomEvent<string>) => this.runAction(e.detail)}></lab-sim-actions>
               </section>
               <section>
@@ -586,7 +712,7 @@ export class ParticleLab extends LitElement {
                   @record-stop=${() => this.stopRecording()}></lab-record-controls>
               </section>
               <section>
-                <lab-export-bar ?disabled=${!ready} pngScale=${this.pngScale} @png-scale=${(e: CustomEvent<number>) => (this.pngScale = e.detail)} ?curves=${!!this.lastCurves()} ?histograms=${Object.keys(r!.log.latest?.histograms ?? {}).length > 0}
+                <lab-export-bar ?disabled=${!ready} pngScale=${this.pngScale} pinned=${this.pinnedHere()?.label ?? ''} @png-scale=${(e: CustomEvent<number>) => (this.pngScale = e.detail)} ?curves=${!!this.lastCurves()} ?histograms=${Object.keys(r!.log.latest?.histograms ?? {}).length > 0}
                   .downloads=${sim!.downloads ?? []}
                   @export=${(e: CustomEvent<ExportKind>) => this.doExport(e.detail)}
                   @sim-download=${(e: CustomEvent<string>) => this.simDownload(e.detail)}
@@ -616,7 +742,7 @@ export class ParticleLab extends LitElement {
             : nothing}
           <section class="plots">
             ${def?.plots.filter((p) => p.shown?.(this.values) ?? true).map(
-              (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} .runs=${r!.log.runs} version=${this.plotVersion}></lab-plot>`,
+              (p) => html`<lab-plot .spec=${p} .samples=${r!.log.samples} .metrics=${def.metrics} .runs=${r!.log.runs} .pinned=${this.pinnedHere()} version=${this.plotVersion}></lab-plot>`,
             )}
           </section>
         </div>

@@ -29,6 +29,8 @@ export interface Stats {
   stepsPerSecond: number;
   /** GPU time per step (ms) from sim.timings(); undefined before the first report. */
   gpuMsPerStep?: number;
+  /** Wall time per step (ms) measured while playing or stepping, with the system's cost then; undefined before any. */
+  msPerStep?: { ms: number; cost: number };
   timingMethod?: 'timestamp' | 'queue';
 }
 
@@ -61,6 +63,8 @@ export class LabRunner {
    */
   frameWatcher: ((sim: Simulation) => boolean) | undefined;
   private held = false;
+  /** A run toward a step (Run to, a long Step N), a chunk of steps per frame sized to ~0.1 s. */
+  private target: { step: number; start: number; startedAt: number; chunk: number; lastFrame: number; done?: () => void } | undefined;
   /** Counters for tests and the readout. */
   frames = 0;
   samples = 0;
@@ -185,25 +189,72 @@ export class LabRunner {
     });
   }
 
-  stepN(n: number): void {
-    if (!this.sim || this.busy) return;
-    this.sim.step(n);
+  /** The system's relative cost per step now (1 when it does not say). */
+  get cost(): number {
+    return this.sim ? (this.def.cost?.(this.sim.params) ?? 1) : 1;
+  }
+
+  /** Estimated wall time (ms) of `steps` steps at `cost` (default: now), from the measured step time; undefined before any. */
+  estimateMs(steps: number, cost = this.cost): number | undefined {
+    const m = this.stats.msPerStep;
+    return m ? (m.ms * steps * cost) / m.cost : undefined;
+  }
+
+  private measured(ms: number, steps: number): void {
+    if (steps > 0 && ms > 0) this.stats.msPerStep = { ms: ms / steps, cost: this.cost };
+  }
+
+  /**
+   * Takes n steps. When they could take longer than a frame (estimated, or unknown and many), they run
+   * as a target over frames with progress instead of one long submit that would freeze the page.
+   */
+  stepN(n: number, done?: () => void): void {
+    const sim = this.sim;
+    if (!sim || this.busy) return;
+    const estimate = this.estimateMs(n);
+    if ((estimate ?? (n > 1000 ? Infinity : 0)) > 250) {
+      this.runTo(sim.stepCount + n, done);
+      return;
+    }
+    const t0 = performance.now();
+    sim.step(n);
+    this.ctx.device.queue.onSubmittedWorkDone().then(() => this.measured(performance.now() - t0, n), () => undefined);
     this.hooks.changed();
+    done?.();
+  }
+
+  /** Plays until step `step` (never past it), then pauses; progress in `runProgress`. */
+  runTo(step: number, done?: () => void): void {
+    const sim = this.sim;
+    if (!sim || step <= sim.stepCount) return;
+    this.target = { step, start: sim.stepCount, startedAt: performance.now(), chunk: this.stepsPerFrame, lastFrame: performance.now(), done };
+    this.setPlaying(true);
+  }
+
+  /** The running target: steps done of total, and the estimated seconds left (from its own pace). */
+  get runProgress(): { done: number; total: number; etaSeconds: number | undefined } | undefined {
+    const t = this.target;
+    if (!t || !this.sim) return undefined;
+    const done = this.sim.stepCount - t.start;
+    const total = t.step - t.start;
+    const elapsed = (performance.now() - t.startedAt) / 1000;
+    return { done, total, etaSeconds: done > 0 ? (elapsed * (total - done)) / done : undefined };
   }
 
   setPlaying(on: boolean): void {
     this.playing = on;
+    if (!on) this.target = undefined; // a pause ends a run toward a step
     if (on) this.stoppedByProblem = false;
     if (!on) void this.takeSnapshot();
     this.hooks.changed();
   }
 
-  runAction(name: string): Promise<void> {
+  runAction(name: string, progress?: (done: number, total: number) => void): Promise<void> {
     return this.exclusive(async () => {
       const action = this.need().actions?.find((a) => a.name === name);
       if (!action) throw new Error(`no action "${name}"`);
       const before = { params: this.need().params, step: this.need().stepCount };
-      await action.run();
+      await action.run(progress);
       // An action may change params and restart the clock (e.g. a new seed): a new run of the log, as for a rebuild.
       if (this.need().stepCount < before.step) this.log.newRun(`after ${action.label}: ${describeChanges(before.params, this.need().params)}`);
       this.showView(this.need().render);
@@ -323,6 +374,8 @@ export class LabRunner {
       const report = sim.timings();
       this.stats.timingMethod = report.method;
       if (steps > 0 && report.totalMs > w.gpuMs) this.stats.gpuMsPerStep = (report.totalMs - w.gpuMs) / steps;
+      // The step's own time where the system reports it; wall time (bounded below by the frame rate) otherwise.
+      if (steps > 0) this.measured(this.stats.gpuMsPerStep !== undefined ? this.stats.gpuMsPerStep * steps : dt, steps);
       this.statWindow = { t: now, frames: this.frames, steps: sim.stepCount, gpuMs: report.totalMs };
       this.hooks.changed();
     }
@@ -337,12 +390,35 @@ export class LabRunner {
   // Steps of one playing frame. A run that reaches the system's horizon pauses there (once: play
   // again continues past it).
   private playFrame(sim: Simulation): void {
+    const t = this.target;
+    if (t) {
+      this.targetFrame(sim, t);
+      return;
+    }
     const h = sim.horizon;
     const left = h && sim.stepCount < h.step ? h.step - sim.stepCount : Infinity;
     sim.step(Math.min(this.stepsPerFrame, left));
     if (h && left <= this.stepsPerFrame) {
       this.setPlaying(false);
       this.hooks.message('info', `Reached ${h.description} at step ${sim.stepCount}; paused. Play continues past it.`);
+    }
+  }
+
+  /** One frame of a run toward a step: a chunk that doubles while frames stay under 0.1 s and halves past 0.25 s. */
+  private targetFrame(sim: Simulation, t: NonNullable<LabRunner['target']>): void {
+    const now = performance.now();
+    const frameMs = now - t.lastFrame;
+    t.lastFrame = now;
+    if (frameMs < 100) t.chunk *= 2;
+    else if (frameMs > 250) t.chunk = Math.max(1, Math.floor(t.chunk / 2));
+    const n = Math.min(t.chunk, t.step - sim.stepCount);
+    sim.step(n);
+    this.hooks.changed();
+    if (sim.stepCount >= t.step) {
+      this.measured(now - t.startedAt, sim.stepCount - t.start);
+      const done = t.done;
+      this.setPlaying(false);
+      done?.();
     }
   }
 

@@ -21,6 +21,8 @@ export const mipsSystem: SimDefinition = {
   presets,
   defaultPreset: 'abp-mips',
   about,
+  // Steps cost O(N) on the neighbour lists.
+  cost: (p) => Number(p.n),
   headline: (p) => {
     const who = p.model === 'abp' ? 'active Brownian' : 'active Ornstein–Uhlenbeck';
     const shown = { orientation: 'heading', density: 'local packing fraction', epr: 'local entropy production', scoreCurrent: 'learned current', scoreEpr: 'learned local EPR' }[String(p.colorBy)] ?? String(p.colorBy);

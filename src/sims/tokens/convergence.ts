@@ -45,6 +45,8 @@ export interface ConvergenceOptions {
   horizon?: number;
   /** The reference step is min(dts)/refinement; default 4 (RK4: its error is ~4⁴ below the finest run). */
   refinement?: number;
+  /** Steps done of all steps (reference and every scheme × dt), after each run. */
+  progress?: (done: number, total: number) => void;
 }
 
 /** Errors below this (relative to the RMS token norm) are float32 rounding, not discretisation. */
@@ -96,6 +98,8 @@ export async function measureConvergence(ctx: GpuContext, validated: Params, opt
   const live = liveSettings(params);
   const engine = new TokenEngine(device, model, weights, params.sphere, params.ffnPair === 'shared', live, 'convergence');
   const readback = new Readback(device, 'convergence readback');
+  const total = refSteps + SCHEMES.length * plan.reduce((sum, p) => sum + p.steps, 0);
+  let done = 0;
 
   const run = async (scheme: Scheme, dt: number, steps: number): Promise<Float32Array> => {
     engine.write(model.x0);
@@ -108,7 +112,9 @@ export async function measureConvergence(ctx: GpuContext, validated: Params, opt
       pass.end();
       device.queue.submit([encoder.finish()]);
     }
-    return readback.f32(engine.x, 0, model.count * model.d * 4);
+    const x = await readback.f32(engine.x, 0, model.count * model.d * 4);
+    opts.progress?.((done += steps), total);
+    return x;
   };
 
   try {

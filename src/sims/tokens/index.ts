@@ -37,6 +37,8 @@ export const tokensSystem: SimDefinition = {
   presets,
   defaultPreset: 'sa-sphere',
   about,
+  // Attention is O(n² d), the FFN O(n d · width).
+  cost: (p) => Number(p.n) * Number(p.d) * (Number(p.n) + Number(p.ffnWidth)),
   headline: (p) => {
     const n = p.init === 'text' ? 'the words of a sentence as' : String(p.n);
     const layer = p.splitting === 'strang' ? 'Macaron (Strang)' : 'standard (Lie–Trotter)';

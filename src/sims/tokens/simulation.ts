@@ -90,8 +90,8 @@ export class TokenSimulation implements Simulation {
         name: 'measure-convergence',
         label: 'Measure convergence',
         description: 'Runs Lie/Strang × Euler/RK4 over four step sizes against a fine unsplit-RK4 reference and fits the log-log slopes (plot: convergence).',
-        run: async () => {
-          this.convergence = await measureConvergence(this.ctx, this.params);
+        run: async (progress) => {
+          this.convergence = await measureConvergence(this.ctx, this.params, { progress });
         },
       },
     ];

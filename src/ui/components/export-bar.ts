@@ -5,7 +5,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { SimDownload } from '../../sims/types';
 import { base } from '../theme';
 
-export type ExportKind = 'png' | 'csv' | 'json' | 'histograms' | 'curves' | 'state' | 'link';
+export type ExportKind = 'png' | 'csv' | 'json' | 'histograms' | 'curves' | 'state' | 'link' | 'pin' | 'unpin';
 
 @customElement('lab-export-bar')
 export class ExportBar extends LitElement {
@@ -16,6 +16,8 @@ export class ExportBar extends LitElement {
   @property({ type: Boolean }) histograms = false;
   /** Files the simulation offers; a click emits `sim-download` with the download's name. */
   @property({ attribute: false }) downloads: readonly SimDownload[] = [];
+  /** What is pinned as the plots' reference, if anything. */
+  @property() pinned = '';
   /** Resolution of the PNG figure, in device pixels per CSS pixel. */
   @property({ type: Number }) pngScale = 2;
 
@@ -66,6 +68,10 @@ export class ExportBar extends LitElement {
         <label><button data-testid="import" ?disabled=${d} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}
           title="Resume from a state JSON file">Import state…</button>
           <input type="file" data-testid="import-file" accept="application/json,.json" @change=${this.picked} /></label>
+        ${this.pinned
+          ? html`<button data-export="unpin" @click=${() => this.emit('unpin')} title=${`Stop overlaying ${this.pinned}`}>Unpin curves</button>`
+          : html`<button data-export="pin" ?disabled=${d} @click=${() => this.emit('pin')}
+              title="Keep the current curves as a reference: the plots overlay them (dotted) on the next runs, and the metrics exports carry them">Pin curves</button>`}
         <button data-export="link" @click=${() => this.emit('link')} title="Copy a link with the system, preset, seed and params">Copy link</button>
       </div>`;
   }

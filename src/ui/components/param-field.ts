@@ -2,6 +2,7 @@
 // a "rebuild" mark, and an inline message when a typed value is rejected (nothing is clamped).
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { describeRange, type ParamSpec, type ParamValue } from '../../sims/params';
 import { base } from '../theme';
 
@@ -47,12 +48,12 @@ export class ParamField extends LitElement {
         return html`<input id=${id} data-param=${s.name} type="checkbox" .checked=${this.value === true}
           @change=${(e: Event) => this.commit(String((e.target as HTMLInputElement).checked))} />`;
       case 'enum':
-        return html`<select id=${id} data-param=${s.name} .value=${String(this.value)}
+        return html`<select id=${id} data-param=${s.name} .value=${live(String(this.value))}
           @change=${(e: Event) => this.commit((e.target as HTMLSelectElement).value)}>
           ${s.options.map((o) => html`<option value=${o} ?selected=${o === this.value}>${s.optionLabels?.[o] ?? o}</option>`)}
         </select>`;
       default:
-        return html`<input id=${id} data-param=${s.name} type="text" class=${this.error ? 'bad' : ''} .value=${String(this.value)}
+        return html`<input id=${id} data-param=${s.name} type="text" class=${this.error ? 'bad' : ''} .value=${live(String(this.value))}
           title=${describeRange(s)} maxlength=${s.kind === 'string' ? s.maxLength : 64} spellcheck="false"
           @change=${(e: Event) => this.commit((e.target as HTMLInputElement).value)}
           @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.commit((e.target as HTMLInputElement).value)} />`;

@@ -14,13 +14,35 @@ const STEPS_PER_FRAME: NumberParam = {
   default: 1, min: 1, max: 1000, integer: true,
 };
 
+/** The largest step a run can reach (the GPU step clock is u32). */
+const MAX_STEP = 4_294_967_295;
+
+/** Seconds as "12 s" or "3.5 min". */
+export function formatSeconds(s: number | undefined): string {
+  if (s === undefined || !Number.isFinite(s)) return '–';
+  return s < 90 ? `${Math.max(0, s).toFixed(0)} s` : `${(s / 60).toFixed(1)} min`;
+}
+
+/** "Run to": a step, or a time where the system has a time step dt (then the step is (T − t)/dt ahead, rounded). */
+export interface RunTarget {
+  step: number;
+}
+
 @customElement('lab-run-controls')
 export class RunControls extends LitElement {
   @property({ type: Boolean }) playing = false;
   @property({ type: Boolean }) disabled = false;
   @property({ type: Number }) stepsPerFrame = 1;
+  /** The run's clock, for "Run to". */
+  @property({ type: Number }) step = 0;
+  @property({ type: Number }) time = 0;
+  /** The system's time step, if it has one ("Run to t" needs it). */
+  @property({ attribute: false }) dt: number | undefined;
+  /** A running "Run to" (or long Step N). */
+  @property({ attribute: false }) progress: { done: number; total: number; etaSeconds: number | undefined } | undefined;
   @state() private stepN = STEP_N.default;
-  @state() private errors: Partial<Record<'step' | 'speed', string>> = {};
+  @state() private runKind: 'step' | 'time' = 'step';
+  @state() private errors: Partial<Record<'step' | 'speed' | 'run', string>> = {};
 
   static override styles = [
     base,
@@ -30,6 +52,8 @@ export class RunControls extends LitElement {
       input.bad { border-color: #f85149; }
       .play { min-width: 84px; }
       .error { color: #ff7b72; font-size: 12px; margin: -2px 0 6px; }
+      .small { font-size: 12px; }
+      progress { width: 110px; }
       kbd { font: 10px ui-monospace, monospace; border: 1px solid #30363d; border-radius: 3px; padding: 0 3px; color: #8b949e; }
     `,
   ];
@@ -51,7 +75,27 @@ export class RunControls extends LitElement {
     }
   }
 
-  private error(field: 'step' | 'speed') {
+  /** "Run to" the typed step or time: the target step, or a message naming the allowed range. */
+  private runTarget(text: string): number | undefined {
+    const { run: _, ...rest } = this.errors;
+    try {
+      let target: number;
+      if (this.runKind === 'step') {
+        target = parseValue({ kind: 'number', name: 'run to step', label: '', unit: '', description: '', default: 0, min: this.step + 1, max: MAX_STEP, integer: true }, text) as number;
+      } else {
+        const dt = this.dt!;
+        const t = parseValue({ kind: 'number', name: 'run to time', label: '', unit: '', description: '', default: 0, min: this.time, minExclusive: true, max: this.time + dt * (MAX_STEP - this.step) }, text) as number;
+        target = this.step + Math.max(1, Math.round((t - this.time) / dt));
+      }
+      this.errors = rest;
+      return target;
+    } catch (err) {
+      this.errors = { ...rest, run: (err as Error).message };
+      return undefined;
+    }
+  }
+
+  private error(field: 'step' | 'speed' | 'run') {
     const text = this.errors[field];
     return text ? html`<div class="error" role="alert" data-testid="${field}-error">${text}</div>` : nothing;
   }
@@ -86,6 +130,26 @@ export class RunControls extends LitElement {
         </label>
       </div>
       ${this.error('speed')}
+      ${this.progress
+        ? html`<div class="row" data-testid="run-progress">
+            <progress max=${this.progress.total} .value=${this.progress.done}></progress>
+            <span class="muted small" data-testid="run-progress-text">step ${this.step} · ${this.progress.done} / ${this.progress.total} · ≈ ${formatSeconds(this.progress.etaSeconds)} left</span>
+            <button data-testid="run-stop" @click=${() => this.emit('play-toggle')}>Stop</button>
+          </div>`
+        : html`<div class="row">
+            <button data-testid="run-to" ?disabled=${this.disabled} title="Play until this step (or time), then pause; progress and time left are shown"
+              @click=${() => {
+                const input = this.renderRoot.querySelector<HTMLInputElement>('[data-testid=run-to-value]')!;
+                const target = this.runTarget(input.value);
+                if (target !== undefined) this.emit('run-to', { step: target } satisfies RunTarget);
+              }}>Run to</button>
+            <select data-testid="run-to-kind" .value=${this.runKind} @change=${(e: Event) => (this.runKind = (e.target as HTMLSelectElement).value as 'step' | 'time')}>
+              <option value="step">step</option>
+              <option value="time" ?disabled=${this.dt === undefined}>time t</option>
+            </select>
+            <input type="number" data-testid="run-to-value" class=${this.errors.run ? 'bad' : ''} placeholder=${this.runKind === 'step' ? String(this.step + 1000) : String(this.time + 10)} />
+          </div>`}
+      ${this.error('run')}
     `;
   }
 }

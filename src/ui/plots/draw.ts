@@ -1,7 +1,7 @@
 // Draws one PlotSpec from a metric history with d3 (no Lit here): series, histogram (bars, and a
 // reference as a step line), histogram-time (heatmap) and curves (log–log with fitted slopes in the legend).
 import * as d3 from 'd3';
-import type { RunStart } from '../../sims/metrics';
+import type { PinnedRun, RunStart } from '../../sims/metrics';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import { currentRun, histogramColumns, histogramView, latestCurves, seriesLines, stepLine, type Point } from './plot-data';
 import { tickLabeller } from './ticks';
@@ -22,6 +22,8 @@ export interface PlotContext {
   metrics: readonly MetricInfo[];
   /** Where the log's runs begin (a rebuild starts one), for the legend's mark. */
   runs?: readonly RunStart[];
+  /** A reference run the user pinned, drawn dotted under the current one. */
+  pinned?: PinnedRun;
 }
 
 export interface LegendItem {
@@ -120,8 +122,13 @@ function drawSeries(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'series' }
   // The axes follow the current run; earlier runs (before a rebuild) are drawn faded behind it.
   const current = lines.filter((l) => l.run === run).flatMap((l) => l.points);
   if (current.length === 0) return empty(ctx, 'waiting for samples…');
-  const x = scale(logX, d3.extent(current, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
-  const yExt = d3.extent(current, (p) => p[1]) as [number, number];
+  // A pinned run: its last run's lines, and the axes take them in so both can be compared.
+  const pinnedSamples = ctx.pinned?.samples ?? [];
+  const pinnedRun = currentRun(pinnedSamples);
+  const pinned = seriesLines(spec, pinnedSamples).filter((l) => l.run === pinnedRun).map((l) => ({ ...l, points: thin(l.points, MAX_POINTS) }));
+  const shown = [...current, ...pinned.flatMap((l) => l.points)];
+  const x = scale(logX, d3.extent(shown, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
+  const yExt = d3.extent(shown, (p) => p[1]) as [number, number];
   const y = scale(logY, logY ? yExt : [Math.min(0, yExt[0]), yExt[1]], [ctx.height - M.bottom, M.top]);
   const xLabel = spec.x && spec.x !== 'time' ? labelOf(ctx.metrics, spec.x) : 'time';
   const yLabel = spec.yLabel ?? (spec.y.length === 1 ? labelOf(ctx.metrics, spec.y[0]!) : '');
@@ -133,6 +140,17 @@ function drawSeries(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'series' }
     .line<Point>()
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
+  for (const l of pinned) {
+    g.append('path')
+      .attr('class', 'series pinned')
+      .attr('clip-path', `url(#${clip})`)
+      .attr('fill', 'none')
+      .attr('stroke', PALETTE[spec.y.indexOf(l.name) % PALETTE.length]!)
+      .attr('stroke-width', 1.4)
+      .attr('stroke-opacity', 0.7)
+      .attr('stroke-dasharray', '1 3')
+      .attr('d', line(l.points));
+  }
   for (const l of [...lines].sort((a, b) => a.run - b.run)) {
     const earlier = l.run !== run;
     g.append('path')
@@ -154,6 +172,7 @@ function drawSeries(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'series' }
     const start = ctx.runs?.find((r) => r.run === run)?.label ?? 'after a rebuild';
     legend.push({ label: `dashed: earlier runs · solid: run ${run + 1}, ${start}`, color: '#6e7681' });
   }
+  if (pinned.length > 0) legend.push({ label: `dotted: pinned, ${ctx.pinned!.label}`, color: '#8b949e' });
   return legend;
 }
 

@@ -1,7 +1,7 @@
 // One live plot, generic over PlotSpec: Lit draws the card and legend, d3 draws the chart.
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { RunStart } from '../../sims/metrics';
+import type { PinnedRun, RunStart } from '../../sims/metrics';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
 import { drawPlot, type LegendItem } from './draw';
 import { pointCount } from './plot-data';
@@ -27,6 +27,8 @@ export class LabPlot extends LitElement {
   @property({ attribute: false }) samples: readonly MetricSample[] = [];
   @property({ attribute: false }) metrics: readonly MetricInfo[] = [];
   @property({ attribute: false }) runs: readonly RunStart[] = [];
+  /** A reference run to overlay (Pin curves). */
+  @property({ attribute: false }) pinned: PinnedRun | undefined;
   /** Bumped by the owner when new samples arrived (the array is mutated in place). */
   @property({ type: Number }) version = 0;
   @state() private legend: LegendItem[] = [];
@@ -69,12 +71,12 @@ export class LabPlot extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('version') || changed.has('spec') || changed.has('samples')) this.redraw();
+    if (changed.has('version') || changed.has('spec') || changed.has('samples') || changed.has('pinned')) this.redraw();
   }
 
   private redraw(): void {
     if (!this.svg || !this.spec) return;
-    this.legend = drawPlot({ svg: this.svg, width: this.width, height: 200, metrics: this.metrics, runs: this.runs }, this.spec, this.samples);
+    this.legend = drawPlot({ svg: this.svg, width: this.width, height: 200, metrics: this.metrics, runs: this.runs, pinned: this.pinned }, this.spec, this.samples);
     // Read by the e2e tests: every plot of every preset must draw.
     this.svg.dataset.points = String(pointCount(this.spec, this.samples));
   }

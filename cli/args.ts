@@ -39,12 +39,14 @@ export interface CliArgs extends Partial<Record<InputFileOption, string>> {
   resume: string | undefined;
   weights: string | undefined;
   json: boolean;
+  jsonl: boolean;
   help: boolean;
+  version: boolean;
 }
 
 const INPUT_FLAGS = new Map(INPUT_FILE_OPTIONS.map((o) => [`--${o}`, o]));
 const VALUE_OPTIONS = new Set(['--preset', '--set', '--steps', '--count', '--seed', '--every', '--out', '--state', '--resume', '--weights', ...INPUT_FLAGS.keys()]);
-const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
+const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--help', '-h', '--version']);
 
 function positiveInt(name: string, text: string, max = 1e12): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
@@ -68,7 +70,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     resume: undefined,
     weights: undefined,
     json: false,
+    jsonl: false,
     help: false,
+    version: false,
   };
   const positional: string[] = [];
   const given = new Set<string>();
@@ -79,6 +83,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (FLAG_OPTIONS.has(name)) {
       if (eq > 0) throw new UsageError(`${name} takes no value; got ${quote(raw.slice(eq + 1))}`);
       if (name === '--json') args.json = true;
+      else if (name === '--jsonl') args.jsonl = true;
+      else if (name === '--version') args.version = true;
       else args.help = true;
       continue;
     }
@@ -136,6 +142,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     positional.push(raw);
   }
   if (positional.length > 2) throw new UsageError(`unexpected argument ${quote(positional[2])}; see --help`);
+  if (args.json && args.jsonl) throw new UsageError('--json and --jsonl both write stdout; give one');
   args.verb = positional[0] ?? '';
   args.system = positional[1];
   return args;

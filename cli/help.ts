@@ -1,6 +1,8 @@
 // `lab --help` and `lab list`, generated from the registry: each verb lists the systems that
 // offer it, and each system its presets, parameters and model settings.
+import { paramsJsonSchema } from '../src/sims/json-schema';
 import { describeRange, type ParamSpec } from '../src/sims/params';
+import { LAB_VERSION } from '../src/version';
 import { listSystems } from '../src/sims/registry';
 import type { ToolOption } from '../src/sims/tools';
 import { MAX_COUNT } from './args';
@@ -76,7 +78,9 @@ options:
   --resume FILE.json    start from a saved state: its params, with any --set applied on top
                         (validated; each applied override is noted on stderr)
 ${[...toolOptionLines(), ...settingsLines()].join('\n')}
-  --json                print one JSON object on stdout and nothing else
+  --json                print one JSON object on stdout and nothing else (list: every system's params as JSON Schema)
+  --jsonl               run: print each sample as one JSON line on stdout as it is taken
+  --version             the lab's version
   --help                this text
 
 Everything (options, params, input files, output paths) is checked before the run starts; an
@@ -116,4 +120,20 @@ export function listText(): string {
     }
   }
   return lines.join('\n');
+}
+
+/** `lab list --json`: every system with its presets, and its params (and model settings) as JSON Schema. */
+export function listJson(): string {
+  return JSON.stringify({
+    version: LAB_VERSION,
+    systems: listSystems().map((def) => ({
+      id: def.id,
+      title: def.title,
+      description: def.description,
+      defaultPreset: def.defaultPreset,
+      presets: def.presets.map((p) => ({ name: p.name, description: p.description, values: p.values })),
+      params: paramsJsonSchema(def.schema, `${def.id} params`),
+      ...(def.model ? { model: { id: def.model.id, title: def.model.title, settings: paramsJsonSchema(def.model.settings, `${def.model.id} settings`) } } : {}),
+    })),
+  });
 }

@@ -1,7 +1,8 @@
 // Particle Lab headless CLI on Dawn: `npm run --silent lab -- <verb> <system> [options]`.
 import '../src/sims/index';
 import { errorLine, exitCodeOf, parseArgs } from './args';
-import { helpText, listText } from './help';
+import { helpText, listJson, listText } from './help';
+import { LAB_VERSION } from '../src/version';
 import { makePlan } from './plan';
 import { runVerb } from './run';
 import { withGpu } from './session';
@@ -10,12 +11,16 @@ import { runTool } from './tool';
 /** Exit code and output of a run; everything is checked (makePlan) before the GPU is set up. */
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
+  if (args.version) {
+    console.log(`particle-lab ${LAB_VERSION}`);
+    return 0;
+  }
   if (args.help || args.verb === '') {
     console.log(helpText());
     return args.help ? 0 : 2;
   }
   if (args.verb === 'list') {
-    console.log(listText());
+    console.log(args.json ? listJson() : listText());
     return 0;
   }
   const plan = makePlan(args);

@@ -169,6 +169,7 @@ export function makePlan(args: CliArgs): Plan {
   const name = args.system!;
   const what = `${args.verb} ${name}`;
   checkOptions(args, tool ? tool.options : RUN_OPTIONS, what);
+  if (args.jsonl && tool) throw new UsageError(`--jsonl does not apply to ${what} (it streams the samples of run)`);
   if (args.weights && !def.model) throw new UsageError(`--weights needs a system with a learned model; ${quote(def.id)} has none`);
   checkOut(args, tool, what);
   checkRequired(args, tool, what);

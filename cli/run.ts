@@ -29,6 +29,8 @@ export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare
     const s = await sim.sample();
     s.problem ??= nonFiniteMetric(s);
     log.push(s);
+    // --jsonl: each sample as it is taken (flushed line by line), for a pipe or a live plot.
+    if (args.jsonl) console.log(JSON.stringify({ step: s.step, time: s.time, ...s.scalars, ...(s.problem ? { problem: s.problem } : {}) }));
     return s;
   };
   let final = await sample();
@@ -51,7 +53,7 @@ export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promise<
   const outputs: Output[] = [];
   if (args.out) {
     const out = args.out;
-    outputs.push({ flag: '--out', path: out, data: () => (out.toLowerCase().endsWith('.csv') ? log.toCSV() : log.toJSON({ params: sim.params, adapter: ctx.adapterName })) });
+    outputs.push({ flag: '--out', path: out, data: () => (out.toLowerCase().endsWith('.csv') ? log.toCSV() : log.toJSON({ preset: plan.preset, params: sim.params, adapter: ctx.adapterName }, def.metrics)) });
   }
   if (args.state) outputs.push({ flag: '--state', path: args.state, data: async () => JSON.stringify(await sim.exportState()) });
   const failed = await writeOutputs(outputs);
@@ -63,6 +65,7 @@ export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promise<
   }
   const report = { system: def.id, preset: plan.preset, step: final.step, time: final.time, adapter: ctx.adapterName, ...finalMetrics(final) };
   if (args.json) console.log(JSON.stringify(report));
+  else if (args.jsonl) console.error(`${def.id}: ${final.step} steps, t = ${final.time}`);
   else {
     console.log(`${def.id}: ${final.step} steps, t = ${final.time}`);
     for (const [k, v] of Object.entries(final.scalars)) console.log(`  ${k.padEnd(24)} ${v}`);

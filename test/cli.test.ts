@@ -21,6 +21,56 @@ describe('lab CLI usage errors', () => {
     expect(r.stdout).toMatch(/^ {2}n +an integer in \[1, \d+\] particles /m);
   });
 
+  it('--version prints package.json\'s version', () => {
+    const r = lab('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`particle-lab ${JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')).version}`);
+  });
+
+  it('list --json gives each system\'s params as JSON Schema that every preset satisfies and out-of-range values break', () => {
+    const r = lab('list', '--json');
+    expect(r.code).toBe(0);
+    const { systems } = JSON.parse(r.stdout) as { systems: { id: string; presets: { name: string; values: Record<string, unknown> }[]; params: Record<string, any> }[] };
+    expect(systems.map((s) => s.id)).toEqual(['mips', 'tokens', 'showers']);
+    // A validator for the keywords the schema uses, written here from the JSON Schema spec.
+    const valid = (p: Record<string, any>, v: unknown): boolean => {
+      if (p.type === 'integer' && !Number.isInteger(v)) return false;
+      if ((p.type === 'number' || p.type === 'integer') && typeof v !== 'number') return false;
+      if (p.type === 'string' && typeof v !== 'string') return false;
+      if (p.type === 'boolean' && typeof v !== 'boolean') return false;
+      if (p.enum && !p.enum.includes(v)) return false;
+      if (p.minimum !== undefined && (v as number) < p.minimum) return false;
+      if (p.exclusiveMinimum !== undefined && (v as number) <= p.exclusiveMinimum) return false;
+      if (p.maximum !== undefined && (v as number) > p.maximum) return false;
+      if (p.exclusiveMaximum !== undefined && (v as number) >= p.exclusiveMaximum) return false;
+      if (p.maxLength !== undefined && (v as string).length > p.maxLength) return false;
+      if (p.pattern !== undefined && !new RegExp(p.pattern).test(v as string)) return false;
+      return true;
+    };
+    for (const s of systems) {
+      const props = s.params.properties as Record<string, any>;
+      expect(s.params.required).toEqual(Object.keys(props));
+      for (const [name, p] of Object.entries(props)) expect(valid(p, p.default), `${s.id}.${name} default`).toBe(true);
+      for (const preset of s.presets) {
+        for (const [name, v] of Object.entries(preset.values)) expect(valid(props[name], v), `${s.id} ${preset.name}: ${name} = ${v}`).toBe(true);
+      }
+    }
+    const phi = systems[0]!.params.properties.phi;
+    expect([valid(phi, 0), valid(phi, 0.5), valid(phi, 1)]).toEqual([false, true, false]); // (0, 1), as `lab list` says
+    expect(systems[0]!.params.properties.n).toMatchObject({ type: 'integer', minimum: 1, 'x-unit': 'particles' });
+  });
+
+  it('run --jsonl streams one JSON sample per line on stdout; --json with it is refused', () => {
+    const r = lab('run', 'mips', '--set', 'n=256', '--steps', '20', '--every', '5', '--jsonl');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { step: number; eprScoreFree: number });
+    expect(lines.map((l) => l.step)).toEqual([0, 5, 10, 15, 20]);
+    expect(lines.every((l) => Number.isFinite(l.eprScoreFree))).toBe(true);
+    const both = lab('run', 'mips', '--json', '--jsonl');
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim()).toBe('error: --json and --jsonl both write stdout; give one');
+  });
+
   it.each([
     [['frob', 'mips'], /unknown verb "frob"/],
     [['run', 'nosuch'], /unknown system "nosuch"/],

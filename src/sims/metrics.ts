@@ -1,7 +1,9 @@
 // A run's metric history, kept on the CPU (small samples only), exportable as CSV and JSON.
 // A rebuild (new N, φ, ...) starts a new run: its samples restart at step 0, so they are kept
 // apart (`run` on each sample) instead of being drawn or exported as one zig-zagging series.
-import type { MetricSample } from './types';
+import { csvFormatRows } from 'd3';
+import { LAB_VERSION } from '../version';
+import type { MetricInfo, MetricSample } from './types';
 
 /** Where a run of the log begins, and why (e.g. "rebuild: n 1024 → 4096"). */
 export interface RunStart {
@@ -67,31 +69,28 @@ export class MetricLog {
    */
   toCSV(pinned?: PinnedRun): string {
     const names = this.scalarNames(pinned?.samples);
-    const rows = [['step', 'time', 'run', ...names].join(',')];
-    const row = (s: MetricSample, run: string | number) => [s.step, s.time, run, ...names.map((n) => (n in s.scalars ? s.scalars[n] : ''))].join(',');
-    for (const s of this.samples) rows.push(row(s, s.run ?? 0));
-    for (const s of pinned?.samples ?? []) rows.push(row(s, 'pinned'));
-    return rows.join('\n') + '\n';
+    const row = (s: MetricSample, run: string | number) => [s.step, s.time, run, ...names.map((n) => (n in s.scalars ? s.scalars[n] : ''))];
+    const rows = [...this.samples.map((s) => row(s, s.run ?? 0)), ...(pinned?.samples ?? []).map((s) => row(s, 'pinned'))];
+    return csvFormatRows([['step', 'time', 'run', ...names], ...rows.map((r) => r.map(String))]) + '\n';
   }
 
-  toJSON(meta: Record<string, unknown> = {}): string {
-    return JSON.stringify({ system: this.system, ...meta, runs: this.runs, samples: this.samples });
+  /**
+   * Every sample as JSON, with what reads it later: the lab's version, each metric's unit and
+   * meaning (`metrics`), and `meta` (params, adapter, the link that reproduces the run …).
+   */
+  toJSON(meta: Record<string, unknown> = {}, metrics: readonly MetricInfo[] = []): string {
+    const units = Object.fromEntries(metrics.map((m) => [m.name, { label: m.label, unit: m.unit, description: m.description }]));
+    return JSON.stringify({ system: this.system, version: LAB_VERSION, ...meta, metrics: units, runs: this.runs, samples: this.samples });
   }
-}
-
-/** A CSV cell: quoted when it holds a comma, quote or line break. */
-function cell(v: string | number): string {
-  const t = String(v);
-  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
 
 /** A sample's histograms in long form, one row per bin: histogram,bin_lo,bin_hi,count,reference (empty without one). */
 export function histogramsCSV(s: MetricSample | undefined): string {
-  const rows = ['histogram,bin_lo,bin_hi,count,reference'];
+  const rows = [['histogram', 'bin_lo', 'bin_hi', 'count', 'reference']];
   for (const [name, h] of Object.entries(s?.histograms ?? {})) {
-    h.counts.forEach((c, i) => rows.push([name, h.edges[i] ?? '', h.edges[i + 1] ?? '', c, h.reference?.counts[i] ?? ''].map(cell).join(',')));
+    h.counts.forEach((c, i) => rows.push([name, h.edges[i] ?? '', h.edges[i + 1] ?? '', c, h.reference?.counts[i] ?? ''].map(String)));
   }
-  return rows.join('\n') + '\n';
+  return csvFormatRows(rows) + '\n';
 }
 
 /** A metric that is NaN/Inf is no result: it stops a run like a non-finite state. */

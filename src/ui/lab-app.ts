@@ -507,7 +507,11 @@ export class ParticleLab extends LitElement {
           saveText(r.log.toCSV(this.pinnedHere()), this.fileName('metrics.csv'), 'text/csv');
           break;
         case 'json':
-          saveText(r.log.toJSON({ preset: r.preset, params: r.sim!.params, url: this.shareText(), pinned: this.pinnedHere() }), this.fileName('metrics.json'), 'application/json');
+          saveText(
+            r.log.toJSON({ preset: r.preset, params: r.sim!.params, adapter: r.ctx.adapterName, url: this.shareText(), pinned: this.pinnedHere() }, r.def.metrics),
+            this.fileName('metrics.json'),
+            'application/json',
+          );
           break;
         case 'pin': {
           const label = `${r.preset} to step ${r.stepCount}${this.modifiedParams().length ? ` (${this.modifiedParams().map((m) => `${m.label} ${m.now}`).join(', ')})` : ''}`;

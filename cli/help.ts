@@ -6,6 +6,7 @@ import { LAB_VERSION } from '../src/version';
 import { listSystems } from '../src/sims/registry';
 import type { ToolOption } from '../src/sims/tools';
 import { MAX_COUNT } from './args';
+import { RUN_OPTIONS } from './plan';
 import { offers, usageOf, type Offer } from './verbs';
 
 /** One entry per verb with the names that offer it; a verb offered by several lists each one's summary. */
@@ -136,4 +137,29 @@ export function listJson(): string {
       ...(def.model ? { model: { id: def.model.id, title: def.model.title, settings: paramsJsonSchema(def.model.settings, `${def.model.id} settings`) } } : {}),
     })),
   });
+}
+
+/**
+ * `lab <verb> --help`: the global help cut to one verb: its line(s), the options it takes (each
+ * with its continuation lines) and its examples.
+ */
+export function verbHelpText(verb: string): string {
+  const taken = verb === 'run' ? [...RUN_OPTIONS, 'jsonl'] : offers().filter((o) => o.verb === verb).flatMap((o) => o.tool.options);
+  const allowed = new Set(['preset', 'set', 'seed', 'json', 'help', ...taken]);
+  const lines = helpText().split('\n');
+  const section = (title: string) => {
+    const start = lines.indexOf(title) + 1;
+    const end = lines.findIndex((l, i) => i >= start && l === '');
+    return lines.slice(start, end < 0 ? undefined : end);
+  };
+  const keep: string[] = [];
+  let on = false;
+  for (const line of section('options:')) {
+    const flag = /^ {2}--([a-z]+)/.exec(line);
+    if (flag) on = allowed.has(flag[1]!);
+    if (on) keep.push(line);
+  }
+  const mine = verbLines().filter((l, i, all) => l.startsWith(`  ${verb} `) || (l.startsWith('    ') && all.slice(0, i).reverse().find((x) => !x.startsWith('    '))?.startsWith(`  ${verb} `)));
+  const examples = section('examples:').filter((l) => l.includes(`lab -- ${verb} `));
+  return [`usage: npm run --silent lab -- ${usageOf(verb)} [options]`, '', ...mine, '', 'options:', ...keep, ...(examples.length ? ['', 'examples:', ...examples] : [])].join('\n');
 }

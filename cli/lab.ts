@@ -1,7 +1,8 @@
 // Particle Lab headless CLI on Dawn: `npm run --silent lab -- <verb> <system> [options]`.
 import '../src/sims/index';
 import { errorLine, exitCodeOf, parseArgs } from './args';
-import { helpText, listJson, listText } from './help';
+import { helpText, listJson, listText, verbHelpText } from './help';
+import { verbs } from './verbs';
 import { LAB_VERSION } from '../src/version';
 import { makePlan } from './plan';
 import { runVerb } from './run';
@@ -16,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.help || args.verb === '') {
-    console.log(helpText());
+    console.log(args.help && verbs().includes(args.verb) && args.verb !== 'list' ? verbHelpText(args.verb) : helpText());
     return args.help ? 0 : 2;
   }
   if (args.verb === 'list') {

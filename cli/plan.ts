@@ -43,7 +43,7 @@ export interface Plan {
 
 type Option = ToolOption | 'every';
 const ALL_OPTIONS: readonly Option[] = ['steps', 'count', 'every', 'out', 'state', 'resume', 'weights', ...INPUT_FILE_OPTIONS];
-const RUN_OPTIONS: readonly Option[] = ['steps', 'every', 'out', 'state', 'resume', 'weights'];
+export const RUN_OPTIONS: readonly Option[] = ['steps', 'every', 'out', 'state', 'resume', 'weights'];
 
 function checkOptions(args: CliArgs, allowed: readonly Option[], what: string): void {
   for (const o of ALL_OPTIONS) {

@@ -21,6 +21,17 @@ describe('lab CLI usage errors', () => {
     expect(r.stdout).toMatch(/^ {2}n +an integer in \[1, \d+\] particles /m);
   });
 
+  it('<verb> --help lists that verb\'s systems and only the options it takes', () => {
+    const run = lab('run', '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: npm run --silent lab -- run mips\|tokens\|showers \[options\]/);
+    expect(run.stdout).toMatch(/^ {2}--jsonl /m);
+    expect(run.stdout).not.toMatch(/^ {2}--(count|reference|candidate) /m);
+    const evaluate = lab('evaluate', '--help');
+    expect(evaluate.stdout).toMatch(/^ {2}--reference FILE /m);
+    expect(evaluate.stdout).not.toMatch(/^ {2}--(steps|jsonl|every) /m);
+  });
+
   it('--version prints package.json\'s version', () => {
     const r = lab('--version');
     expect(r.code).toBe(0);

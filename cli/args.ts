@@ -42,11 +42,12 @@ export interface CliArgs extends Partial<Record<InputFileOption, string>> {
   jsonl: boolean;
   help: boolean;
   version: boolean;
+  quiet: boolean;
 }
 
 const INPUT_FLAGS = new Map(INPUT_FILE_OPTIONS.map((o) => [`--${o}`, o]));
 const VALUE_OPTIONS = new Set(['--preset', '--set', '--steps', '--count', '--seed', '--every', '--out', '--state', '--resume', '--weights', ...INPUT_FLAGS.keys()]);
-const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--help', '-h', '--version']);
+const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--help', '-h', '--version', '--quiet', '-q']);
 
 function positiveInt(name: string, text: string, max = 1e12): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
@@ -73,6 +74,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     jsonl: false,
     help: false,
     version: false,
+    quiet: false,
   };
   const positional: string[] = [];
   const given = new Set<string>();
@@ -85,6 +87,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (name === '--json') args.json = true;
       else if (name === '--jsonl') args.jsonl = true;
       else if (name === '--version') args.version = true;
+      else if (name === '--quiet' || name === '-q') args.quiet = true;
       else args.help = true;
       continue;
     }

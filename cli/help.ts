@@ -81,6 +81,8 @@ options:
 ${[...toolOptionLines(), ...settingsLines()].join('\n')}
   --json                print one JSON object on stdout and nothing else (list: every system's params as JSON Schema)
   --jsonl               run: print each sample as one JSON line on stdout as it is taken
+  --quiet, -q           no progress on stderr (on a terminal, run, train, convergence and bench
+                        tokens draw a progress bar with the time left; on a pipe, none)
   --version             the lab's version
   --help                this text
 

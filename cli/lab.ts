@@ -3,6 +3,7 @@ import '../src/sims/index';
 import { errorLine, exitCodeOf, parseArgs } from './args';
 import { helpText, listJson, listText, verbHelpText } from './help';
 import { verbs } from './verbs';
+import { Progress } from './progress';
 import { LAB_VERSION } from '../src/version';
 import { makePlan } from './plan';
 import { runVerb } from './run';
@@ -26,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const plan = makePlan(args);
   for (const note of plan.notes) console.error(`note: ${note}`);
-  return withGpu((ctx, keep) => (plan.tool ? runTool(ctx, plan, keep) : runVerb(ctx, plan, keep)));
+  const progress = new Progress(process.stderr, args.quiet);
+  return withGpu((ctx, keep) => (plan.tool ? runTool(ctx, plan, keep, progress) : runVerb(ctx, plan, keep, progress)), progress);
 }
 
 // exitCode, not process.exit: the process ends once the torn-down device has let go (see session.ts).

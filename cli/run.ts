@@ -3,6 +3,7 @@ import type { GpuContext } from '../src/gpu/context';
 import { MetricLog, nonFiniteMetric } from '../src/sims/metrics';
 import type { MetricSample, Simulation } from '../src/sims/types';
 import type { Plan } from './plan';
+import type { Progress } from './progress';
 import { writeOutputs, type Output } from './outputs';
 import type { Keep } from '../src/sims/tools';
 
@@ -17,7 +18,7 @@ export function finalMetrics(s: MetricSample): Record<string, unknown> {
   return { ...s.scalars, ...(s.histograms ?? {}), ...(s.curves ?? {}) };
 }
 
-export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare?: (sim: Simulation) => Promise<void>): Promise<RunResult> {
+export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare?: (sim: Simulation) => Promise<void>, progress?: Progress): Promise<RunResult> {
   const { args } = plan;
   const steps = args.steps ?? 1000;
   const every = args.every ?? Math.max(1, Math.floor(steps / 100));
@@ -40,16 +41,18 @@ export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare
     sim.step(n);
     done += n;
     final = await sample();
+    progress?.update(done, steps, 'steps');
   }
+  progress?.end();
   return { log, final, sim };
 }
 
-export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep): Promise<number> {
+export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep, progress?: Progress): Promise<number> {
   const { args, def } = plan;
   const { weights } = plan;
   const model = def.model;
   const prepare = weights && model ? async (sim: Simulation) => void keep(await model.attach(sim, weights)) : undefined;
-  const { final, sim, log } = await runSystem(ctx, plan, keep, prepare);
+  const { final, sim, log } = await runSystem(ctx, plan, keep, prepare, progress);
   const outputs: Output[] = [];
   if (args.out) {
     const out = args.out;

@@ -6,6 +6,7 @@
 import { collectGpuErrors, type GpuContext } from '../src/gpu/context';
 import { createNodeContext } from '../src/gpu/node';
 import type { Keep, Releasable } from '../src/sims/tools';
+import type { Progress } from './progress';
 
 
 function release(x: Releasable): void {
@@ -18,9 +19,11 @@ function release(x: Releasable): void {
 }
 
 /** Runs `body` on a fresh device; returns its exit code, or 4 when the GPU reported an error. */
-export async function withGpu(body: (ctx: GpuContext, keep: Keep) => Promise<number>): Promise<number> {
+export async function withGpu(body: (ctx: GpuContext, keep: Keep) => Promise<number>, progress?: Progress): Promise<number> {
   const ctx = await createNodeContext();
-  console.error(`adapter: ${ctx.adapterName}${ctx.software ? ' (software)' : ''}`);
+  const adapter = `adapter: ${ctx.adapterName}${ctx.software ? ' (software)' : ''}`;
+  if (progress) progress.line(adapter);
+  else console.error(adapter);
   const gpuErrors = collectGpuErrors(ctx.device);
   const held: Releasable[] = [];
   const keep: Keep = (x) => {

@@ -4,21 +4,23 @@ import type { GpuContext } from '../src/gpu/context';
 import type { Keep } from '../src/sims/tools';
 import { writeOutputs, type Output } from './outputs';
 import type { Plan } from './plan';
+import type { Progress } from './progress';
 
 /** A report as `key value` lines (objects as JSON). */
 function reportLines(report: Record<string, unknown>): string[] {
   return Object.entries(report).map(([k, v]) => `${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
 }
 
-export async function runTool(ctx: GpuContext, plan: Plan, keep: Keep): Promise<number> {
+export async function runTool(ctx: GpuContext, plan: Plan, keep: Keep, progress: Progress): Promise<number> {
   const { args, tool } = plan;
   const result = await tool!.run(
-    { ctx, keep, progress: (line) => console.error(line) },
+    { ctx, keep, progress: (line) => progress.line(line), advance: (done, total, unit) => progress.update(done, total, unit) },
     {
       def: plan.def, params: plan.params, preset: plan.preset, explicit: plan.explicit, steps: args.steps, count: args.count,
       inputs: plan.inputs, resume: plan.resume, weights: plan.weights, settings: plan.settings,
     },
   );
+  progress.end();
   const outputs: Output[] = [];
   const out = result.files?.out;
   const state = result.files?.state;

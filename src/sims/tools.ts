@@ -46,6 +46,8 @@ export interface ToolEnv {
   keep: Keep;
   /** A progress line (stderr on the CLI). */
   progress(line: string): void;
+  /** How far a long loop is: `done` of `total` `unit` (a bar on a terminal). */
+  advance?(done: number, total: number, unit: string): void;
 }
 
 export interface ToolResult {

@@ -11,8 +11,8 @@ export const convergenceTool: SimTool = {
   options: [],
   preset: 'convergence',
   quick: { set: { n: '4', d: '4' } },
-  async run({ ctx }, { params }) {
-    const result = await measureConvergence(ctx, params);
+  async run({ ctx, advance }, { params }) {
+    const result = await measureConvergence(ctx, params, { progress: (done, total) => advance?.(done, total, 'layer steps') });
     const text = ['scheme         dt          error'];
     for (const r of result.rows) text.push(`${r.scheme.padEnd(14)} ${r.dt.toExponential(3)}  ${r.error.toExponential(3)}`);
     text.push(`fitted orders: ${Object.entries(result.orders).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
@@ -42,12 +42,13 @@ export const benchTool: SimTool = {
   options: ['steps'],
   prepare: benchParams,
   quick: { set: { n: '64', d: '16', heads: '2' }, steps: 1 },
-  async run({ ctx }, { params, explicit, steps }) {
+  async run({ ctx, advance }, { params, explicit, steps }) {
     const { n, d, heads } = schema.typed(params);
     const ns = explicit.has('n') ? [n] : BENCH_TOKEN_NS;
     const rows = [];
     const text: string[] = [];
-    for (const size of ns) {
+    for (const [i, size] of ns.entries()) {
+      advance?.(i, ns.length, 'sizes');
       const r = await benchTokens(ctx, { n: size, d, heads, reps: steps ?? 1 });
       rows.push(r);
       text.push(

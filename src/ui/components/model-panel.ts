@@ -12,6 +12,7 @@ import { ModelSessionController } from '../model-controller';
 import { binMapBar, drawBinMap } from '../plots/bin-map';
 import { colorBar, type ColorBar } from '../viewport/color-bar';
 import { base } from '../theme';
+import { formatSeconds } from '../../duration';
 import '../plots/lab-plot';
 
 export const MAX_TRAIN_STEPS = 1_000_000;
@@ -33,11 +34,6 @@ export const LOSS_METRICS: MetricInfo[] = [
 /** The panel's own plot: the model's training loss (a running mean over 10 chunks) against accepted steps. */
 export function lossPlot(model: SimModel): PlotSpec {
   return { kind: 'series', id: `${model.id}-loss`, title: 'Training loss', x: 'trainStep', y: ['loss'], yLabel: 'loss' };
-}
-
-function fmtTime(s: number): string {
-  if (!Number.isFinite(s)) return '–';
-  return s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`;
 }
 
 @customElement('lab-model-panel')
@@ -155,7 +151,7 @@ export class ModelPanel extends LitElement {
     if (s.loading) return html`<span data-testid=${this.testId('loading')}>loading: ${s.loading}</span>`;
     if (p) {
       return html`<progress max=${p.total} .value=${p.steps}></progress>
-        <span>${p.steps} / ${p.total} · loss ${p.smoothLoss.toFixed(3)} · ${p.samplesPerS.toFixed(0)} samples/s · ETA ${s.training ? fmtTime(p.etaS) : '–'}</span>`;
+        <span>${p.steps} / ${p.total} · loss ${p.smoothLoss.toFixed(3)} · ${p.samplesPerS.toFixed(0)} samples/s · ETA ${s.training ? formatSeconds(p.etaS) : '–'}</span>`;
     }
     return html`<span class="muted">${network ? `weights: ${s.source} · ${network}` : 'no network yet: train one (online, on this run) or load weights'}</span>`;
   }

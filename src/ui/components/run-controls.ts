@@ -4,6 +4,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { parseValue, type NumberParam } from '../../sims/params';
 import { base } from '../theme';
+import { formatSeconds } from '../../duration';
 
 const STEP_N: NumberParam = {
   kind: 'number', name: 'steps', label: 'steps', unit: '', description: 'Steps taken by one click of Step.',
@@ -17,11 +18,6 @@ const STEPS_PER_FRAME: NumberParam = {
 /** The largest step a run can reach (the GPU step clock is u32). */
 const MAX_STEP = 4_294_967_295;
 
-/** Seconds as "12 s" or "3.5 min". */
-export function formatSeconds(s: number | undefined): string {
-  if (s === undefined || !Number.isFinite(s)) return '–';
-  return s < 90 ? `${Math.max(0, s).toFixed(0)} s` : `${(s / 60).toFixed(1)} min`;
-}
 
 /** "Run to": a step, or a time where the system has a time step dt (then the step is (T − t)/dt ahead, rounded). */
 export interface RunTarget {

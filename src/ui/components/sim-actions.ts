@@ -3,7 +3,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { SimAction } from '../../sims/types';
 import { base } from '../theme';
-import { formatSeconds } from './run-controls';
+import { formatSeconds } from '../../duration';
 
 @customElement('lab-sim-actions')
 export class SimActions extends LitElement {

@@ -28,7 +28,7 @@ export const trainTool: SimTool = {
   out: { ext: '.bin', required: true },
   settings: { extra: TRAIN_EXTRA.specs },
   quick: { set: { n: '64', ...TINY_SET }, steps: 8 },
-  async run({ ctx, keep, progress: say }, input): Promise<ToolResult> {
+  async run({ ctx, keep, progress: say, advance }, input): Promise<ToolResult> {
     const { def, preset } = input;
     const steps = input.steps ?? 2000;
     const settings = input.settings!;
@@ -46,6 +46,7 @@ export const trainTool: SimTool = {
     const every = Math.max(1, Math.floor(steps / 20));
     let next = model.steps + every;
     const progress = await trainer.run(model.steps + steps, async (p) => {
+      advance?.(p.steps, p.total, 'training steps');
       if (p.steps < next && p.steps < p.total) return;
       next += every;
       const s = await sim.sample();

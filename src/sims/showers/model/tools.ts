@@ -73,7 +73,7 @@ export const trainTool: SimTool = {
   preset: 'flow-electrons',
   settings: { extra: [] },
   quick: { set: TINY_SET, steps: 2, count: 8 },
-  async run({ ctx, keep, progress: say }, input): Promise<ToolResult> {
+  async run({ ctx, keep, progress: say, advance }, input): Promise<ToolResult> {
     const { params, preset } = input;
     const p = schema.typed(params);
     const steps = input.steps ?? 2000;
@@ -93,6 +93,7 @@ export const trainTool: SimTool = {
     const every = Math.max(1, Math.floor(steps / 20));
     let next = model.steps + every;
     const progress = await trainer.run(model.steps + steps, (pr) => {
+      advance?.(pr.steps, pr.total, 'training steps');
       if (pr.steps < next && pr.steps < pr.total) return;
       next += every;
       say(`step ${pr.steps}/${pr.total} loss ${pr.smoothLoss.toFixed(4)} count loss ${model.countLoss.toFixed(4)} ${pr.samplesPerS.toFixed(1)} showers/s ETA ${pr.etaS.toFixed(0)} s`);

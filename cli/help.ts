@@ -147,7 +147,7 @@ export function listJson(): string {
  */
 export function verbHelpText(verb: string): string {
   const taken = verb === 'run' ? [...RUN_OPTIONS, 'jsonl'] : offers().filter((o) => o.verb === verb).flatMap((o) => o.tool.options);
-  const allowed = new Set(['preset', 'set', 'seed', 'json', 'help', ...taken]);
+  const allowed = new Set(['preset', 'set', 'seed', 'json', 'quiet', 'help', ...taken]);
   const lines = helpText().split('\n');
   const section = (title: string) => {
     const start = lines.indexOf(title) + 1;

@@ -80,7 +80,7 @@ function largest(lo: number, hi: number, ok: (v: number) => boolean): number | u
   return lo;
 }
 
-const fmtMs = (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
+const fmtMs = (ms: number) => (ms < 1000 ? `${ms < 10 ? ms.toPrecision(2) : ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 @customElement('particle-lab')
 export class ParticleLab extends LitElement {

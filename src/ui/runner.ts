@@ -75,7 +75,8 @@ export class LabRunner {
   private sampling: Promise<void> | undefined;
   private lastSampledStep = -1;
   private rafId = 0;
-  private statWindow = { t: performance.now(), frames: 0, steps: 0, gpuMs: 0 };
+  /** The current stats window; `played`: the run played throughout it, so its step time is a measurement. */
+  private statWindow = { t: performance.now(), frames: 0, steps: 0, gpuMs: 0, played: false, warm: false };
   private snapshot: SimState | undefined;
   private lastSnapshotAt = performance.now();
   private disposed = false;
@@ -216,9 +217,7 @@ export class LabRunner {
       this.runTo(sim.stepCount + n, done);
       return;
     }
-    const t0 = performance.now();
     sim.step(n);
-    this.ctx.device.queue.onSubmittedWorkDone().then(() => this.measured(performance.now() - t0, n), () => undefined);
     this.hooks.changed();
     done?.();
   }
@@ -242,6 +241,10 @@ export class LabRunner {
   }
 
   setPlaying(on: boolean): void {
+    // Step times are measured over windows of uninterrupted play, from the second one on: not load
+    // time, not a pause, not the first frames (pipelines compile then, and a step looks 100× dearer).
+    if (on && !this.playing) this.statWindow = { t: performance.now(), frames: this.frames, steps: this.stepCount, gpuMs: this.sim?.timings().totalMs ?? 0, played: true, warm: false };
+    if (!on) this.statWindow.played = false;
     this.playing = on;
     if (!on) this.target = undefined; // a pause ends a run toward a step
     if (on) this.stoppedByProblem = false;
@@ -375,8 +378,8 @@ export class LabRunner {
       this.stats.timingMethod = report.method;
       if (steps > 0 && report.totalMs > w.gpuMs) this.stats.gpuMsPerStep = (report.totalMs - w.gpuMs) / steps;
       // The step's own time where the system reports it; wall time (bounded below by the frame rate) otherwise.
-      if (steps > 0) this.measured(this.stats.gpuMsPerStep !== undefined ? this.stats.gpuMsPerStep * steps : dt, steps);
-      this.statWindow = { t: now, frames: this.frames, steps: sim.stepCount, gpuMs: report.totalMs };
+      if (steps >= 10 && w.played && w.warm) this.measured(this.stats.gpuMsPerStep !== undefined ? this.stats.gpuMsPerStep * steps : dt, steps);
+      this.statWindow = { t: now, frames: this.frames, steps: sim.stepCount, gpuMs: report.totalMs, played: this.playing, warm: w.played && this.playing };
       this.hooks.changed();
     }
     if (this.sampleEvery > 0 && this.frames % this.sampleEvery === 0 && sim.stepCount !== this.lastSampledStep && !this.sampling) {
@@ -415,7 +418,7 @@ export class LabRunner {
     sim.step(n);
     this.hooks.changed();
     if (sim.stepCount >= t.step) {
-      this.measured(now - t.startedAt, sim.stepCount - t.start);
+      if (sim.stepCount - t.start >= 100) this.measured(now - t.startedAt, sim.stepCount - t.start); // long enough to outweigh warm-up
       const done = t.done;
       this.setPlaying(false);
       done?.();

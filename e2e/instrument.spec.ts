@@ -1,7 +1,7 @@
 // The lab as an instrument (#15): a landing page that is alive and says what it shows, a preset
 // description that admits it was modified, "About this system" with native MathML reachable from
 // every plot title, and a model panel that folds and keeps out of the way until a network is loaded.
-import { download, expect, openLab, runUntil, test, waitForReset } from './helpers';
+import { download, expect, openLab, runUntil, stepCount, test, waitForReset } from './helpers';
 
 test('the bare landing page plays the default preset and says in one sentence what it shows', async ({ page }) => {
   await page.goto('/');
@@ -145,9 +145,10 @@ test('"Measure convergence" shows its progress and time left while it runs', asy
 test('"Pin curves" keeps a run as a dotted reference under the next run, and the metrics CSV carries it', async ({ page }) => {
   await openLab(page, 'system=mips&preset=abp-mips&n=1024');
   await runUntil(page, 40);
+  const pinnedAt = await stepCount(page); // the pause lands at 40 or a frame later
   await page.evaluate(() => window.__lab!.sampleNow());
   await page.locator('button[data-export=pin]').click();
-  await expect(page.getByTestId('banner-info').last()).toContainText('Pinned abp-mips to step 40 (N 1024)');
+  await expect(page.getByTestId('banner-info').last()).toContainText(`Pinned abp-mips to step ${pinnedAt} (N 1024)`);
   const v0 = page.locator('input[data-param=v0]');
   await v0.fill('3');
   await v0.press('Enter');
@@ -162,13 +163,13 @@ test('"Pin curves" keeps a run as a dotted reference under the next run, and the
   expect(n).toBeGreaterThan(1);
   for (let i = 0; i < n; i++) {
     await expect(series.nth(i).locator('svg path.pinned').first()).toBeAttached();
-    await expect(series.nth(i).locator('.legend')).toContainText('dotted: pinned, abp-mips to step 40 (N 1024)');
+    await expect(series.nth(i).locator('.legend')).toContainText(`dotted: pinned, abp-mips to step ${pinnedAt} (N 1024)`);
   }
   const csv = (await download(page, () => page.locator('button[data-export=csv]').click())).data.toString('utf8').trim().split('\n');
   const runColumn = csv[0]!.split(',').indexOf('run');
   const pinnedRows = csv.slice(1).filter((row) => row.split(',')[runColumn] === 'pinned');
   expect(pinnedRows.length).toBeGreaterThan(0);
-  expect(Math.max(...pinnedRows.map((row) => Number(row.split(',')[0])))).toBe(40);
+  expect(Math.max(...pinnedRows.map((row) => Number(row.split(',')[0])))).toBe(pinnedAt);
   await page.locator('button[data-export=unpin]').click();
   await expect(page.locator('svg path.pinned')).toHaveCount(0);
 });

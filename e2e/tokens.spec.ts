@@ -10,6 +10,9 @@ test('sa-sphere: tokens drawn on the sphere cluster, and E_β does not decrease'
   expect(later!.scalars.meanCosine!).toBeGreaterThan(first!.scalars.meanCosine!);
   const shot = await page.getByTestId('viewport-canvas').screenshot();
   expect((await particlePixels(page, shot)).particles).toBeGreaterThan(200);
+  // The cosine heatmap's colour bar reads 0 … 1 (count per column over its largest bin).
+  const ticks = page.locator('svg[data-plot=cosine] .color-bar .axis text');
+  await expect.poll(async () => (await ticks.allTextContents()).map(Number)).toEqual([0, 0.5, 1]);
 });
 
 test('playing stops at the network depth T/dt once; play again continues past it', async ({ page }) => {

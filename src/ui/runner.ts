@@ -64,7 +64,7 @@ export class LabRunner {
   frameWatcher: ((sim: Simulation) => boolean) | undefined;
   private held = false;
   /** A run toward a step (Run to, a long Step N), a chunk of steps per frame sized to ~0.1 s. */
-  private target: { step: number; start: number; startedAt: number; chunk: number; lastFrame: number; done?: () => void } | undefined;
+  private target: { step: number; start: number; startedAt: number; chunk: number; lastFrame: number; lastShown: number; done?: () => void } | undefined;
   /** Counters for tests and the readout. */
   frames = 0;
   samples = 0;
@@ -226,7 +226,7 @@ export class LabRunner {
   runTo(step: number, done?: () => void): void {
     const sim = this.sim;
     if (!sim || step <= sim.stepCount) return;
-    this.target = { step, start: sim.stepCount, startedAt: performance.now(), chunk: this.stepsPerFrame, lastFrame: performance.now(), done };
+    this.target = { step, start: sim.stepCount, startedAt: performance.now(), chunk: this.stepsPerFrame, lastFrame: performance.now(), lastShown: 0, done };
     this.setPlaying(true);
   }
 
@@ -416,7 +416,11 @@ export class LabRunner {
     else if (frameMs > 250) t.chunk = Math.max(1, Math.floor(t.chunk / 2));
     const n = Math.min(t.chunk, t.step - sim.stepCount);
     sim.step(n);
-    this.hooks.changed();
+    // The progress bar redraws the shell: a few times a second is enough.
+    if (now - t.lastShown > 200) {
+      t.lastShown = now;
+      this.hooks.changed();
+    }
     if (sim.stepCount >= t.step) {
       if (sim.stepCount - t.start >= 100) this.measured(now - t.startedAt, sim.stepCount - t.start); // long enough to outweigh warm-up
       const done = t.done;

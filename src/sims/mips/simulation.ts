@@ -105,7 +105,16 @@ export class MipsSimulation implements Simulation {
     this.initialise();
   }
 
+  /** The view and what it was made from: the runner reads `render` every frame, and a new object each time redraws the legend. */
+  private view: { of: readonly unknown[]; view: RenderView } | undefined;
+
   get render(): RenderView {
+    const of = [this.params, this.attachment, this.buf, this.k];
+    if (!this.view || this.view.of.some((x, i) => x !== of[i])) this.view = { of, view: this.makeRender() };
+    return this.view.view;
+  }
+
+  private makeRender(): RenderView {
     const { boxL, radius } = this.k.geometry;
     return {
       count: this.buf.n,

@@ -129,7 +129,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           args.out = value;
           break;
         case '--state':
-          if (!/\.json$/i.test(value)) throw new UsageError(`--state must end in .json; got ${quote(value)}`);
+          if (!/\.(json|safetensors)$/i.test(value)) throw new UsageError(`--state must end in .json or .safetensors; got ${quote(value)}`);
           args.state = value;
           break;
         case '--resume':

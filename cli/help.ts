@@ -32,7 +32,7 @@ const TOOL_OPTIONS: ReadonlyArray<{ option: ToolOption; flag: string; text: stri
   { option: 'candidate', flag: '--candidate FILE', text: 'the sample compared with the reference' },
 ];
 
-/** "train: .bin, generate: .h5": the file each tool writes with --out. */
+/** "train: .safetensors, generate: .h5": the file each tool writes with --out. */
 function outFiles(): string {
   return [...new Set(offers().flatMap((o) => (o.tool.out ? [`${o.verb}: ${o.tool.out.ext}`] : [])))].join(', ');
 }
@@ -75,8 +75,8 @@ options:
   --steps N             steps to run (run: default 1000)
   --every K             sample metrics every K steps (run; default: steps/100)
   --out FILE            run: the metric time series (.csv|.json); a tool's own file (${outFiles()})
-  --state FILE.json     write the final state (importable in the lab and with --resume)
-  --resume FILE.json    start from a saved state: its params, with any --set applied on top
+  --state FILE          write the final state, .json or .safetensors (numpy reads its arrays; the lab and --resume read both)
+  --resume FILE         start from a saved state (.json or .safetensors): its params, with any --set applied on top
                         (validated; each applied override is noted on stderr)
 ${[...toolOptionLines(), ...settingsLines()].join('\n')}
   --json                print one JSON object on stdout and nothing else (list: every system's params as JSON Schema)
@@ -97,11 +97,11 @@ examples:
   npm run --silent lab -- run mips --preset abp-mips --steps 2000 --json
   npm run --silent lab -- bench mips --set n=65536 --set force=wca --set phi=0.5 --json
   npm run --silent lab -- convergence tokens --json
-  npm run --silent lab -- train mips --preset boffi-mips --steps 2000 --out weights.bin
+  npm run --silent lab -- train mips --preset boffi-mips --steps 2000 --out weights.safetensors
   npm run --silent lab -- run mips --preset boffi-mips --weights public/weights/boffi-mips.bin --steps 100 --json
   npm run --silent lab -- bench score --json
   npm run --silent lab -- generate showers --preset flow-electrons --count 2000 --seed 7 --out e.h5
-  npm run --silent lab -- train showers --preset flow-electrons --steps 3000 --out flow.bin
+  npm run --silent lab -- train showers --preset flow-electrons --steps 3000 --out flow.safetensors
   npm run --silent lab -- sample showers --preset flow-electrons --count 2000 --seed 8 --out model.h5
   npm run --silent lab -- evaluate showers --reference e.h5 --candidate model.h5 --json`;
 }

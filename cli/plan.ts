@@ -10,7 +10,7 @@ import { quote } from '../src/quote';
 import { resolveParams } from '../src/sims/config';
 import { defaults, ParamError, withText, type ParamSchema, type Params } from '../src/sims/params';
 import { getSystem } from '../src/sims/registry';
-import { checkState, MAX_STATE_STEP, type SimState } from '../src/sims/state';
+import { checkState, MAX_STATE_STEP, parseStateFile, type SimState } from '../src/sims/state';
 import { INPUT_FILE_OPTIONS, type InputFile, type InputFileOption, type SimTool, type ToolOption } from '../src/sims/tools';
 import type { SimDefinition } from '../src/sims/types';
 import { UsageError, type CliArgs } from './args';
@@ -118,15 +118,9 @@ function readInputs(args: CliArgs): Partial<Record<InputFileOption, InputFile>> 
 }
 
 function readState(def: SimDefinition, base: Params, file: string): SimState {
-  let raw: unknown;
+  const bytes = new Uint8Array(readInput('--resume', file));
   try {
-    raw = JSON.parse(readInput('--resume', file).toString('utf8'));
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`--resume ${quote(file)} is not JSON (${(e as Error).message})`);
-  }
-  try {
-    return checkState(def.id, def.schema, base, raw);
+    return checkState(def.id, def.schema, base, parseStateFile(bytes));
   } catch (e) {
     if (e instanceof ParamError) throw new ParamError(e.field, `--resume ${quote(file)}: ${e.message}`);
     throw e;

@@ -2,6 +2,7 @@
 import type { GpuContext } from '../src/gpu/context';
 import { MetricLog, nonFiniteMetric } from '../src/sims/metrics';
 import type { MetricSample, Simulation } from '../src/sims/types';
+import { stateToSafetensors } from '../src/sims/state';
 import type { Plan } from './plan';
 import type { Progress } from './progress';
 import { writeOutputs, type Output } from './outputs';
@@ -58,7 +59,10 @@ export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep, progress?
     const out = args.out;
     outputs.push({ flag: '--out', path: out, data: () => (out.toLowerCase().endsWith('.csv') ? log.toCSV() : log.toJSON({ preset: plan.preset, params: sim.params, adapter: ctx.adapterName }, def.metrics)) });
   }
-  if (args.state) outputs.push({ flag: '--state', path: args.state, data: async () => JSON.stringify(await sim.exportState()) });
+  if (args.state) {
+    const safetensors = args.state.toLowerCase().endsWith('.safetensors');
+    outputs.push({ flag: '--state', path: args.state, data: async () => (safetensors ? stateToSafetensors : JSON.stringify)(await sim.exportState()) });
+  }
   const failed = await writeOutputs(outputs);
   for (const line of failed) console.error(`error: ${line}`);
   if (final.problem) {

@@ -49,6 +49,18 @@ test('PNG, metrics CSV/JSON and state JSON export; state import resumes', async 
   expect(state.params.n).toBe(1024);
   expect(Object.keys(state.buffers).length).toBeGreaterThan(0);
 
+  // The same state as safetensors, read from its spec: u64 header length, JSON table, packed data.
+  const tensorsFile = await download(page, () => page.locator('button[data-export=state-safetensors]').click());
+  expect(tensorsFile.name).toMatch(/\.state\.safetensors$/);
+  const headerLength = Number(tensorsFile.data.readBigUInt64LE(0));
+  const table = JSON.parse(tensorsFile.data.subarray(8, 8 + headerLength).toString('utf8'));
+  expect(table.__metadata__).toMatchObject({ format: 'particle-lab-state', system: 'mips', step: String(step) });
+  expect(table.positions).toMatchObject({ dtype: 'F32', shape: [1024, 2] });
+  const [begin, end] = table.positions.data_offsets;
+  const positions = new Float32Array(new Uint8Array(tensorsFile.data.subarray(8 + headerLength + begin, 8 + headerLength + end)).buffer);
+  const fromJson = new Float32Array(new Uint8Array(Buffer.from(state.buffers.positions.base64, 'base64')).buffer);
+  expect(Array.from(positions)).toEqual(Array.from(fromJson));
+
   // Move on, then import: back at the exported step, and it keeps running from there.
   await page.getByTestId('step-n').fill('7');
   await page.getByTestId('step').click();
@@ -59,6 +71,12 @@ test('PNG, metrics CSV/JSON and state JSON export; state import resumes', async 
   await expect(page.getByTestId('banner-info')).toContainText(`resumed at step ${step}`);
   expect(await stepCount(page)).toBe(step);
   await runUntil(page, step + 3);
+  // The safetensors file imports to the same step.
+  const tensorsPath = info.outputPath('state.safetensors');
+  await writeFile(tensorsPath, tensorsFile.data);
+  await page.getByTestId('import-file').setInputFiles(tensorsPath);
+  await expect(page.getByTestId('banner-info').last()).toContainText(`Imported "state.safetensors": resumed at step ${step}`);
+  expect(await stepCount(page)).toBe(step);
 
   // A bad file: a clear message, and the run is kept.
   const before = await stepCount(page);
@@ -69,7 +87,7 @@ test('PNG, metrics CSV/JSON and state JSON export; state import resumes', async 
   expect(await stepCount(page)).toBe(before);
   await writeFile(badPath, '{ not json');
   await page.getByTestId('import-file').setInputFiles(badPath);
-  await expect(page.getByTestId('banner-error').last()).toContainText('not valid JSON');
+  await expect(page.getByTestId('banner-error').last()).toContainText('neither JSON nor safetensors');
   expect(await page.evaluate(() => window.__lab!.ready)).toBe(true);
 });
 

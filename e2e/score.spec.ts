@@ -146,11 +146,15 @@ test('score weights save, load back, and a bad file is refused with the network 
   await openLab(page, BOFFI);
   await banner(page, 'info', 'Loaded the pretrained score network');
   const saved = await download(page, () => page.getByTestId('score-save').click());
-  expect(saved.name).toMatch(/\.bin$/);
-  expect(saved.data.subarray(0, 4).toString('ascii')).toBe('PLNN');
+  expect(saved.name).toMatch(/\.safetensors$/);
+  // The safetensors layout, read by hand: u64 header length, then the JSON table.
+  const headerLength = Number(saved.data.readBigUInt64LE(0));
+  const header = JSON.parse(saved.data.subarray(8, 8 + headerLength).toString('utf8'));
+  expect(header.__metadata__.format).toBe('particle-lab-weights');
+  expect(JSON.parse(header.__metadata__.meta).kind).toBe('mips-score');
   const file = page.getByTestId('score-file');
-  await file.setInputFiles({ name: 'saved.bin', mimeType: 'application/octet-stream', buffer: saved.data });
-  await banner(page, 'info', 'Loaded score weights "saved.bin"');
+  await file.setInputFiles({ name: 'saved.safetensors', mimeType: 'application/octet-stream', buffer: saved.data });
+  await banner(page, 'info', 'Loaded score weights "saved.safetensors"');
   // Paused: each evaluation is of the same state. Evaluate now, before and after the bad file.
   const fresh = async () => {
     await freshEvaluation(page);

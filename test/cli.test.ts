@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labProcess } from './lab-process';
+import { pythonRead } from './python/safetensors';
 
 const lab = (...args: string[]) => labProcess(args);
 
@@ -127,10 +128,19 @@ describe('lab run on Dawn', () => {
     expect(resumed.step).toBe(40);
     expect(resumed.msd).toBe(straight.msd);
     expect(resumed.eprScoreFree).toBe(straight.eprScoreFree);
+
+    // The same run saved as safetensors: numpy reads the positions the JSON holds, and it resumes alike.
+    const tensors = join(dir, 's.safetensors');
+    expect(lab('run', 'mips', ...common, '--steps', '20', '--state', tensors).code).toBe(0);
+    const py = pythonRead(tensors);
+    expect(py.tensors.positions!.shape).toEqual([256, 2]);
+    expect(py.tensors.positions!.values).toEqual(Array.from(new Float32Array(new Uint8Array(Buffer.from(saved.buffers.positions.base64, 'base64')).buffer)));
+    const fromTensors = JSON.parse(lab('run', 'mips', ...common, '--steps', '20', '--resume', tensors, '--json').stdout);
+    expect(fromTensors.msd).toBe(straight.msd);
   });
 
   it('train mips reports the convergence check beside the learned EPR, and says when the network is not converged', () => {
-    const out = join(dir, 'w.bin');
+    const out = join(dir, 'w.safetensors');
     const tiny = ['score.width=16', 'score.depth=1', 'score.heads=2', 'score.neighbors=2'].flatMap((s) => ['--set', s]);
     const r = lab('train', 'mips', '--preset', 'trapped-aoup', '--set', 'n=256', ...tiny, '--steps', '60', '--out', out, '--json');
     expect(r.code).toBe(0);

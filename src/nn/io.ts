@@ -1,18 +1,19 @@
-// Weights file (versioned binary, little-endian):
-//   bytes 0..3   magic "PLNN"
-//   bytes 4..7   u32 format version (WEIGHTS_VERSION)
-//   bytes 8..11  u32 header length H (bytes of UTF-8 JSON)
-//   bytes 12..   header JSON: { layoutHash, size, entries: [{ name, shape, offset }], tensors, meta }
-//   then zero padding to a multiple of 4, then `tensors.length` blocks of `size` f32:
-//   "theta" (the weights) and optionally "ema".
-// Loading checks magic, version, header, the layout table entry by entry, and the byte count,
-// and names what differs.
+// Weights files in the safetensors layout (src/safetensors.ts), so Python loads them with
+// `safetensors.numpy.load_file`: one F32 tensor per entry of the network's layout, under its
+// name and with its shape, the EMA copy under `ema/<name>`, and text metadata
+//   format "particle-lab-weights", version "2", meta: JSON (which model wrote it, its settings).
+// Legacy PLNN files (io-plnn.ts) still load. Loading checks the tensor table against the
+// network entry by entry and names what differs.
 import { quote } from '../quote';
+import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors, SafetensorsError, type SafeTensor } from '../safetensors';
+import { isPlnn, plnnMeta, readPlnn } from './io-plnn';
 import type { ParamLayout } from './layout';
 import type { ParamSet } from './params';
 
-export const WEIGHTS_MAGIC = 'PLNN';
-export const WEIGHTS_VERSION = 1;
+export const WEIGHTS_FORMAT = 'particle-lab-weights';
+export const WEIGHTS_VERSION = 2;
+/** The EMA copy of tensor `name` is stored as `ema/<name>`. */
+export const EMA_PREFIX = 'ema/';
 
 export class WeightsFormatError extends Error {
   constructor(message: string) {
@@ -21,13 +22,7 @@ export class WeightsFormatError extends Error {
   }
 }
 
-interface Header {
-  layoutHash: number;
-  size: number;
-  entries: Array<{ name: string; shape: number[]; offset: number }>;
-  tensors: string[];
-  meta: Record<string, unknown>;
-}
+const fail = (message: string) => new WeightsFormatError(message);
 
 export interface Weights {
   theta: Float32Array<ArrayBuffer>;
@@ -36,46 +31,43 @@ export interface Weights {
 }
 
 export function encodeWeights(layout: ParamLayout, w: Weights): Uint8Array<ArrayBuffer> {
-  const tensors = w.ema ? ['theta', 'ema'] : ['theta'];
-  const header: Header = {
-    layoutHash: layout.hash(),
-    size: layout.size,
-    entries: layout.entries.map((e) => ({ name: e.name, shape: e.shape, offset: e.offset })),
-    tensors,
-    meta: w.meta,
+  const tensors: Array<[string, SafeTensor]> = [];
+  const add = (prefix: string, block: Float32Array, what: string) => {
+    if (block.length < layout.size) throw new Error(`encodeWeights: ${what} has ${block.length} floats, layout needs ${layout.size}`);
+    for (const e of layout.entries) tensors.push([prefix + e.name, { shape: e.shape, data: block.slice(e.offset, e.offset + e.size) }]);
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = Math.ceil((12 + json.length) / 4) * 4;
-  const out = new Uint8Array(dataStart + tensors.length * layout.size * 4);
-  const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode(WEIGHTS_MAGIC), 0);
-  view.setUint32(4, WEIGHTS_VERSION, true);
-  view.setUint32(8, json.length, true);
-  out.set(json, 12);
-  [w.theta, w.ema].forEach((t, i) => {
-    if (!t) return;
-    if (t.length < layout.size) throw new Error(`encodeWeights: ${tensors[i]} has ${t.length} floats, layout needs ${layout.size}`);
-    const block = new Float32Array(out.buffer, dataStart + i * layout.size * 4, layout.size);
-    block.set(t.subarray(0, layout.size));
-  });
-  return out;
+  add('', w.theta, 'theta');
+  if (w.ema) add(EMA_PREFIX, w.ema, 'ema');
+  return encodeSafetensors(tensors, { format: WEIGHTS_FORMAT, version: String(WEIGHTS_VERSION), meta: JSON.stringify(w.meta) });
 }
 
-/** Magic, version and the header JSON of a file image (the header's fields are not checked yet). */
-function readHeader(bytes: Uint8Array): { raw: unknown; hlen: number } {
-  if (bytes.length < 12) throw new WeightsFormatError(`only ${bytes.length} bytes, too short for a header`);
-  const magic = new TextDecoder().decode(bytes.subarray(0, 4));
-  if (magic !== WEIGHTS_MAGIC) throw new WeightsFormatError(`bad magic "${magic.replace(/[^\x20-\x7e]/g, '?')}", expected "${WEIGHTS_MAGIC}" (not a Particle Lab weights file)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(4, true);
-  if (version !== WEIGHTS_VERSION) throw new WeightsFormatError(`format version ${version}, this build reads version ${WEIGHTS_VERSION}`);
-  const hlen = view.getUint32(8, true);
-  if (12 + hlen > bytes.length) throw new WeightsFormatError(`header of ${hlen} bytes runs past the end of the file (${bytes.length} bytes)`);
+/** A file image as named tensors and its meta block, in either format. */
+function readFile(bytes: Uint8Array): { tensors: Map<string, SafeTensor>; meta: Record<string, unknown> } {
+  if (isPlnn(bytes)) return readPlnn(bytes, fail);
+  if (!looksLikeSafetensors(bytes)) throw fail('not a Particle Lab weights file (neither safetensors nor the legacy PLNN format)');
+  let file;
   try {
-    return { raw: JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen))), hlen };
+    file = decodeSafetensors(bytes);
   } catch (e) {
-    throw new WeightsFormatError(`header is not valid JSON (${(e as Error).message})`);
+    if (e instanceof SafetensorsError) throw fail(e.message);
+    throw e;
   }
+  const { format, version, meta } = file.metadata;
+  if (format !== WEIGHTS_FORMAT) throw fail(`metadata "format" is ${quote(String(format))}, expected "${WEIGHTS_FORMAT}" (a safetensors file from elsewhere?)`);
+  if (version !== String(WEIGHTS_VERSION)) throw fail(`format version ${quote(String(version))}, this build reads version ${WEIGHTS_VERSION}`);
+  return { tensors: file.tensors, meta: parseMeta(meta) };
+}
+
+function parseMeta(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch (e) {
+    throw fail(`metadata "meta" is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw fail('metadata "meta" must be a JSON object');
+  return meta as Record<string, unknown>;
 }
 
 /**
@@ -83,80 +75,44 @@ function readHeader(bytes: Uint8Array): { raw: unknown; hlen: number } {
  * The model checks the rest (settings, architecture, whether it fits); the tensors are checked on load.
  */
 export function readWeightsMeta(bytes: Uint8Array, kind: string): Record<string, unknown> {
-  const { raw } = readHeader(bytes);
-  const meta = (raw as { meta?: unknown } | null)?.meta;
+  const meta = isPlnn(bytes) ? plnnMeta(bytes, fail) : readFile(bytes).meta;
   if (typeof meta !== 'object' || meta === null || (meta as { kind?: unknown }).kind !== kind) {
-    throw new WeightsFormatError(`not a ${kind} file (meta.kind is not ${quote(kind)})`);
+    throw fail(`not a ${kind} file (meta.kind is not ${quote(kind)})`);
   }
   return meta as Record<string, unknown>;
 }
 
 export function decodeWeights(bytes: Uint8Array, layout: ParamLayout): Weights {
-  const { raw, hlen } = readHeader(bytes);
-  const header = checkHeader(raw);
-  const want = layout.entries;
-  if (header.entries.length !== want.length) {
-    throw new WeightsFormatError(`${header.entries.length} tensors in the file, the network has ${want.length} (a different architecture?)`);
+  const { tensors, meta } = readFile(bytes);
+  const names = new Set(layout.entries.map((e) => e.name));
+  const emaCount = [...tensors.keys()].filter((n) => n.startsWith(EMA_PREFIX)).length;
+  const thetaCount = tensors.size - emaCount;
+  if (thetaCount !== names.size) throw fail(`${thetaCount} tensors in the file, the network has ${names.size} (a different architecture?)`);
+  for (const name of tensors.keys()) {
+    const base = name.startsWith(EMA_PREFIX) ? name.slice(EMA_PREFIX.length) : name;
+    if (!names.has(base)) throw fail(`tensor ${quote(name)} is in the file but not in the network (a different architecture?)`);
   }
-  want.forEach((e, i) => {
-    const f = header.entries[i]!;
-    if (f.name !== e.name) throw new WeightsFormatError(`tensor ${i} is ${quote(f.name)} in the file but "${e.name}" in the network`);
-    if (f.shape.join('x') !== e.shape.join('x')) {
-      throw new WeightsFormatError(`"${e.name}" has shape [${f.shape.join(', ')}] in the file but [${e.shape.join(', ')}] in the network`);
-    }
-    if (f.offset !== e.offset) throw new WeightsFormatError(`"${e.name}" at offset ${f.offset} in the file but ${e.offset} in the network`);
-  });
-  if (header.size !== layout.size || header.layoutHash !== layout.hash()) {
-    throw new WeightsFormatError(`layout size/hash ${header.size}/${header.layoutHash} differ from the network's ${layout.size}/${layout.hash()}`);
-  }
-  const dataStart = Math.ceil((12 + hlen) / 4) * 4;
-  const expected = dataStart + header.tensors.length * layout.size * 4;
-  if (bytes.length !== expected) {
-    throw new WeightsFormatError(`${bytes.length} bytes, expected ${expected} for ${header.tensors.length} tensor block(s) of ${layout.size} floats (truncated or padded file)`);
-  }
-  const copy = new Uint8Array(bytes.subarray(dataStart)); // aligned copy
-  const block = (i: number) => new Float32Array(copy.buffer, i * layout.size * 4, layout.size).slice();
-  const ti = header.tensors.indexOf('theta');
-  if (ti < 0) throw new WeightsFormatError('no "theta" tensor block');
-  const ei = header.tensors.indexOf('ema');
-  const theta = finiteBlock('theta', block(ti), layout);
-  const ema = ei >= 0 ? finiteBlock('ema', block(ei), layout) : undefined;
-  return { theta, ema, meta: header.meta ?? {} };
+  const theta = block('theta', '', tensors, layout);
+  const ema = emaCount > 0 ? block('ema', EMA_PREFIX, tensors, layout) : undefined;
+  return { theta, ema, meta };
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-
-/** The header's structure, field by field: a file that parses as JSON can still lack any of them. */
-function checkHeader(raw: unknown): Header {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new WeightsFormatError('header must be a JSON object');
-  const h = raw as Partial<Record<keyof Header, unknown>>;
-  if (typeof h.layoutHash !== 'number') throw new WeightsFormatError('header has no numeric "layoutHash"');
-  if (!isInt(h.size)) throw new WeightsFormatError('header "size" must be an integer ≥ 0');
-  if (!Array.isArray(h.entries)) throw new WeightsFormatError('header has no "entries" list (the tensor table)');
-  h.entries.forEach((e: unknown, i) => {
-    const f = e as { name?: unknown; shape?: unknown; offset?: unknown } | null;
-    if (typeof f !== 'object' || f === null || typeof f.name !== 'string' || !isInt(f.offset) || !Array.isArray(f.shape) || !f.shape.every(isInt)) {
-      throw new WeightsFormatError(`header entry ${i} must be { name: text, shape: [integers ≥ 0], offset: integer ≥ 0 }`);
+/** One flat parameter block (theta or EMA) from its tensors, each checked for shape and finite values. */
+function block(what: string, prefix: string, tensors: Map<string, SafeTensor>, layout: ParamLayout): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(layout.size);
+  for (const e of layout.entries) {
+    const t = tensors.get(prefix + e.name);
+    if (!t) throw fail(`the network's "${prefix + e.name}" is missing from the file`);
+    if (t.shape.join('x') !== e.shape.join('x')) {
+      throw fail(`"${prefix + e.name}" has shape [${t.shape.join(', ')}] in the file but [${e.shape.join(', ')}] in the network`);
     }
-  });
-  const tensors = h.tensors;
-  if (!Array.isArray(tensors) || tensors.length > 2 || tensors.some((t, i) => (t !== 'theta' && t !== 'ema') || tensors.indexOf(t) !== i)) {
-    throw new WeightsFormatError('header "tensors" must list "theta" and optionally "ema", once each');
+    if (!(t.data instanceof Float32Array)) throw fail(`"${prefix + e.name}" must be F32`);
+    // NaN/Inf weights would give a non-finite output everywhere: refuse the file instead.
+    const i = t.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw fail(`tensor block "${what}" holds a non-finite value (${t.data[i]}) at float ${e.offset + i} (in "${e.name}")`);
+    out.set(t.data, e.offset);
   }
-  if (h.meta !== undefined && (typeof h.meta !== 'object' || h.meta === null || Array.isArray(h.meta))) {
-    throw new WeightsFormatError('header "meta" must be a JSON object');
-  }
-  return h as Header;
-}
-
-/** NaN/Inf weights would give a non-finite score on every particle: refuse the file instead. */
-function finiteBlock(name: string, block: Float32Array<ArrayBuffer>, layout: ParamLayout): Float32Array<ArrayBuffer> {
-  const i = block.findIndex((v) => !Number.isFinite(v));
-  if (i >= 0) {
-    const entry = layout.entries.find((e) => i >= e.offset && i < e.offset + e.size);
-    throw new WeightsFormatError(`tensor block "${name}" holds a non-finite value (${block[i]}) at float ${i}${entry ? ` (in "${entry.name}")` : ''}`);
-  }
-  return block;
+  return out;
 }
 
 /** Reads the weights (and EMA) of a ParamSet into a file image. */

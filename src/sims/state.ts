@@ -1,4 +1,7 @@
-// Full-state export/import as JSON: params, counters and GPU buffers (base64 little-endian float32/uint32).
+// Full-state export/import: params, counters and GPU buffers, as JSON (base64 little-endian
+// float32/uint32) or as safetensors (one tensor per buffer, shaped, so numpy reads positions
+// directly; the envelope in the text metadata).
+import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors, SafetensorsError, type SafeTensor } from '../safetensors';
 import { ParamError, quote, withValues, type ParamSchema, type Params } from './params';
 
 export const STATE_FORMAT = 'particle-lab-state';
@@ -11,6 +14,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export interface StateBuffer {
   type: 'f32' | 'u32';
   length: number;
+  /** Rows × columns for per-particle buffers (e.g. [n, 2] positions); absent means [length]. */
+  shape?: number[];
   base64: string;
 }
 
@@ -29,11 +34,11 @@ function shown(v: unknown): string {
   return typeof v === 'string' ? quote(v) : String(JSON.stringify(v)).slice(0, 80);
 }
 
-export function encodeBuffer(data: Float32Array | Uint32Array): StateBuffer {
+export function encodeBuffer(data: Float32Array | Uint32Array, shape?: number[]): StateBuffer {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { type: data instanceof Float32Array ? 'f32' : 'u32', length: data.length, base64: btoa(bin) };
+  return { type: data instanceof Float32Array ? 'f32' : 'u32', length: data.length, ...(shape && { shape }), base64: btoa(bin) };
 }
 
 export function decodeBuffer(name: string, b: StateBuffer, expectedLength: number): Float32Array | Uint32Array {
@@ -95,9 +100,14 @@ export interface StateClock {
  * A system's state file: the envelope every system shares (format, version, system, params,
  * step, time) around the system's buffers, encoded in the order given (their order in the file).
  */
-export function packState(system: string, sim: StateClock, buffers: Record<string, Float32Array | Uint32Array>): SimState {
+export function packState(
+  system: string,
+  sim: StateClock,
+  buffers: Record<string, Float32Array | Uint32Array>,
+  shapes: Record<string, number[]> = {},
+): SimState {
   const encoded: Record<string, StateBuffer> = {};
-  for (const [name, data] of Object.entries(buffers)) encoded[name] = encodeBuffer(data);
+  for (const [name, data] of Object.entries(buffers)) encoded[name] = encodeBuffer(data, shapes[name]);
   return { format: STATE_FORMAT, version: STATE_VERSION, system, params: { ...sim.params }, step: sim.stepCount, time: sim.time, buffers: encoded };
 }
 
@@ -133,4 +143,48 @@ export function readF32(state: SimState, name: string, length: number): Float32A
   const bad = data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new ParamError(field, `state buffer ${quote(name)} must hold finite numbers; got ${data[bad]} at index ${bad}`);
   return data as Float32Array<ArrayBuffer>;
+}
+
+/** A state as a safetensors file image: its buffers as tensors, the envelope as text metadata. */
+export function stateToSafetensors(state: SimState): Uint8Array<ArrayBuffer> {
+  const tensors: Array<[string, SafeTensor]> = Object.entries(state.buffers).map(([name, b]) => {
+    const data = decodeBuffer(name, b, b.length);
+    return [name, { shape: b.shape ?? [b.length], data }];
+  });
+  const { format, version, system, params, step, time } = state;
+  return encodeSafetensors(tensors, { format, version: String(version), system, params: JSON.stringify(params), step: String(step), time: String(time) });
+}
+
+/** A number written as metadata text, or the text itself (so checkState names it) when it is not one. */
+const metaNumber = (text: string | undefined): unknown => (text !== undefined && /^-?[\d.]+(?:e[-+]?\d+)?$/i.test(text) ? Number(text) : text);
+
+/**
+ * A state file image, JSON or safetensors, as the raw object checkState checks (nothing is
+ * trusted here: the envelope, params and buffers are all checked there).
+ */
+export function parseStateFile(bytes: Uint8Array): unknown {
+  if (!looksLikeSafetensors(bytes)) {
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new ParamError('state', `state file is neither JSON nor safetensors (${(e as Error).message})`);
+    }
+  }
+  let file;
+  try {
+    file = decodeSafetensors(bytes);
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new ParamError('state', `state file: ${e.message}`);
+    throw e;
+  }
+  const m = file.metadata;
+  let params: unknown;
+  try {
+    params = m.params === undefined ? undefined : JSON.parse(m.params);
+  } catch (e) {
+    throw new ParamError('params', `state metadata "params" is not valid JSON (${(e as Error).message})`);
+  }
+  const buffers: Record<string, StateBuffer> = {};
+  for (const [name, t] of file.tensors) buffers[name] = encodeBuffer(t.data, t.shape.length === 1 ? undefined : t.shape);
+  return { format: m.format, version: metaNumber(m.version), system: m.system, params, step: metaNumber(m.step), time: metaNumber(m.time), buffers };
 }

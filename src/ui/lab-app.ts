@@ -9,6 +9,7 @@ import { withText, type Params } from '../sims/params';
 import { getSystem, listSystems } from '../sims/registry';
 import type { MetricSample } from '../sims/types';
 import { saveBlob, saveText } from './download';
+import { parseStateFile, stateToSafetensors } from '../sims/state';
 import { withPngText } from './png-text';
 import { Recording } from './recording';
 import type { RecordRequest } from './components/record-controls';
@@ -296,7 +297,7 @@ export class ParticleLab extends LitElement {
   private async modelSave(): Promise<void> {
     await this.guarded('Could not save the weights', async () => {
       const bytes = await this.modelSession!.save();
-      saveBlob(new Blob([bytes], { type: 'application/octet-stream' }), this.fileName(`${this.runner!.def.model!.id}.bin`));
+      saveBlob(new Blob([bytes], { type: 'application/octet-stream' }), this.fileName(`${this.runner!.def.model!.id}.safetensors`));
     });
   }
 
@@ -531,6 +532,9 @@ export class ParticleLab extends LitElement {
         case 'state':
           saveText(JSON.stringify(await r.exportState()), this.fileName('state.json'), 'application/json');
           break;
+        case 'state-safetensors':
+          saveBlob(new Blob([stateToSafetensors(await r.exportState())], { type: 'application/octet-stream' }), this.fileName('state.safetensors'));
+          break;
         case 'link': {
           const link = this.shareText();
           const what = this.urlSync ? 'Link' : 'Embed snippet';
@@ -563,14 +567,8 @@ export class ParticleLab extends LitElement {
   }
 
   async importFile(file: File): Promise<void> {
-    let raw: unknown;
     try {
-      raw = JSON.parse(await file.text());
-    } catch (e) {
-      this.say('error', `Could not import "${file.name}": it is not valid JSON (${errorText(e)}). The current run continues.`);
-      return;
-    }
-    try {
+      const raw = parseStateFile(new Uint8Array(await file.arrayBuffer()));
       await this.runner!.importState(raw);
       this.afterLoad();
       this.say('info', `Imported "${file.name}": resumed at step ${this.runner!.stepCount}.`);

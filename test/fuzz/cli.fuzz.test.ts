@@ -112,7 +112,7 @@ describe('CLI fuzz: every parameter of every system (in-process)', () => {
   }
 
   it('score.* settings: strict on train and bench score, refused where nothing reads them', () => {
-    const out = join(dir, 'w.bin');
+    const out = join(dir, 'w.safetensors');
     for (const s of SCORE_SCHEMA.specs) {
       for (const v of badValues(s)) {
         expectContract(['train', 'mips', '--out', out, '--set', `${s.name}=${v}`], s.name, true);
@@ -250,39 +250,44 @@ describe('CLI fuzz: corrupted input files and output paths (in-process)', () => 
     const file = join(dir, 'w.bin');
     const run = (bytes: Uint8Array, mustRefuse = true) => {
       writeFileSync(file, bytes);
-      const what = new TextDecoder().decode(bytes.subarray(12, 3000)).replace(/"entries":\[.*?\]\}\]/, '"entries":[…]');
+      const what = new TextDecoder().decode(bytes.subarray(8, 600));
       return expectContract(['run', 'mips', '--preset', 'dilute-gas', '--weights', file], quote(file), mustRefuse, what);
     };
     expect(run(good, false).ok).toBe(true); // the control
-    const withHeader = (edit: (h: Record<string, unknown>) => void) => {
-      const hlen = new DataView(good.buffer).getUint32(8, true);
-      const h = JSON.parse(new TextDecoder().decode(good.subarray(12, 12 + hlen)));
-      edit(h);
+    // The safetensors header, edited and written back (u64 length, JSON, the same data).
+    const hlen = Number(new DataView(good.buffer).getBigUint64(0, true));
+    const withHeader = (edit: (h: Record<string, any>, meta: Record<string, any>) => void) => {
+      const h = JSON.parse(new TextDecoder().decode(good.subarray(8, 8 + hlen)));
+      const text = h.__metadata__.meta;
+      const meta = JSON.parse(text);
+      edit(h, meta);
+      if (h.__metadata__?.meta === text) h.__metadata__.meta = JSON.stringify(meta); // an edit of the meta object
       const json = new TextEncoder().encode(JSON.stringify(h));
-      const start = Math.ceil((12 + json.length) / 4) * 4;
-      const out = new Uint8Array(start + good.length - Math.ceil((12 + hlen) / 4) * 4);
-      out.set(good.subarray(0, 12));
-      new DataView(out.buffer).setUint32(8, json.length, true);
-      out.set(json, 12);
-      out.set(good.subarray(Math.ceil((12 + hlen) / 4) * 4), start);
+      const out = new Uint8Array(8 + json.length + good.length - 8 - hlen);
+      new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+      out.set(json, 8);
+      out.set(good.subarray(8 + hlen), 8 + json.length);
       return out;
     };
-    const edits: Array<(h: Record<string, unknown>) => void> = [
-      (h) => delete h.entries, (h) => (h.entries = 'x'), (h) => (h.entries = [null]), (h) => ((h.entries as unknown[])[0] = { name: 1 }),
-      (h) => delete h.tensors, (h) => (h.tensors = ['theta', 'theta']), (h) => (h.tensors = ['x']), (h) => delete h.size,
-      (h) => (h.meta = null), (h) => ((h.meta as { arch: { model: unknown } }).arch.model = 5),
-      (h) => ((h.meta as { settings: { width: unknown } }).settings.width = '32'), (h) => ((h.meta as { kind: unknown }).kind = 'other'),
-      (h) => ((h.meta as { arch: { noisyX: boolean } }).arch.noisyX = !(h.meta as { arch: { noisyX: boolean } }).arch.noisyX),
+    const first = layout.entries[0]!.name;
+    const edits: Array<(h: Record<string, any>, meta: Record<string, any>) => void> = [
+      (h) => delete h[first], (h) => (h[first] = 'x'), (h) => (h[first] = null), (h) => (h[first].dtype = 'F64'), (h) => (h[first].shape = [-1]),
+      (h) => (h[first].data_offsets = [0, 1]), (h) => (h.extra = { dtype: 'F32', shape: [0], data_offsets: [0, 0] }),
+      (h) => (h[`ema/${first}`] = h[first]), (h) => delete h.__metadata__, (h) => (h.__metadata__ = []), (h) => (h.__metadata__.meta = '{x'),
+      (h) => (h.__metadata__.format = 'gguf'), (h) => (h.__metadata__.version = 1),
+      (_, m) => (m.arch.model = 5), (_, m) => (m.settings.width = '32'), (_, m) => (m.kind = 'other'), (_, m) => (m.arch.noisyX = !m.arch.noisyX),
     ];
     for (const edit of edits) run(withHeader(edit));
     const nan = good.slice();
-    new DataView(nan.buffer).setFloat32(nan.length - 4 * 7, NaN, true);
+    new DataView(nan.buffer).setFloat32(nan.length - 4 * 7, NaN, true); // in the last tensor
     const refusedNan = run(nan);
     expect(refusedNan.ok ? '' : refusedNan.line).toMatch(/non-finite value \(NaN\)/);
-    for (const bad of [new Uint8Array(0), good.subarray(0, 11), good.subarray(0, good.length - 4), new TextEncoder().encode('PLNN{}')]) run(bad);
+    for (const bad of [new Uint8Array(0), good.subarray(0, 11), good.subarray(0, good.length - 4), new TextEncoder().encode('PLNN{}'), good.subarray(8)]) run(bad);
     const huge = good.slice();
-    new DataView(huge.buffer).setUint32(8, 0xffffffff, true);
+    new DataView(huge.buffer).setUint32(0, 0xffffffff, true);
     run(huge);
+    // A legacy PLNN file cut short.
+    run(new TextEncoder().encode('PLNN\x01\x00\x00\x00\xff\x00\x00\x00{}'));
     for (let i = 0; i < 40 * RUNS; i++) {
       const bytes = good.slice();
       for (let k = 0; k < 2; k++) bytes[Math.floor(random() * Math.min(bytes.length, 4000))] = Math.floor(random() * 256);
@@ -304,7 +309,7 @@ describe('CLI fuzz: corrupted input files and output paths (in-process)', () => 
     ];
     mkdirSync(join(dir, 'sub'), { recursive: true });
     for (const [extra, names] of cases) expectContract(['run', 'mips', ...extra], names, true);
-    expectContract(['train', 'mips', '--out', '/proc/w.bin'], '/proc/w.bin', true);
+    expectContract(['train', 'mips', '--out', '/proc/w.safetensors'], '/proc/w.safetensors', true);
     // The probe leaves nothing behind.
     expect(attempt(['run', 'mips', '--out', join(dir, 'fresh.csv'), '--state', join(dir, 'fresh.json')]).ok).toBe(true);
     expect(readdirSync(dir).filter((f) => f.startsWith('fresh'))).toEqual([]);

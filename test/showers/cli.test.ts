@@ -208,7 +208,7 @@ describe('lab evaluate showers', () => {
 
 describe('lab train / sample showers (the flow model)', () => {
   const TINY = ['--set', 'energy=2:5', '--set', 'ecalCell=30', ...['width=8', 'depth=1', 'heads=2', 'mlp=16', 'countHidden=16', 'pool=32', 'batch=4', 'tokens=64'].flatMap((s) => ['--set', `flow.${s}`])];
-  const weights = file('flow.bin');
+  const weights = file('flow.safetensors');
 
   it('trains, then samples model showers into the file h5py reads, which lab evaluate scores against the generator', () => {
     const t = labProcess(['train', 'showers', ...TINY, '--steps', '3', '--count', '8', '--out', weights, '--json']);

@@ -19,7 +19,12 @@ export function packMipsState(sim: StateClock, pos: Float32Array, body: Float32A
     propulsion.set([body[4 * s]!, body[4 * s + 1]!], 2 * id);
     displacement.set([body[4 * s + 2]!, body[4 * s + 3]!], 2 * id);
   }
-  return packState(SYSTEM_ID, sim, { positions, propulsion, displacement, msdOriginTime: Float32Array.of(msdOriginTime) });
+  const rows = [n, 2];
+  return packState(SYSTEM_ID, sim, { positions, propulsion, displacement, msdOriginTime: Float32Array.of(msdOriginTime) }, {
+    positions: rows,
+    propulsion: rows,
+    displacement: rows,
+  });
 }
 
 /** A checked state and what importState writes: posA and bodyA (slot = id), and the MSD origin. */

@@ -232,7 +232,8 @@ export class TokenSimulation implements Simulation {
     const { engine, other, model } = this.parts;
     const bytes = model.count * model.d * 4;
     const x = await this.readback.f32(engine.x, 0, bytes);
-    return packState(SYSTEM_ID, this, other ? { x, xOther: await this.readback.f32(other.x, 0, bytes) } : { x });
+    const rows = [model.count, model.d];
+    return packState(SYSTEM_ID, this, other ? { x, xOther: await this.readback.f32(other.x, 0, bytes) } : { x }, { x: rows, xOther: rows });
   }
 
   async importState(raw: SimState): Promise<void> {

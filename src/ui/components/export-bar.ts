@@ -5,7 +5,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { SimDownload } from '../../sims/types';
 import { base } from '../theme';
 
-export type ExportKind = 'png' | 'csv' | 'json' | 'histograms' | 'curves' | 'state' | 'link' | 'pin' | 'unpin';
+export type ExportKind = 'png' | 'csv' | 'json' | 'histograms' | 'curves' | 'state' | 'state-safetensors' | 'link' | 'pin' | 'unpin';
 
 @customElement('lab-export-bar')
 export class ExportBar extends LitElement {
@@ -65,9 +65,11 @@ export class ExportBar extends LitElement {
             title=${dl.description}>${dl.label}</button>`,
         )}
         <button data-export="state" ?disabled=${d} @click=${() => this.emit('state')} title="Full state (params + GPU buffers) to resume later">State JSON</button>
+        <button data-export="state-safetensors" ?disabled=${d} @click=${() => this.emit('state-safetensors')}
+          title="The same state as safetensors: one shaped array per buffer (e.g. positions [N, 2]), for numpy; the lab imports it too">State .safetensors</button>
         <label><button data-testid="import" ?disabled=${d} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click()}
-          title="Resume from a state JSON file">Import state…</button>
-          <input type="file" data-testid="import-file" accept="application/json,.json" @change=${this.picked} /></label>
+          title="Resume from a state file (JSON or safetensors)">Import state…</button>
+          <input type="file" data-testid="import-file" accept="application/json,.json,.safetensors" @change=${this.picked} /></label>
         ${this.pinned
           ? html`<button data-export="unpin" @click=${() => this.emit('unpin')} title=${`Stop overlaying ${this.pinned}`}>Unpin curves</button>`
           : html`<button data-export="pin" ?disabled=${d} @click=${() => this.emit('pin')}

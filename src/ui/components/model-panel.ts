@@ -209,7 +209,7 @@ export class ModelPanel extends LitElement {
         ${this.totalError ? html`<span class="error" role="alert" data-testid=${this.testId('total-error')}>${this.totalError}</span>` : nothing}
         <button data-testid=${this.testId('save')} ?disabled=${!s.describe()} @click=${() => this.emit('model-save')}>Save weights</button>
         <label><button data-testid=${this.testId('load')} @click=${(e: Event) => ((e.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement).click()}>Load weights…</button><input
-          type="file" accept=".bin" hidden data-testid=${this.testId('file')}
+          type="file" accept=".safetensors,.bin" hidden data-testid=${this.testId('file')}
           @change=${(e: Event) => {
             const input = e.target as HTMLInputElement;
             const f = input.files?.[0];

@@ -23,9 +23,9 @@ const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
 
 export const trainTool: SimTool = {
   verb: 'train',
-  summary: 'train the score network headless (writes --out weights.bin; --weights continues a file)',
+  summary: 'train the score network headless (writes --out weights.safetensors; --weights continues a file)',
   options: ['steps', 'out', 'state', 'resume', 'weights'],
-  out: { ext: '.bin', required: true },
+  out: { ext: '.safetensors', required: true },
   settings: { extra: TRAIN_EXTRA.specs },
   quick: { set: { n: '64', ...TINY_SET }, steps: 8 },
   async run({ ctx, keep, progress: say, advance }, input): Promise<ToolResult> {

@@ -1,4 +1,4 @@
-// Score weights files: the toolkit's versioned PLNN format (src/nn/io.ts) with a meta block
+// Score weights files: the toolkit's weights format (src/nn/io.ts) with a meta block
 // naming the settings and architecture, so a file rebuilds its own network and is refused,
 // with a clear message, by a system it does not fit.
 import { decodeWeights, readWeightsMeta, WeightsFormatError } from '../../../nn/io';

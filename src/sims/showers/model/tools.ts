@@ -67,9 +67,9 @@ const W1_ROWS = ['Hits', 'Cog', 'Ratio'] as const;
 
 export const trainTool: SimTool = {
   verb: 'train',
-  summary: 'train the flow model (points and per-layer counts) on generator showers of the run’s conditions; --out weights.bin',
+  summary: 'train the flow model (points and per-layer counts) on generator showers of the run’s conditions; --out weights.safetensors',
   options: ['steps', 'count', 'out', 'weights'],
-  out: { ext: '.bin', required: true },
+  out: { ext: '.safetensors', required: true },
   preset: 'flow-electrons',
   settings: { extra: [] },
   quick: { set: TINY_SET, steps: 2, count: 8 },

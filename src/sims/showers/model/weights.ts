@@ -1,4 +1,4 @@
-// Flow weights files: the toolkit's versioned PLNN format (src/nn/io.ts) holding both networks
+// Flow weights files: the toolkit's weights format (src/nn/io.ts) holding both networks
 // (points/, counts/), with a meta block naming the settings, the standardisation the networks
 // learned, and the conditions they were trained on, so a file rebuilds its own model and is
 // refused, with a one-line message, by a calorimeter it does not fit.

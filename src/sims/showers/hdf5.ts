@@ -4,7 +4,15 @@
 // attributes (detector description, units, generator version, seed). Written and read with h5wasm
 // (the HDF5 C library compiled to wasm), the same in Node and in the browser. A bad file is refused
 // with one line naming the dataset.
-import h5wasm from 'h5wasm';
+import type H5wasmModule from 'h5wasm';
+
+type H5wasm = typeof H5wasmModule;
+let loading: Promise<H5wasm> | undefined;
+/** h5wasm, loaded on first use: instantiating its WebAssembly takes ~0.3 s that every CLI start and page load would otherwise pay. */
+function loadH5wasm(): Promise<H5wasm> {
+  loading ??= import('h5wasm').then(async ({ default: h5 }) => (await h5.ready, h5));
+  return loading;
+}
 import type { Hit } from './digitise';
 
 /** HDF5 file layout version of this module (attribute `format_version`). */
@@ -67,6 +75,7 @@ function withFixedClock<T>(write: () => T): T {
 }
 
 export async function encodeShowers(showers: readonly ShowerRecord[], attributes: ShowerFileAttributes): Promise<Uint8Array> {
+  const h5wasm = await loadH5wasm();
   const { FS } = await h5wasm.ready;
   const n = showers.length;
   const maxPoints = Math.max(1, ...showers.map((s) => s.hits.length));
@@ -110,10 +119,10 @@ export async function encodeShowers(showers: readonly ShowerRecord[], attributes
   return bytes;
 }
 
-type Reader = InstanceType<typeof h5wasm.File>;
+type Reader = InstanceType<H5wasm['File']>;
 
 /** A dataset's values, refused unless it exists with the given shape (−1: any length). */
-function dataset(f: Reader, file: string, name: string, shape: number[]): ArrayLike<number> {
+function dataset(h5wasm: H5wasm, f: Reader, file: string, name: string, shape: number[]): ArrayLike<number> {
   const d = f.get(name);
   if (!(d instanceof h5wasm.Dataset)) throw new ShowerFileError(file, name, 'missing (expected a dataset)');
   const got = d.shape ?? [];
@@ -162,6 +171,7 @@ function hasSignature(bytes: Uint8Array): boolean {
 /** Reads and checks a shower file; `file` names it in messages. Nothing is returned from a bad file. */
 export async function decodeShowers(bytes: Uint8Array, file: string): Promise<ShowerFile> {
   if (!hasSignature(bytes)) throw new ShowerFileError(file, '/', 'not an HDF5 file (no HDF5 signature)');
+  const h5wasm = await loadH5wasm();
   const { FS } = await h5wasm.ready;
   const path = scratch();
   FS!.writeFile(path, bytes);
@@ -176,12 +186,12 @@ export async function decodeShowers(bytes: Uint8Array, file: string): Promise<Sh
     const showersDataset = f.get('showers');
     const shape = showersDataset instanceof h5wasm.Dataset ? (showersDataset.shape ?? []) : [];
     const [n = 0, maxPoints = 0] = shape;
-    const points = dataset(f, file, 'showers', [-1, -1, 4]);
-    const energy = dataset(f, file, 'energy', [n]);
-    const direction = dataset(f, file, 'direction', [n, 3]);
-    const entry = dataset(f, file, 'entry', [n, 2]);
-    const pdg = dataset(f, file, 'pdg', [n]);
-    const numPoints = dataset(f, file, 'num_points', [n]);
+    const points = dataset(h5wasm, f, file, 'showers', [-1, -1, 4]);
+    const energy = dataset(h5wasm, f, file, 'energy', [n]);
+    const direction = dataset(h5wasm, f, file, 'direction', [n, 3]);
+    const entry = dataset(h5wasm, f, file, 'entry', [n, 2]);
+    const pdg = dataset(h5wasm, f, file, 'pdg', [n]);
+    const numPoints = dataset(h5wasm, f, file, 'num_points', [n]);
     check(energy, file, 'energy', 'a finite energy > 0', (v) => Number.isFinite(v) && v > 0);
     check(points, file, 'showers', 'finite', Number.isFinite);
     check(direction, file, 'direction', 'finite', Number.isFinite);

@@ -26,33 +26,46 @@ export function directSource(): ShowerSource {
   };
 }
 
-/** Generates in a dedicated module worker (generator.worker.ts), one request at a time, in order. */
+/**
+ * Generates in a dedicated worker (generator.worker.ts), one request at a time, in order. The
+ * worker is inlined into the bundle (a Blob URL), so the lab runs from any host, sub-path or npm
+ * package without a worker file to serve; it loads on the first request.
+ */
 export function workerSource(): ShowerSource {
-  const worker = new Worker(new URL('./generator.worker.ts', import.meta.url), { type: 'module', name: 'shower generator' });
   const waiting = new Map<number, { resolve(s: AnyShower[]): void; reject(e: Error): void }>();
-  let next = 0;
-  worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-    const reply = e.data;
-    const job = waiting.get(reply.id);
-    waiting.delete(reply.id);
-    if ('error' in reply) job?.reject(new Error(`shower generator: ${reply.error}`));
-    else job?.resolve(reply.showers);
-  };
-  worker.onerror = (e) => {
-    for (const job of waiting.values()) job.reject(new Error(`shower generator worker failed: ${e.message}`));
+  const failAll = (message: string) => {
+    for (const job of waiting.values()) job.reject(new Error(message));
     waiting.clear();
   };
+  let next = 0;
+  let stopped = false;
+  const started = import('./generator.worker.ts?worker&inline').then(({ default: GeneratorWorker }) => {
+    const worker = new GeneratorWorker({ name: 'shower generator' });
+    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      const reply = e.data;
+      const job = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if ('error' in reply) job?.reject(new Error(`shower generator: ${reply.error}`));
+      else job?.resolve(reply.showers);
+    };
+    worker.onerror = (e) => failAll(`shower generator worker failed: ${e.message}`);
+    if (stopped) worker.terminate();
+    return worker;
+  });
   return {
     make: (spec, first, count) =>
       new Promise((resolve, reject) => {
         const id = next++;
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, spec, first, count } satisfies WorkerRequest);
+        started.then(
+          (worker) => worker.postMessage({ id, spec, first, count } satisfies WorkerRequest),
+          (e: unknown) => failAll(`shower generator worker did not load: ${(e as Error).message}`),
+        );
       }),
     dispose: () => {
-      worker.terminate();
-      for (const job of waiting.values()) job.reject(new Error('the shower generator was stopped'));
-      waiting.clear();
+      stopped = true;
+      void started.then((worker) => worker.terminate(), () => undefined);
+      failAll('the shower generator was stopped');
     },
   };
 }

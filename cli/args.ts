@@ -49,7 +49,7 @@ const INPUT_FLAGS = new Map(INPUT_FILE_OPTIONS.map((o) => [`--${o}`, o]));
 const VALUE_OPTIONS = new Set(['--preset', '--set', '--steps', '--count', '--seed', '--every', '--out', '--state', '--resume', '--weights', ...INPUT_FLAGS.keys()]);
 const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--help', '-h', '--version', '--quiet', '-q']);
 
-function positiveInt(name: string, text: string, max = 1e12): number {
+export function positiveInt(name: string, text: string, max = 1e12): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
     throw new UsageError(`${name} must be an integer in [1, ${max}]; got ${quote(text)}`);
   }

@@ -67,6 +67,7 @@ usage: npm run --silent lab -- <verb> <system> [options]
 
 verbs:
 ${verbLines().join('\n')}
+  sweep plan|run|point|status parameter sweeps over a grid of params and seeds (lab sweep --help)
 
 options:
   --preset NAME         start from a preset (default: the system's default preset)
@@ -91,7 +92,8 @@ option a verb does not use is refused. --out and --state must name two different
 
 exit codes: 0 ok, 1 failure (an output that could not be written is named; the others are kept),
             2 bad arguments or input file, 3 the state or a metric went non-finite (NaN/Inf;
-            outputs are still written), 4 the GPU reported an error (results unreliable)
+            outputs are still written), 4 the GPU reported an error (results unreliable),
+            143 / 130 a sweep point stopped by SIGTERM / SIGINT (checkpointed: run it again to resume)
 
 examples:
   npm run --silent lab -- run mips --preset abp-mips --steps 2000 --json

@@ -9,9 +9,11 @@ import { makePlan } from './plan';
 import { runVerb } from './run';
 import { withGpu } from './session';
 import { runTool } from './tool';
+import { sweepMain } from './sweep/index';
 
 /** Exit code and output of a run; everything is checked (makePlan) before the GPU is set up. */
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'sweep') return sweepMain(argv.slice(1));
   const args = parseArgs(argv);
   if (args.version) {
     console.log(`particle-lab ${LAB_VERSION}`);

@@ -7,6 +7,7 @@ import type { Plan } from './plan';
 import type { Progress } from './progress';
 import { writeOutputs, type Output } from './outputs';
 import type { Keep } from '../src/sims/tools';
+import { provenance } from './provenance';
 
 export interface RunResult {
   log: MetricLog;
@@ -17,6 +18,11 @@ export interface RunResult {
 /** Flattens a sample into one JSON object: scalars and histograms by their metric names. */
 export function finalMetrics(s: MetricSample): Record<string, unknown> {
   return { ...s.scalars, ...(s.histograms ?? {}), ...(s.curves ?? {}) };
+}
+
+/** A sample as one JSON line (--jsonl, a sweep point's metrics.jsonl): step, time, scalars, and the problem if any. */
+export function sampleLine(s: MetricSample): string {
+  return JSON.stringify({ step: s.step, time: s.time, ...s.scalars, ...(s.problem ? { problem: s.problem } : {}) });
 }
 
 export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare?: (sim: Simulation) => Promise<void>, progress?: Progress): Promise<RunResult> {
@@ -32,7 +38,7 @@ export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare
     s.problem ??= nonFiniteMetric(s);
     log.push(s);
     // --jsonl: each sample as it is taken (flushed line by line), for a pipe or a live plot.
-    if (args.jsonl) console.log(JSON.stringify({ step: s.step, time: s.time, ...s.scalars, ...(s.problem ? { problem: s.problem } : {}) }));
+    if (args.jsonl) console.log(sampleLine(s));
     return s;
   };
   let final = await sample();
@@ -49,6 +55,7 @@ export async function runSystem(ctx: GpuContext, plan: Plan, keep: Keep, prepare
 }
 
 export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep, progress?: Progress): Promise<number> {
+  const started = performance.now();
   const { args, def } = plan;
   const { weights } = plan;
   const model = def.model;
@@ -70,7 +77,12 @@ export async function runVerb(ctx: GpuContext, plan: Plan, keep: Keep, progress?
     console.error(`error: ${final.problem} (stopped at step ${final.step}${kept})`);
     return 3;
   }
-  const report = { system: def.id, preset: plan.preset, step: final.step, time: final.time, adapter: ctx.adapterName, ...finalMetrics(final) };
+  const wallSeconds = (performance.now() - started) / 1000;
+  const report = {
+    system: def.id, preset: plan.preset, step: final.step, time: final.time, ...finalMetrics(final),
+    // Provenance: what reproduces this result.
+    params: sim.params, adapter: ctx.adapterName, ...provenance(), wallSeconds,
+  };
   if (args.json) console.log(JSON.stringify(report));
   else if (args.jsonl) console.error(`${def.id}: ${final.step} steps, t = ${final.time}`);
   else {

@@ -90,6 +90,25 @@ export type CrossCheck = (p: Params) => string | null;
 export interface ParamSchema {
   specs: readonly ParamSpec[];
   checks?: readonly CrossCheck[];
+  /** Axes researchers sweep in that are not params themselves (mips: Pe sets Dr). */
+  derived?: readonly DerivedAxis[];
+}
+
+/**
+ * A quantity set through params it determines: `apply` gives the param values that make it
+ * `value` for the other params (they are then checked like any value), or throws ParamError
+ * naming it when it cannot be set (e.g. Pe when v0 = 0).
+ */
+export interface DerivedAxis {
+  name: string;
+  label: string;
+  unit: string;
+  description: string;
+  /** Which params it sets, for messages and help. */
+  sets: readonly string[];
+  apply(params: Params, value: number): Params;
+  /** Its value for a full param set. */
+  of(params: Params): number;
 }
 
 /** The value type a spec declares: number, its enum's options, boolean or string. */
@@ -115,10 +134,14 @@ export interface TypedSchema<Specs extends readonly ParamSpec[]> extends ParamSc
  * Declares a schema whose params are typed from the declaration itself (`const`: the names and
  * enum options stay literal). Cross-checks see the typed params.
  */
-export function defineSchema<const Specs extends readonly ParamSpec[]>(specs: Specs, checks: ReadonlyArray<(p: ParamsOf<Specs>) => string | null> = []): TypedSchema<Specs> {
+export function defineSchema<const Specs extends readonly ParamSpec[]>(
+  specs: Specs,
+  checks: ReadonlyArray<(p: ParamsOf<Specs>) => string | null> = [],
+  derived: readonly DerivedAxis[] = [],
+): TypedSchema<Specs> {
   // The one place validated Params become typed: every value was checked against its spec.
   const typed = (p: Params) => p as unknown as ParamsOf<Specs>;
-  return { specs, checks: checks.map((c) => (p: Params) => c(typed(p))), typed };
+  return { specs, checks: checks.map((c) => (p: Params) => c(typed(p))), derived, typed };
 }
 
 export class ParamError extends Error {

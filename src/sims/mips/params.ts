@@ -1,5 +1,5 @@
 // Parameter schema of the active-matter system and the geometry derived from it.
-import { colormapSpec, defineSchema, type ParamSpec, type ParamsOf } from '../params';
+import { colormapSpec, defineSchema, ParamError, type DerivedAxis, type Params, type ParamSpec, type ParamsOf } from '../params';
 
 const LEN = 'length (r0 for soft disks, σ for WCA)';
 
@@ -145,4 +145,27 @@ export const schema = defineSchema(specs, [
         ? null
         : `skin = ${p.skin} needs a neighbour list of n × (${capacity} + 1) slots = ${mib.toFixed(0)} MiB, over the 128 MiB of one storage buffer; lower skin or n`;
     },
-]);
+], [peclet()]);
+
+/**
+ * The Péclet number Pe = v0 / (ℓ · rate): the persistence length in particle sizes, with ℓ the
+ * length unit (σ for WCA, r0 = 1 for soft disks) and the rate of the propulsion's decorrelation
+ * (Dr for ABP, γ for AOUP). Sweeps set it through that rate, at the given v0.
+ */
+function peclet(): DerivedAxis {
+  const rateOf = (p: Params) => (p.model === 'abp' ? 'Dr' : 'gamma');
+  const length = (p: Params) => (p.force === 'wca' ? (p.sigma as number) : 1);
+  return {
+    name: 'Pe',
+    label: 'Pe',
+    unit: '',
+    description: 'Péclet number v0 / (ℓ · Dr) (ABP; γ for AOUP), ℓ = σ (WCA) or r0: set through Dr (or γ) at the given v0',
+    sets: ['Dr', 'gamma'],
+    apply: (p, value) => {
+      if (!(value > 0) || !Number.isFinite(value)) throw new ParamError('Pe', `Pe must be a number > 0; got ${value}`);
+      if (!((p.v0 as number) > 0)) throw new ParamError('Pe', `Pe needs v0 > 0 (it sets ${rateOf(p)} = v0 / (ℓ Pe)); v0 is ${p.v0}`);
+      return { [rateOf(p)]: (p.v0 as number) / (length(p) * value) };
+    },
+    of: (p) => (p.v0 as number) / (length(p) * (p[rateOf(p)] as number)),
+  };
+}

@@ -1,0 +1,124 @@
+// Sweeps: the grid is expanded and checked at plan time (values against the schema, the derived
+// Pe axis against its definition v0 / (σ Dr)); a sweep run on a pool of workers gives each point
+// what a straight `lab run` of its params gives; SIGTERM mid-point, then a rerun, gives the same
+// samples bit for bit as an uninterrupted point; a SIGKILLed point reruns to completion.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expand, parseAxis, parseSeeds } from '../cli/sweep/grid';
+import { presetParams } from '../src/sims/config';
+import { ParamError, type Params } from '../src/sims/params';
+import { getSystem } from '../src/sims/registry';
+import '../src/sims/index';
+import { labProcess } from './lab-process';
+
+const dir = mkdtempSync(join(tmpdir(), 'lab-sweep-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const lab = (...args: string[]) => labProcess(args);
+const mips = getSystem('mips');
+
+describe('sweep grids (plan time, no GPU)', () => {
+  it('a:b:step includes b and gives clean decimals; lists are checked value by value against the schema', () => {
+    expect(parseAxis(mips.schema, 'phi=0.3:0.8:0.1').values).toEqual([0.3, 0.4, 0.5, 0.6, 0.7, 0.8]);
+    expect(parseAxis(mips.schema, 'model=abp,aoup').values).toEqual(['abp', 'aoup']);
+    expect(() => parseAxis(mips.schema, 'phi=0.5,1.2')).toThrow(/phi must be a number in \(0, 1\)/);
+    expect(() => parseAxis(mips.schema, 'model=abp,xyz')).toThrow(/model must be one of aoup\|abp/);
+    expect(() => parseAxis(mips.schema, 'phi=0.8:0.3:0.1')).toThrow(/needs a ≤ b and step > 0/);
+    expect(() => parseAxis(mips.schema, 'model=0:1:1')).toThrow(/a:b:step needs a number param/);
+    expect(() => parseAxis(mips.schema, 'nope=1')).toThrow(/unknown parameter "nope".*derived axes: Pe/);
+    expect(parseSeeds(mips.schema, '3..5')).toEqual([3, 4, 5]);
+    expect(() => parseSeeds(mips.schema, '1,-2')).toThrow(ParamError);
+  });
+
+  it('Pe sets Dr = v0 / (σ Pe) for ABP and γ for AOUP; a combination the schema refuses is named', () => {
+    const base: Params = { ...presetParams(mips, 'abp-mips'), v0: 2, sigma: 1.5 };
+    const points = expand(mips.schema, base, [parseAxis(mips.schema, 'model=abp,aoup'), parseAxis(mips.schema, 'Pe=10,100')], [1, 2]);
+    expect(points.map((p) => [p.axes.model, p.axes.Pe, p.axes.seed])).toEqual([
+      ['abp', 10, 1], ['abp', 10, 2], ['abp', 100, 1], ['abp', 100, 2], ['aoup', 10, 1], ['aoup', 10, 2], ['aoup', 100, 1], ['aoup', 100, 2],
+    ]);
+    expect(points[0]!.params.Dr).toBeCloseTo(2 / (1.5 * 10), 12);
+    expect(points[2]!.params.Dr).toBeCloseTo(2 / (1.5 * 100), 12);
+    expect(points[4]!.params.gamma).toBeCloseTo(2 / (1.5 * 10), 12);
+    expect(points[4]!.params.Dr).toBe(base.Dr); // AOUP keeps Dr
+    expect(() => expand(mips.schema, base, [parseAxis(mips.schema, 'Pe=0.001')], [1])).toThrow(/sweep point Pe=0.001, seed=1: Dr must be a number in/);
+    expect(() => expand(mips.schema, { ...base, v0: 0 }, [parseAxis(mips.schema, 'Pe=1')], [1])).toThrow(/Pe needs v0 > 0/);
+  });
+
+  it('lab sweep plan refuses a bad grid before anything runs, naming the field, and writes nothing', () => {
+    const out = join(dir, 'bad');
+    const r = lab('sweep', 'plan', 'mips', '--preset', 'dilute-gas', '--grid', 'phi=0.1,1.5', '--steps', '10', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: .*phi must be a number in \(0, 1\).*got 1\.5/)]);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+const SMALL = ['--preset', 'dilute-gas', '--set', 'n=256', '--set', 'skin=0'];
+const result = (sweep: string, id: string) => JSON.parse(readFileSync(join(sweep, 'runs', id, 'result.json'), 'utf8'));
+const manifest = (sweep: string) => readFileSync(join(sweep, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('lab sweep on Dawn', () => {
+  it('a 6-point sweep on 2 workers: each point equals a straight lab run of its params; a rerun skips them; status counts them', () => {
+    const sweep = join(dir, 'grid');
+    const plan = lab('sweep', 'plan', 'mips', ...SMALL, '--grid', 'Pe=2,20,200', '--seeds', '1..2', '--steps', '30', '--every', '10', '--out', sweep);
+    expect(plan.code, plan.stderr).toBe(0);
+    const points = manifest(sweep);
+    expect(points.length).toBe(6);
+    const run = lab('sweep', 'run', sweep, '--jobs', '2');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\[worker 1\]/);
+    for (const p of [points[0], points[5]]) {
+      const r = result(sweep, p.id);
+      expect(r).toMatchObject({ status: 'ok', step: 30, version: expect.any(String), commit: expect.any(String) });
+      const straight = JSON.parse(lab('run', 'mips', ...SMALL, '--set', `Dr=${p.params.Dr}`, '--seed', String(p.params.seed), '--steps', '30', '--every', '10', '--json').stdout);
+      expect(r.metrics.msd).toBe(straight.msd);
+      expect(r.metrics.eprScoreFree).toBe(straight.eprScoreFree);
+      expect(readFileSync(join(sweep, 'runs', p.id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([0, 10, 20, 30]);
+    }
+    const again = lab('sweep', 'run', sweep, '--jobs', '2');
+    expect(again.stderr).toMatch(/6 points, 6 done, 0 to run/);
+    expect(JSON.parse(lab('sweep', 'status', sweep, '--json').stdout)).toMatchObject({ points: 6, done: 6, failed: 0, missing: 0 });
+  });
+
+  it('SIGTERM mid-point writes a checkpoint and exits 143; the rerun resumes it bit-identical to a straight point; SIGKILL, then a rerun, completes', async () => {
+    const args = ['--grid', 'phi=0.05', '--steps', '600', '--every', '10'];
+    const straight = join(dir, 'straight');
+    const cut = join(dir, 'cut');
+    for (const out of [straight, cut]) expect(lab('sweep', 'plan', 'mips', ...SMALL, ...args, '--out', out).code).toBe(0);
+    expect(lab('sweep', 'point', straight, '0').code).toBe(0);
+    const [p] = manifest(cut);
+    const metrics = join(cut, 'runs', p.id, 'metrics.jsonl');
+    const interrupt = (signal: NodeJS.Signals) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--import', './cli/register-loaders.mjs', 'cli/lab.ts', 'sweep', 'point', cut, '0'], { stdio: 'ignore' });
+        const poll = setInterval(() => {
+          const lines = existsSync(metrics) ? readFileSync(metrics, 'utf8').trim().split('\n').filter(Boolean).length : 0;
+          if (lines >= 4) {
+            clearInterval(poll);
+            child.kill(signal);
+          }
+        }, 20);
+        child.on('close', (code, sig) => {
+          clearInterval(poll);
+          resolve(code ?? (sig === 'SIGKILL' ? 137 : null));
+        });
+      });
+    expect(await interrupt('SIGKILL')).toBe(137);
+    expect(existsSync(join(cut, 'runs', p.id, 'lock'))).toBe(true); // left behind by the killed writer
+    expect(JSON.parse(lab('sweep', 'status', cut, '--json').stdout)).toMatchObject({ missing: 1, running: 0 });
+    // The killed run left its samples; without a checkpoint the point starts over and rewrites them.
+    // Removed here so the next signal waits for the new run's samples (after its handlers are set).
+    rmSync(metrics);
+    expect(await interrupt('SIGTERM')).toBe(143); // the dead writer's lock is broken
+    expect(readdirSync(join(cut, 'runs', p.id)).sort()).toEqual(['checkpoint.json', 'metrics.jsonl', 'point.json']);
+    expect(JSON.parse(lab('sweep', 'status', cut, '--json').stdout)).toMatchObject({ interrupted: 1 });
+    const resumed = lab('sweep', 'point', cut, '0');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resumed at step [1-9]\d*/);
+    expect(readFileSync(metrics, 'utf8')).toBe(readFileSync(join(straight, 'runs', p.id, 'metrics.jsonl'), 'utf8'));
+    expect(result(cut, p.id).metrics).toEqual(result(straight, p.id).metrics);
+    expect(existsSync(join(cut, 'runs', p.id, 'checkpoint.json'))).toBe(false);
+  });
+});

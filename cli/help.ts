@@ -67,7 +67,7 @@ usage: npm run --silent lab -- <verb> <system> [options]
 
 verbs:
 ${verbLines().join('\n')}
-  sweep plan|run|point|status parameter sweeps over a grid of params and seeds (lab sweep --help)
+  sweep plan|run|…|collect     parameter sweeps over a grid of params and seeds (lab sweep --help)
 
 options:
   --preset NAME         start from a preset (default: the system's default preset)

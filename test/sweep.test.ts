@@ -56,11 +56,19 @@ describe('sweep grids (plan time, no GPU)', () => {
 });
 
 const SMALL = ['--preset', 'dilute-gas', '--set', 'n=256', '--set', 'skin=0'];
+/** Rows of a DuckDB query (the engine researchers read the Parquet files with). */
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  const rows = (await connection.runAndReadAll(sql)).getRowObjects();
+  connection.closeSync();
+  return rows as Record<string, unknown>[];
+}
 const result = (sweep: string, id: string) => JSON.parse(readFileSync(join(sweep, 'runs', id, 'result.json'), 'utf8'));
 const manifest = (sweep: string) => readFileSync(join(sweep, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 describe('lab sweep on Dawn', () => {
-  it('a 6-point sweep on 2 workers: each point equals a straight lab run of its params; a rerun skips them; status counts them', () => {
+  it('a 6-point sweep on 2 workers: each point equals a straight lab run of its params; a rerun skips them; status counts them; collect writes the Parquet files', async () => {
     const sweep = join(dir, 'grid');
     const plan = lab('sweep', 'plan', 'mips', ...SMALL, '--grid', 'Pe=2,20,200', '--seeds', '1..2', '--steps', '30', '--every', '10', '--out', sweep);
     expect(plan.code, plan.stderr).toBe(0);
@@ -80,6 +88,24 @@ describe('lab sweep on Dawn', () => {
     const again = lab('sweep', 'run', sweep, '--jobs', '2');
     expect(again.stderr).toMatch(/6 points, 6 done, 0 to run/);
     expect(JSON.parse(lab('sweep', 'status', sweep, '--json').stdout)).toMatchObject({ points: 6, done: 6, failed: 0, missing: 0 });
+
+    // Parquet, read back with DuckDB: a row per point with its axes and final metrics, a row per sample.
+    const collect = lab('sweep', 'collect', sweep);
+    expect(collect.code, collect.stderr).toBe(0);
+    expect(collect.stderr).toMatch(/note: dt is the column dt_2/);
+    const rows = await query(`SELECT index, id, Pe, seed, Dr, dt_2, msd, eprScoreFree, status FROM '${join(sweep, 'runs.parquet')}' ORDER BY index`);
+    expect(rows.map((r) => [Number(r.index), r.Pe, Number(r.seed)])).toEqual(points.map((p) => [p.index, p.axes.Pe, p.axes.seed]));
+    for (const r of rows) {
+      const p = points[Number(r.index)];
+      expect([r.id, r.Dr, r.dt_2, r.status]).toEqual([p.id, p.params.Dr, p.params.dt, 'ok']);
+      expect([r.msd, r.eprScoreFree]).toEqual([result(sweep, p.id).metrics.msd, result(sweep, p.id).metrics.eprScoreFree]);
+    }
+    const samples = await query(`SELECT count(*) AS n, count(DISTINCT id) AS ids, max(step) AS last FROM '${join(sweep, 'samples.parquet')}'`);
+    expect(samples[0]).toEqual({ n: 24n, ids: 6n, last: 30n });
+    rmSync(join(sweep, 'runs', points[3].id, 'result.json'));
+    const partial = lab('sweep', 'collect', sweep);
+    expect(partial.stderr).toMatch(/missing 1 point\(s\): 3/);
+    expect((await query(`SELECT count(*) AS n FROM '${join(sweep, 'runs.parquet')}'`))[0]).toEqual({ n: 5n });
   });
 
   it('SIGTERM mid-point writes a checkpoint and exits 143; the rerun resumes it bit-identical to a straight point; SIGKILL, then a rerun, completes', async () => {

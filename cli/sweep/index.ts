@@ -7,6 +7,7 @@ import { pointIndices, runPoints } from './point';
 import { runPool } from './pool';
 import { readManifest } from './layout';
 import { sweepStatus } from './status';
+import { collectSweep } from './collect';
 
 export const SWEEP_HELP = `lab sweep: parameter sweeps, planned once, run anywhere (results in DIR/runs/<id>/)
 
@@ -17,17 +18,20 @@ export const SWEEP_HELP = `lab sweep: parameter sweeps, planned once, run anywhe
   lab sweep run DIR [--jobs J]       the points without a result, on J local worker processes (default 1)
   lab sweep point DIR INDEX…         those points, in this process (what each worker and cluster task runs)
   lab sweep status DIR [--json]      done, failed, running, interrupted, missing; the failures' errors
+  lab sweep collect DIR              DIR/runs.parquet (a row per point: params, derived axes, final metrics)
+                                     and DIR/samples.parquet (a row per sample), through DuckDB
 
 A point writes point.json, metrics.jsonl (as samples are taken) and result.json; re-running skips
 points that have result.json. SIGTERM/SIGINT writes a checkpoint and exits 143/130; the next run
 resumes it, bit-identical to an uninterrupted one.`;
 
-const SUBCOMMANDS = ['plan', 'run', 'point', 'status'] as const;
+const SUBCOMMANDS = ['plan', 'run', 'point', 'status', 'collect'] as const;
 const VALUE_OPTIONS: Record<(typeof SUBCOMMANDS)[number], readonly string[]> = {
   plan: ['--preset', '--set', '--grid', '--seeds', '--steps', '--every', '--out'],
   run: ['--jobs'],
   point: [],
   status: [],
+  collect: [],
 };
 const REPEATABLE = new Set(['--set', '--grid']);
 
@@ -114,5 +118,7 @@ export async function sweepMain(argv: readonly string[]): Promise<number> {
     }
     case 'status':
       return sweepStatus(oneFolder(args, 'status'), args.json);
+    case 'collect':
+      return collectSweep(oneFolder(args, 'collect'));
   }
 }

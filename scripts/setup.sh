@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing: npm packages (from the lockfile), and with --browser Debian's
-# chromium + libvulkan1 (SwiftShader WebGPU for Node tests and headless e2e) and python3-h5py (an
-# independent HDF5 reader for the shower-file tests). Downloads nothing else.
+# chromium + libvulkan1 (SwiftShader WebGPU for Node tests and headless e2e), python3-h5py (an
+# independent HDF5 reader for the shower-file tests), and slurm-wlm + munge (a loopback cluster for
+# the sweep tests). Downloads nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,9 @@ if [ "${1:-}" = "--browser" ]; then
   ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || missing+=(libvulkan1)
   # h5py: the independent HDF5 reader the shower-file tests check our files with.
   /usr/bin/python3 -c 'import h5py' >/dev/null 2>&1 || missing+=(python3-h5py)
+  # Slurm and munge: the sweep tests start a one-node cluster on loopback (test/cluster/slurm.ts).
+  command -v slurmctld >/dev/null 2>&1 && command -v slurmd >/dev/null 2>&1 || missing+=(slurm-wlm)
+  command -v munged >/dev/null 2>&1 || missing+=(munge)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
       echo "setup: installing Debian packages: ${missing[*]}"

@@ -8,6 +8,7 @@ import { runPool } from './pool';
 import { readManifest } from './layout';
 import { sweepStatus } from './status';
 import { collectSweep } from './collect';
+import { slurmSweep } from './slurm';
 
 export const SWEEP_HELP = `lab sweep: parameter sweeps, planned once, run anywhere (results in DIR/runs/<id>/)
 
@@ -18,6 +19,9 @@ export const SWEEP_HELP = `lab sweep: parameter sweeps, planned once, run anywhe
   lab sweep run DIR [--jobs J]       the points without a result, on J local worker processes (default 1)
   lab sweep point DIR INDEX…         those points, in this process (what each worker and cluster task runs)
   lab sweep status DIR [--json]      done, failed, running, interrupted, missing; the failures' errors
+  lab sweep slurm DIR [--submit] [--partition P] [--gpus-per-task G (default 1; 0: CPU)] [--time T]
+                 [--points-per-task K] [--max-running C]
+                                     DIR/sweep.sbatch, a job array whose tasks run lab sweep point; --submit calls sbatch
   lab sweep collect DIR              DIR/runs.parquet (a row per point: params, derived axes, final metrics)
                                      and DIR/samples.parquet (a row per sample), through DuckDB
 
@@ -25,13 +29,14 @@ A point writes point.json, metrics.jsonl (as samples are taken) and result.json;
 points that have result.json. SIGTERM/SIGINT writes a checkpoint and exits 143/130; the next run
 resumes it, bit-identical to an uninterrupted one.`;
 
-const SUBCOMMANDS = ['plan', 'run', 'point', 'status', 'collect'] as const;
+const SUBCOMMANDS = ['plan', 'run', 'point', 'status', 'collect', 'slurm'] as const;
 const VALUE_OPTIONS: Record<(typeof SUBCOMMANDS)[number], readonly string[]> = {
   plan: ['--preset', '--set', '--grid', '--seeds', '--steps', '--every', '--out'],
   run: ['--jobs'],
   point: [],
   status: [],
   collect: [],
+  slurm: ['--partition', '--gpus-per-task', '--time', '--points-per-task', '--max-running'],
 };
 const REPEATABLE = new Set(['--set', '--grid']);
 
@@ -39,10 +44,11 @@ interface SweepArgs {
   positional: string[];
   values: Map<string, string[]>;
   json: boolean;
+  submit: boolean;
 }
 
 function parse(sub: (typeof SUBCOMMANDS)[number], argv: readonly string[]): SweepArgs {
-  const out: SweepArgs = { positional: [], values: new Map(), json: false };
+  const out: SweepArgs = { positional: [], values: new Map(), json: false, submit: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (!raw.startsWith('--')) {
@@ -53,6 +59,10 @@ function parse(sub: (typeof SUBCOMMANDS)[number], argv: readonly string[]): Swee
     const name = eq > 0 ? raw.slice(0, eq) : raw;
     if (name === '--json' && sub === 'status') {
       out.json = true;
+      continue;
+    }
+    if (name === '--submit' && sub === 'slurm') {
+      out.submit = true;
       continue;
     }
     if (!VALUE_OPTIONS[sub].includes(name)) throw new UsageError(`${name} does not apply to sweep ${sub}; see lab sweep --help`);
@@ -120,5 +130,17 @@ export async function sweepMain(argv: readonly string[]): Promise<number> {
       return sweepStatus(oneFolder(args, 'status'), args.json);
     case 'collect':
       return collectSweep(oneFolder(args, 'collect'));
+    case 'slurm': {
+      const int = (name: string, fallback: number | undefined, min = 1) => {
+        const v = one(name);
+        if (v === undefined) return fallback;
+        if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > 100_000) throw new UsageError(`${name} must be an integer in [${min}, 100000]; got ${quote(v)}`);
+        return Number(v);
+      };
+      return slurmSweep(oneFolder(args, 'slurm'), {
+        submit: args.submit, partition: one('--partition'), time: one('--time'),
+        gpusPerTask: int('--gpus-per-task', 1, 0)!, pointsPerTask: int('--points-per-task', 1)!, maxRunning: int('--max-running', undefined),
+      });
+    }
   }
 }

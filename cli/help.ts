@@ -68,6 +68,7 @@ usage: npm run --silent lab -- <verb> <system> [options]
 verbs:
 ${verbLines().join('\n')}
   sweep plan|run|…|collect     parameter sweeps over a grid of params and seeds (lab sweep --help)
+  worker --redis URL           run queued sweep points (BullMQ; lab sweep --help)
 
 options:
   --preset NAME         start from a preset (default: the system's default preset)

@@ -14,6 +14,7 @@ import { sweepMain } from './sweep/index';
 /** Exit code and output of a run; everything is checked (makePlan) before the GPU is set up. */
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'sweep') return sweepMain(argv.slice(1));
+  if (argv[0] === 'worker') return sweepMain(argv);
   const args = parseArgs(argv);
   if (args.version) {
     console.log(`particle-lab ${LAB_VERSION}`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing: npm packages (from the lockfile), and with --browser Debian's
 # chromium + libvulkan1 (SwiftShader WebGPU for Node tests and headless e2e), python3-h5py (an
-# independent HDF5 reader for the shower-file tests), and slurm-wlm + munge (a loopback cluster for
-# the sweep tests). Downloads nothing else.
+# independent HDF5 reader for the shower-file tests), slurm-wlm + munge and redis-server (a loopback
+# cluster and queue for the sweep tests). Downloads nothing else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,8 @@ if [ "${1:-}" = "--browser" ]; then
   # Slurm and munge: the sweep tests start a one-node cluster on loopback (test/cluster/slurm.ts).
   command -v slurmctld >/dev/null 2>&1 && command -v slurmd >/dev/null 2>&1 || missing+=(slurm-wlm)
   command -v munged >/dev/null 2>&1 || missing+=(munge)
+  # Redis: the BullMQ worker tests start one on loopback (test/cluster/redis.ts).
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
       echo "setup: installing Debian packages: ${missing[*]}"

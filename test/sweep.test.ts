@@ -3,7 +3,7 @@
 // what a straight `lab run` of its params gives; SIGTERM mid-point, then a rerun, gives the same
 // samples bit for bit as an uninterrupted point; a SIGKILLed point reruns to completion.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { getSystem } from '../src/sims/registry';
 import '../src/sims/index';
 import { labProcess } from './lab-process';
 import { startSlurm } from './cluster/slurm';
+import { startRedis } from './cluster/redis';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,6 +68,34 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 }
 const result = (sweep: string, id: string) => JSON.parse(readFileSync(join(sweep, 'runs', id, 'result.json'), 'utf8'));
 const manifest = (sweep: string) => readFileSync(join(sweep, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+/** Starts the CLI with `args`, sends `signal` once `metrics` holds 4 samples; its exit code (137: SIGKILL). */
+function killWhenSampled(args: string[], metrics: string, signal: NodeJS.Signals): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './cli/register-loaders.mjs', 'cli/lab.ts', ...args], { stdio: 'ignore' });
+    const poll = setInterval(() => {
+      const lines = existsSync(metrics) ? readFileSync(metrics, 'utf8').trim().split('\n').filter(Boolean).length : 0;
+      if (lines >= 4) {
+        clearInterval(poll);
+        child.kill(signal);
+      }
+    }, 20);
+    child.on('close', (code, sig) => {
+      clearInterval(poll);
+      resolve(code ?? (sig === 'SIGKILL' ? 137 : null));
+    });
+  });
+}
+
+/** The CLI as a child process, awaited (several run at once). */
+function labAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './cli/register-loaders.mjs', 'cli/lab.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
 
 describe('lab sweep on Dawn', () => {
   it('a 6-point sweep on 2 workers: each point equals a straight lab run of its params; a rerun skips them; status counts them; collect writes the Parquet files', async () => {
@@ -140,21 +169,7 @@ describe('lab sweep on Dawn', () => {
     expect(lab('sweep', 'point', straight, '0').code).toBe(0);
     const [p] = manifest(cut);
     const metrics = join(cut, 'runs', p.id, 'metrics.jsonl');
-    const interrupt = (signal: NodeJS.Signals) =>
-      new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--import', './cli/register-loaders.mjs', 'cli/lab.ts', 'sweep', 'point', cut, '0'], { stdio: 'ignore' });
-        const poll = setInterval(() => {
-          const lines = existsSync(metrics) ? readFileSync(metrics, 'utf8').trim().split('\n').filter(Boolean).length : 0;
-          if (lines >= 4) {
-            clearInterval(poll);
-            child.kill(signal);
-          }
-        }, 20);
-        child.on('close', (code, sig) => {
-          clearInterval(poll);
-          resolve(code ?? (sig === 'SIGKILL' ? 137 : null));
-        });
-      });
+    const interrupt = (signal: NodeJS.Signals) => killWhenSampled(['sweep', 'point', cut, '0'], metrics, signal);
     expect(await interrupt('SIGKILL')).toBe(137);
     expect(existsSync(join(cut, 'runs', p.id, 'lock'))).toBe(true); // left behind by the killed writer
     expect(JSON.parse(lab('sweep', 'status', cut, '--json').stdout)).toMatchObject({ missing: 1, running: 0 });
@@ -171,4 +186,44 @@ describe('lab sweep on Dawn', () => {
     expect(result(cut, p.id).metrics).toEqual(result(straight, p.id).metrics);
     expect(existsSync(join(cut, 'runs', p.id, 'checkpoint.json'))).toBe(false);
   });
+  it('the same sweep through BullMQ on a loopback Redis (2 workers) gives the same results; a SIGKILLed worker\'s point is retried and completes bit-identical; bad input is not retried', async () => {
+    const redis = await startRedis();
+    try {
+      const local = join(dir, 'grid');
+      const viaQueue = join(dir, 'queue');
+      expect(lab('sweep', 'plan', 'mips', ...SMALL, '--grid', 'Pe=2,20,200', '--seeds', '1..2', '--steps', '30', '--every', '10', '--out', viaQueue).code).toBe(0);
+      expect(lab('sweep', 'enqueue', viaQueue, '--redis', redis.url).stdout).toMatch(/enqueued 6 of 6 points/);
+      const workers = await Promise.all([0, 1].map(() => labAsync(['worker', '--redis', redis.url, '--exit-when-idle'])));
+      for (const w of workers) expect(w.code, w.stderr).toBe(0);
+      expect(JSON.parse(lab('sweep', 'status', viaQueue, '--json').stdout)).toMatchObject({ points: 6, done: 6 });
+      for (const p of manifest(local).filter((q) => q.index !== 3)) expect(result(viaQueue, p.id).metrics).toEqual(result(local, p.id).metrics);
+
+      // Killed mid-point: the job stalls, its lock lapses, and the next worker runs it again.
+      const killed = join(dir, 'queue-kill');
+      expect(lab('sweep', 'plan', 'mips', ...SMALL, '--grid', 'phi=0.05', '--steps', '600', '--every', '10', '--out', killed).code).toBe(0);
+      const [p] = manifest(killed);
+      lab('sweep', 'enqueue', killed, '--redis', redis.url);
+      expect(await killWhenSampled(['worker', '--redis', redis.url], join(killed, 'runs', p.id, 'metrics.jsonl'), 'SIGKILL')).toBe(137);
+      const retry = await labAsync(['worker', '--redis', redis.url, '--exit-when-idle']);
+      expect(retry.code, retry.stderr).toBe(0);
+      expect(readFileSync(join(killed, 'runs', p.id, 'metrics.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'straight', 'runs', p.id, 'metrics.jsonl'), 'utf8'));
+
+      // A manifest damaged after enqueueing: the job fails once and is not retried.
+      const damaged = join(dir, 'queue-bad');
+      expect(lab('sweep', 'plan', 'mips', ...SMALL, '--grid', 'phi=0.07', '--steps', '10', '--out', damaged).code).toBe(0);
+      lab('sweep', 'enqueue', damaged, '--redis', redis.url);
+      const [q] = manifest(damaged);
+      writeFileSync(join(damaged, 'manifest.jsonl'), '{"index": 0}\n');
+      const worker = await labAsync(['worker', '--redis', redis.url, '--exit-when-idle']);
+      expect(worker.code, worker.stderr).toBe(0);
+      expect(worker.stderr).toMatch(/is not the point lab sweep plan wrote/);
+      const { Queue } = await import('bullmq');
+      const queue = new Queue('particle-lab', { connection: { url: redis.url } });
+      const job = await queue.getJob(q.id);
+      expect([await job!.getState(), job!.attemptsMade]).toEqual(['failed', 1]);
+      await queue.close();
+    } finally {
+      await redis.stop();
+    }
+  }, 300_000);
 });

@@ -9,6 +9,7 @@ import { readManifest } from './layout';
 import { sweepStatus } from './status';
 import { collectSweep } from './collect';
 import { slurmSweep } from './slurm';
+import { DEFAULT_QUEUE, enqueueSweep, runWorker } from './queue';
 
 export const SWEEP_HELP = `lab sweep: parameter sweeps, planned once, run anywhere (results in DIR/runs/<id>/)
 
@@ -22,6 +23,11 @@ export const SWEEP_HELP = `lab sweep: parameter sweeps, planned once, run anywhe
   lab sweep slurm DIR [--submit] [--partition P] [--gpus-per-task G (default 1; 0: CPU)] [--time T]
                  [--points-per-task K] [--max-running C]
                                      DIR/sweep.sbatch, a job array whose tasks run lab sweep point; --submit calls sbatch
+  lab sweep enqueue DIR --redis URL [--queue Q]
+                                     a BullMQ job per point without a result (queue default particle-lab)
+  lab worker --redis URL [--queue Q] [--exit-when-idle]
+                                     runs queued points on one GPU device until stopped (or the queue is empty);
+                                     a crashed worker's point is retried (3 attempts), bad input is not
   lab sweep collect DIR              DIR/runs.parquet (a row per point: params, derived axes, final metrics)
                                      and DIR/samples.parquet (a row per sample), through DuckDB
 
@@ -29,7 +35,7 @@ A point writes point.json, metrics.jsonl (as samples are taken) and result.json;
 points that have result.json. SIGTERM/SIGINT writes a checkpoint and exits 143/130; the next run
 resumes it, bit-identical to an uninterrupted one.`;
 
-const SUBCOMMANDS = ['plan', 'run', 'point', 'status', 'collect', 'slurm'] as const;
+const SUBCOMMANDS = ['plan', 'run', 'point', 'status', 'collect', 'slurm', 'enqueue', 'worker'] as const;
 const VALUE_OPTIONS: Record<(typeof SUBCOMMANDS)[number], readonly string[]> = {
   plan: ['--preset', '--set', '--grid', '--seeds', '--steps', '--every', '--out'],
   run: ['--jobs'],
@@ -37,6 +43,8 @@ const VALUE_OPTIONS: Record<(typeof SUBCOMMANDS)[number], readonly string[]> = {
   status: [],
   collect: [],
   slurm: ['--partition', '--gpus-per-task', '--time', '--points-per-task', '--max-running'],
+  enqueue: ['--redis', '--queue'],
+  worker: ['--redis', '--queue'],
 };
 const REPEATABLE = new Set(['--set', '--grid']);
 
@@ -45,10 +53,11 @@ interface SweepArgs {
   values: Map<string, string[]>;
   json: boolean;
   submit: boolean;
+  exitWhenIdle: boolean;
 }
 
 function parse(sub: (typeof SUBCOMMANDS)[number], argv: readonly string[]): SweepArgs {
-  const out: SweepArgs = { positional: [], values: new Map(), json: false, submit: false };
+  const out: SweepArgs = { positional: [], values: new Map(), json: false, submit: false, exitWhenIdle: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (!raw.startsWith('--')) {
@@ -63,6 +72,10 @@ function parse(sub: (typeof SUBCOMMANDS)[number], argv: readonly string[]): Swee
     }
     if (name === '--submit' && sub === 'slurm') {
       out.submit = true;
+      continue;
+    }
+    if (name === '--exit-when-idle' && sub === 'worker') {
+      out.exitWhenIdle = true;
       continue;
     }
     if (!VALUE_OPTIONS[sub].includes(name)) throw new UsageError(`${name} does not apply to sweep ${sub}; see lab sweep --help`);
@@ -130,6 +143,15 @@ export async function sweepMain(argv: readonly string[]): Promise<number> {
       return sweepStatus(oneFolder(args, 'status'), args.json);
     case 'collect':
       return collectSweep(oneFolder(args, 'collect'));
+    case 'enqueue':
+    case 'worker': {
+      const redis = one('--redis');
+      if (!redis) throw new UsageError(`${s === 'worker' ? 'lab worker' : 'sweep enqueue'} needs --redis redis://HOST:PORT`);
+      const queue = one('--queue') ?? DEFAULT_QUEUE;
+      if (s === 'enqueue') return enqueueSweep(oneFolder(args, 'enqueue'), redis, queue);
+      if (args.positional.length > 0) throw new UsageError(`lab worker takes no arguments besides its options; got ${quote(args.positional[0]!)}`);
+      return runWorker({ redis, queue, exitWhenIdle: args.exitWhenIdle });
+    }
     case 'slurm': {
       const int = (name: string, fallback: number | undefined, min = 1) => {
         const v = one(name);

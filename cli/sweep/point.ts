@@ -17,11 +17,13 @@ import { sampleLine } from '../run';
 import { withGpu } from '../session';
 import { pointDir, pointFile, readManifest, writeAtomic, type SweepPoint } from './layout';
 
-export type PointOutcome = 'done' | 'skipped' | 'failed' | 'interrupted';
+export type PointOutcome = 'done' | 'skipped' | 'held' | 'failed' | 'interrupted';
 
 /** The signal that asked this process to stop, as its exit code (143 SIGTERM, 130 SIGINT). */
 let stopCode: number | undefined;
-function listenForStop(): () => void {
+export const stopRequested = () => stopCode;
+
+export function listenForStop(): () => void {
   const term = () => (stopCode = 143);
   const int = () => (stopCode = 130);
   process.on('SIGTERM', term);
@@ -81,13 +83,13 @@ function keepSamplesUpTo(file: string, step: number): void {
   writeFileSync(file, kept.map((l) => `${l}\n`).join(''));
 }
 
-async function runPoint(ctx: GpuContext, keep: Keep, dir: string, p: SweepPoint, say: (line: string) => void): Promise<PointOutcome> {
+export async function runPoint(ctx: GpuContext, keep: Keep, dir: string, p: SweepPoint, say: (line: string) => void): Promise<PointOutcome> {
   if (existsSync(pointFile(dir, p.id, 'result.json'))) return 'skipped';
   mkdirSync(pointDir(dir, p.id), { recursive: true });
   if (!lock(dir, p)) {
     const h = lockHolder(dir, p.id);
     say(`point ${p.index} (${p.id}): held by ${h ? `pid ${h.pid} on ${h.host}` : 'another writer'}; skipped`);
-    return 'skipped';
+    return 'held';
   }
   const started = performance.now();
   let disposeAfter: { dispose(): void } | undefined;

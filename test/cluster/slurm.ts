@@ -3,10 +3,10 @@
 // accounting, no systemd), in a private folder, on free ports. stop() ends all three.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { freePort } from './ports';
 
 export interface SlurmCluster {
   /** The environment Slurm's commands (sbatch, squeue) need: SLURM_CONF. */
@@ -14,17 +14,6 @@ export interface SlurmCluster {
   /** Waits until no job is queued or running. */
   drain(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

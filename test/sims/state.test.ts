@@ -1,6 +1,7 @@
 // The state envelope every system shares (src/sims/state.ts): what packState writes, what
 // openState refuses, and files saved in today's format (test/fixtures/*-state-v1.json, written by
-// the lab before the state code moved) import and export again byte for byte (with the params added since at their defaults).
+// the lab before the state code moved) import and export again byte for byte (with the params added since at their
+// defaults, and the buffers' shapes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/context';
 import { createNodeContext } from '../../src/gpu/node';
@@ -53,7 +54,15 @@ describe('saved files of format version 1', () => {
     await sim.importState(saved);
     const added = Object.fromEntries(def.schema.specs.filter((s) => !(s.name in saved.params)).map((s) => [s.name, s.default]));
     expect(Object.keys(added)).toEqual(def.id === 'mips' ? ['colormap'] : []);
-    expect(JSON.stringify(await sim.exportState())).toBe(JSON.stringify({ ...saved, params: { ...saved.params, ...added } }));
+    // Added since, too: the shape of each per-particle buffer ([N, 2] for mips, [n, d] for tokens).
+    const columns = (name: string) => (def.id === 'mips' ? (name === 'msdOriginTime' ? 0 : 2) : saved.params.d);
+    const buffers = Object.fromEntries(
+      Object.entries(saved.buffers as Record<string, { type: string; length: number; base64: string }>).map(([name, b]) => {
+        const k = columns(name);
+        return [name, k ? { type: b.type, length: b.length, shape: [b.length / k, k], base64: b.base64 } : b];
+      }),
+    );
+    expect(JSON.stringify(await sim.exportState())).toBe(JSON.stringify({ ...saved, params: { ...saved.params, ...added }, buffers }));
     sim.dispose();
   });
 });

@@ -1,6 +1,6 @@
 // `lab sweep collect DIR`: the results as Parquet, through DuckDB (@duckdb/node-api), for pandas,
 // polars and DuckDB itself:
-//   DIR/runs.parquet     one row per finished point: index, id, status, error, every param, the
+//   DIR/runs.parquet     one row per finished point: index, id, system, preset, status, error, every param, the
 //                        derived axes (mips: Pe), the final metrics, step, time, wall seconds,
 //                        adapter, version, commit
 //   DIR/samples.parquet  one row per sample: index, id, step, time, the scalar metrics
@@ -65,6 +65,8 @@ function runRow(columns: Columns, p: SweepPoint, r: Result): Record<string, unkn
   const put = (name: string, type: SqlType, v: unknown) => (row[columns.add(name, type)] = v);
   put('index', 'BIGINT', p.index);
   put('id', 'VARCHAR', p.id);
+  put('system', 'VARCHAR', p.system);
+  put('preset', 'VARCHAR', p.preset);
   put('status', 'VARCHAR', r.status);
   put('error', 'VARCHAR', r.error ?? null);
   for (const spec of schema.specs) put(spec.name, paramType(spec), p.params[spec.name]);

@@ -33,6 +33,8 @@ import './components/system-picker';
 import './components/model-panel';
 import './components/about-panel';
 import type { AboutPanel } from './components/about-panel';
+import './sweep/sweep-view';
+import type { SweepPointRequest, SweepView } from './sweep/sweep-view';
 import type { Checkpoint } from '../nn/training-session';
 import type { ModelSession } from '../sims/model';
 import './plots/lab-plot';
@@ -112,6 +114,7 @@ export class ParticleLab extends LitElement {
   @state() private recording: { rec: Recording; startStep: number; steps: number; lastStep: number } | undefined;
   @query('#viewport') private viewportHost!: HTMLElement;
   @query('lab-about') private about!: AboutPanel;
+  @query('lab-sweep-view') private sweepView!: SweepView;
   runner: LabRunner | undefined;
   /** The session of the system's learned model (one per simulation object). */
   @state() modelSession: ModelSession | undefined;
@@ -383,6 +386,19 @@ export class ParticleLab extends LitElement {
       this.runner!.playing = false;
       await this.runner!.load(def, def.defaultPreset, presetParams(def));
       this.afterLoad();
+    });
+  }
+
+  /** A sweep point (the Sweep view's click): its system, preset and exact params, paused at step 0. */
+  private async openPoint(point: SweepPointRequest): Promise<void> {
+    await this.stopRecording();
+    await this.guarded('Could not open the sweep point', async () => {
+      const def = getSystem(point.system);
+      this.runner!.playing = false;
+      await this.runner!.load(def, point.preset, point.params);
+      this.afterLoad();
+      this.sweepView.close();
+      this.say('info', `Opened the sweep point ${point.label} (${def.id}, preset ${point.preset}).`);
     });
   }
 
@@ -670,6 +686,7 @@ export class ParticleLab extends LitElement {
         <h1>Particle Lab</h1>
         <span class="muted">${def?.title ?? ''}</span>
         ${def ? html`<button class="link" data-testid="about-open" @click=${() => this.about.show()}>About this system</button>` : nothing}
+        ${def ? html`<button class="link" data-testid="sweep-open" @click=${() => this.sweepView.show()} title="Open a collected sweep (runs.parquet) as a phase diagram">Sweep…</button>` : nothing}
         <span class="adapter muted" data-testid="adapter">${r ? `WebGPU · ${r.ctx.adapterName}${r.ctx.software ? ' (software)' : ''}` : ''}</span>
       </header>
       <aside>
@@ -725,6 +742,7 @@ export class ParticleLab extends LitElement {
       </aside>
       <main @about-plot=${(e: CustomEvent<string>) => this.about.show(e.detail)}>
         <lab-about .def=${def}></lab-about>
+        <lab-sweep-view @open-point=${(e: CustomEvent<SweepPointRequest>) => this.openPoint(e.detail)}></lab-sweep-view>
         <lab-banner .messages=${this.messages} @dismiss=${(e: CustomEvent<number>) => this.dismiss(e.detail)}></lab-banner>
         ${def ? html`<p class="headline" data-testid="headline">${def.headline(this.values)}</p>` : nothing}
         <div class="stage" id="viewport" data-testid="viewport">

@@ -1,0 +1,97 @@
+// A collected sweep (runs.parquet from `lab sweep collect`) as the Sweep view reads it: each row's
+// system, preset and exact params (checked by the system's schema), the axes that vary, the
+// metrics, and a metric averaged over the other axes (the seeds) on a two-axis grid.
+import { presetParams } from '../../sims/config';
+import { ParamError, withValues, type Params } from '../../sims/params';
+import { getSystem } from '../../sims/registry';
+import type { SimDefinition } from '../../sims/types';
+
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+
+export interface SweepTable {
+  def: SimDefinition;
+  preset: string;
+  rows: Row[];
+  /** Params and derived axes that take more than one value (not the seed), in schema order. */
+  axes: string[];
+  /** Numeric result columns (final metrics). */
+  metrics: string[];
+  /** The exact params of a row, for opening it in the lab. */
+  params(row: Row): Params;
+}
+
+/** Columns collect writes besides params, derived axes and metrics. */
+const META = new Set(['index', 'id', 'system', 'preset', 'status', 'error', 'step', 'time', 'wall_seconds', 'adapter', 'version', 'commit']);
+
+/** BigInt (Parquet INT64) as a number: sweep values are far below 2^53. */
+const plain = (v: unknown): Cell => (typeof v === 'bigint' ? Number(v) : (v as Cell));
+
+/** The column that holds param `name`: collect writes the later of two names differing only in case as `<name>_2` (mips dt). */
+function columnOf(columns: ReadonlySet<string>, name: string): string | undefined {
+  return columns.has(name) ? name : columns.has(`${name}_2`) ? `${name}_2` : undefined;
+}
+
+export function readSweepTable(raw: Record<string, unknown>[], file: string): SweepTable {
+  if (raw.length === 0) throw new ParamError('file', `${file}: the sweep has no finished points`);
+  const rows = raw.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])) as Row);
+  const system = rows[0]!.system;
+  if (typeof system !== 'string') throw new ParamError('file', `${file}: no "system" column (is it runs.parquet from lab sweep collect?)`);
+  if (rows.some((r) => r.system !== system)) throw new ParamError('file', `${file}: rows of more than one system`);
+  let def: SimDefinition;
+  try {
+    def = getSystem(system);
+  } catch (e) {
+    throw new ParamError('file', `${file}: ${(e as Error).message}`);
+  }
+  const preset = typeof rows[0]!.preset === 'string' && def.presets.some((p) => p.name === rows[0]!.preset) ? (rows[0]!.preset as string) : def.defaultPreset;
+  const columns = new Set(Object.keys(rows[0]!));
+  const paramColumns = new Map(def.schema.specs.flatMap((s) => (columnOf(columns, s.name) ? [[s.name, columnOf(columns, s.name)!] as const] : [])));
+  const missing = def.schema.specs.filter((s) => !paramColumns.has(s.name)).map((s) => s.name);
+  if (missing.length > 0) throw new ParamError('file', `${file}: no column for ${def.id} params ${missing.join(', ')}`);
+  const derived = (def.schema.derived ?? []).map((d) => d.name).filter((n) => columns.has(n));
+  const varies = (c: string) => new Set(rows.map((r) => r[c])).size > 1;
+  const axes = [...def.schema.specs.map((s) => s.name).filter((n) => n !== 'seed' && varies(paramColumns.get(n)!)), ...derived.filter(varies)];
+  const taken = new Set([...META, ...paramColumns.values(), ...derived]);
+  const metrics = [...columns].filter((c) => !taken.has(c) && rows.some((r) => typeof r[c] === 'number'));
+  const params = (row: Row): Params => {
+    const values = Object.fromEntries([...paramColumns].map(([name, column]) => [name, row[column]]));
+    return withValues(def.schema, presetParams(def, preset), values);
+  };
+  return { def, preset, rows, axes, metrics, params };
+}
+
+/** The value of an axis in a row (a param's own column, or a derived axis). */
+export const axisValue = (row: Row, axis: string): Cell => row[axis] ?? row[`${axis}_2`] ?? null;
+
+export interface HeatCell {
+  x: Cell;
+  y: Cell;
+  mean: number;
+  std: number;
+  n: number;
+  /** The first row of the cell (its lowest seed): what a click opens. */
+  row: Row;
+}
+
+/** `metric` averaged over every row with the same (x, y): mean, sample standard deviation, count. */
+export function heatmap(table: SweepTable, metric: string, x: string, y: string): { xs: Cell[]; ys: Cell[]; cells: HeatCell[] } {
+  const order = (a: Cell, b: Cell) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)));
+  const xs = [...new Set(table.rows.map((r) => axisValue(r, x)))].sort(order);
+  const ys = [...new Set(table.rows.map((r) => axisValue(r, y)))].sort(order);
+  const groups = new Map<string, Row[]>();
+  for (const r of table.rows) {
+    const key = JSON.stringify([axisValue(r, x), axisValue(r, y)]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const cells: HeatCell[] = [];
+  for (const group of groups.values()) {
+    const values = group.map((r) => r[metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (values.length === 0) continue;
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+    const first = [...group].sort((a, b) => Number(a.seed ?? 0) - Number(b.seed ?? 0))[0]!;
+    cells.push({ x: axisValue(first, x), y: axisValue(first, y), mean, std, n: values.length, row: first });
+  }
+  return { xs, ys, cells };
+}

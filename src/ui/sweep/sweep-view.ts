@@ -1,0 +1,156 @@
+// The Sweep view: opens a collected sweep (runs.parquet from `lab sweep collect`, read with
+// hyparquet), and draws a final metric over two swept axes as a heatmap, averaged over the seeds,
+// with the spread on hover. A click on a cell opens that point in the lab with its exact params.
+import { interpolateViridis, scaleLinear } from 'd3';
+import { parquetReadObjects } from 'hyparquet';
+import { LitElement, css, html, nothing, svg } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import type { Params } from '../../sims/params';
+import { base } from '../theme';
+import { tickLabeller } from '../plots/ticks';
+import { heatmap, readSweepTable, type Cell, type HeatCell, type SweepTable } from './sweep-table';
+
+/** What a click on a cell asks the lab to open. */
+export interface SweepPointRequest {
+  system: string;
+  preset: string;
+  params: Params;
+  label: string;
+}
+
+const CELL = { width: 640, height: 360, left: 70, bottom: 44, top: 8, right: 96 };
+const show = (v: Cell) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
+
+@customElement('lab-sweep-view')
+export class SweepView extends LitElement {
+  @state() private table: SweepTable | undefined;
+  @state() private metric = '';
+  @state() private x = '';
+  @state() private y = '';
+  @state() private error = '';
+  @state() private file = '';
+  @query('dialog') private dialog!: HTMLDialogElement;
+
+  static override styles = [
+    base,
+    css`
+      dialog { width: min(900px, 94vw); max-height: 90vh; background: #0d1117; color: #e6edf3; border: 1px solid #30363d; border-radius: 10px; padding: 0; }
+      dialog::backdrop { background: rgba(1, 4, 9, 0.6); }
+      .head { display: flex; align-items: baseline; gap: 10px; padding: 10px 18px; background: #161b22; border-bottom: 1px solid #30363d; }
+      .head h1 { font-size: 16px; margin: 0; flex: 1; }
+      .body { padding: 10px 18px 18px; display: grid; gap: 10px; }
+      .controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; }
+      .error { color: #f85149; }
+      rect.cell { cursor: pointer; stroke: #0d1117; stroke-width: 1; }
+      rect.cell:hover { stroke: #e6edf3; stroke-width: 2; }
+      text { fill: #8b949e; font-size: 11px; }
+      text.label { fill: #e6edf3; font-size: 12px; }
+    `,
+  ];
+
+  async show(): Promise<void> {
+    await this.updateComplete;
+    if (!this.dialog.open) this.dialog.showModal();
+  }
+
+  close(): void {
+    this.dialog?.close();
+  }
+
+  /** Reads a runs.parquet; a file that is not one leaves the view as it was and says why in one line. */
+  async open(file: File): Promise<void> {
+    try {
+      const buffer = await file.arrayBuffer();
+      let raw: Record<string, unknown>[];
+      try {
+        raw = (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
+      } catch (e) {
+        throw new Error(`${file.name}: not a readable Parquet file (${(e as Error).message})`);
+      }
+      const table = readSweepTable(raw, file.name);
+      if (table.axes.length === 0 || table.metrics.length === 0) throw new Error(`${file.name}: no swept axis or no metric to draw`);
+      this.table = table;
+      this.file = file.name;
+      this.x = table.axes[0]!;
+      this.y = table.axes[1] ?? table.axes[0]!;
+      this.metric = table.metrics[0]!;
+      this.error = '';
+    } catch (e) {
+      this.error = `Could not open the sweep: ${(e as Error).message}`;
+    }
+  }
+
+  private openCell(c: HeatCell): void {
+    const t = this.table!;
+    const where = [...new Set([this.x, this.y])].map((a) => `${a} = ${show(a === this.x ? c.x : c.y)}`).join(', ');
+    try {
+      const detail: SweepPointRequest = { system: t.def.id, preset: t.preset, params: t.params(c.row), label: `${where}, seed ${show(c.row.seed ?? null)}` };
+      this.dispatchEvent(new CustomEvent('open-point', { detail, bubbles: true, composed: true }));
+    } catch (e) {
+      this.error = `Could not open that point: ${(e as Error).message}`;
+    }
+  }
+
+  private select(testId: string, label: string, options: readonly string[], value: string, set: (v: string) => void) {
+    return html`<label>${label}
+      <select data-testid=${testId} .value=${value} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
+        ${options.map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}
+      </select></label>`;
+  }
+
+  private chart(t: SweepTable) {
+    const { xs, ys, cells } = heatmap(t, this.metric, this.x, this.y);
+    const w = CELL.width - CELL.left - CELL.right;
+    const h = CELL.height - CELL.top - CELL.bottom;
+    const means = cells.map((c) => c.mean);
+    const [lo, hi] = [Math.min(...means), Math.max(...means)];
+    const colour = (v: number) => interpolateViridis(hi > lo ? (v - lo) / (hi - lo) : 0.5);
+    const cw = w / xs.length;
+    const ch = h / ys.length;
+    const bar = scaleLinear([lo, hi === lo ? lo + 1 : hi], [CELL.top + h, CELL.top]);
+    const label = tickLabeller(bar.ticks(5));
+    return svg`<svg data-testid="sweep-heatmap" width=${CELL.width} height=${CELL.height} data-cells=${cells.length}>
+      <defs><linearGradient id="sweep-bar" x1="0" x2="0" y1="1" y2="0">
+        ${[0, 0.25, 0.5, 0.75, 1].map((s) => svg`<stop offset=${s} stop-color=${interpolateViridis(s)}></stop>`)}
+      </linearGradient></defs>
+      ${cells.map((c) => {
+        const i = xs.indexOf(c.x);
+        const j = ys.indexOf(c.y);
+        return svg`<rect class="cell" x=${CELL.left + i * cw} y=${CELL.top + (ys.length - 1 - j) * ch} width=${cw} height=${ch} fill=${colour(c.mean)}
+          data-x=${show(c.x)} data-y=${show(c.y)} data-mean=${c.mean} @click=${() => this.openCell(c)}>
+          <title>${this.x} = ${show(c.x)}, ${this.y} = ${show(c.y)}: ${this.metric} = ${show(c.mean)} ± ${show(c.std)} (std over ${c.n} seed${c.n === 1 ? '' : 's'})</title></rect>`;
+      })}
+      ${xs.map((v, i) => svg`<text x=${CELL.left + (i + 0.5) * cw} y=${CELL.top + h + 16} text-anchor="middle">${show(v)}</text>`)}
+      ${ys.map((v, j) => svg`<text x=${CELL.left - 6} y=${CELL.top + (ys.length - 1 - j + 0.5) * ch + 4} text-anchor="end">${show(v)}</text>`)}
+      <text class="label" x=${CELL.left + w / 2} y=${CELL.height - 6} text-anchor="middle">${this.x}</text>
+      <text class="label" transform=${`translate(14 ${CELL.top + h / 2}) rotate(-90)`} text-anchor="middle">${this.y}</text>
+      <rect x=${CELL.width - CELL.right + 16} y=${CELL.top} width="12" height=${h} fill="url(#sweep-bar)"></rect>
+      ${bar.ticks(5).map((v) => svg`<text x=${CELL.width - CELL.right + 32} y=${bar(v) + 4}>${label(v)}</text>`)}
+    </svg>`;
+  }
+
+  override render() {
+    const t = this.table;
+    return html`<dialog>
+      <div class="head"><h1>Sweep${this.file ? html` · ${this.file}` : nothing}</h1><button @click=${() => this.close()}>Close</button></div>
+      <div class="body">
+        <p class="muted">Open <code>runs.parquet</code> from <code>lab sweep collect DIR</code>. Each cell is a final metric averaged over the seeds
+          (hover: mean ± std); a click opens that point in the lab with its exact params.</p>
+        <div class="controls">
+          <input type="file" accept=".parquet" data-testid="sweep-file" @change=${(e: Event) => {
+            const f = (e.target as HTMLInputElement).files?.[0];
+            if (f) void this.open(f);
+          }} />
+          ${t
+            ? html`${this.select('sweep-metric', 'metric', t.metrics, this.metric, (v) => (this.metric = v))}
+                ${this.select('sweep-x', 'x', t.axes, this.x, (v) => (this.x = v))}
+                ${this.select('sweep-y', 'y', t.axes, this.y, (v) => (this.y = v))}
+                <span class="muted">${t.def.title} · ${t.rows.length} points</span>`
+            : nothing}
+        </div>
+        ${this.error ? html`<p class="error" data-testid="sweep-error">${this.error}</p>` : nothing}
+        ${t ? this.chart(t) : nothing}
+      </div>
+    </dialog>`;
+  }
+}

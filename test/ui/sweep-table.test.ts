@@ -2,12 +2,13 @@
 // seed means with the sample standard deviation, against hand-computed values.
 import { describe, expect, it } from 'vitest';
 import { presetParams } from '../../src/sims/config';
+import type { Params } from '../../src/sims/params';
 import { getSystem } from '../../src/sims/registry';
 import '../../src/sims/index';
 import { heatmap, readSweepTable } from '../../src/ui/sweep/sweep-table';
 
 const mips = getSystem('mips');
-const base = presetParams(mips, 'dilute-gas');
+const base: Params = presetParams(mips, 'dilute-gas');
 
 function row(phi: number, Pe: number, seed: number, msd: number): Record<string, unknown> {
   const { dt, ...rest } = { ...base, phi, Dr: 1 / Pe, seed: BigInt(seed) as unknown as number };

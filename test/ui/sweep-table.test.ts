@@ -11,7 +11,8 @@ const mips = getSystem('mips');
 const base: Params = presetParams(mips, 'dilute-gas');
 
 function row(phi: number, Pe: number, seed: number, msd: number): Record<string, unknown> {
-  const { dt, ...rest } = { ...base, phi, Dr: 1 / Pe, seed: BigInt(seed) as unknown as number };
+  const all: Params = { ...base, phi, Dr: 1 / Pe, seed: BigInt(seed) as unknown as number };
+  const { dt, ...rest } = all;
   return { index: 0n, id: 'x', system: 'mips', preset: 'dilute-gas', status: 'ok', ...rest, dt_2: dt, Pe, msd, step: 10n };
 }
 

@@ -11,11 +11,11 @@ const self = () => [...process.execArgv, process.argv[1]!];
 
 export async function runPool(dir: string, jobs: number): Promise<number> {
   const points = readManifest(dir);
-  const todo = points.filter((p) => !existsSync(pointFile(dir, p.id, 'result.json'))).map((p) => p.index);
-  console.error(`sweep: ${points.length} points, ${points.length - todo.length} done, ${todo.length} to run on ${Math.min(jobs, todo.length)} worker(s)`);
-  if (todo.length === 0) return 0;
+  const pending = points.filter((p) => !existsSync(pointFile(dir, p.id, 'result.json'))).map((p) => p.index);
+  console.error(`sweep: ${points.length} points, ${points.length - pending.length} done, ${pending.length} to run on ${Math.min(jobs, pending.length)} worker(s)`);
+  if (pending.length === 0) return 0;
   // Round-robin shares: neighbouring points (often similar cost) go to different workers.
-  const shares = Array.from({ length: Math.min(jobs, todo.length) }, (_, w) => todo.filter((_, k) => k % jobs === w));
+  const shares = Array.from({ length: Math.min(jobs, pending.length) }, (_, w) => pending.filter((_, k) => k % jobs === w));
   const children = shares.map((share, w) => {
     const child = spawn(process.execPath, [...self(), 'sweep', 'point', dir, ...share.map(String)], { stdio: ['ignore', 'inherit', 'pipe'] });
     child.stderr!.setEncoding('utf8');

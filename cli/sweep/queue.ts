@@ -34,13 +34,13 @@ function connection(url: string) {
 
 export async function enqueueSweep(dir: string, redis: string, queueName = DEFAULT_QUEUE): Promise<number> {
   const points = readManifest(dir);
-  const todo = points.filter((p) => !existsSync(pointFile(dir, p.id, 'result.json')));
+  const pending = points.filter((p) => !existsSync(pointFile(dir, p.id, 'result.json')));
   const { Queue } = await import('bullmq');
   const queue = new Queue<PointJob>(queueName, { connection: connection(redis) });
   try {
     // jobId = the point's id: enqueueing twice adds nothing twice.
     await queue.addBulk(
-      todo.map((p) => ({
+      pending.map((p) => ({
         name: 'point',
         data: { dir: resolve(dir), index: p.index },
         opts: { jobId: p.id, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true },
@@ -49,7 +49,7 @@ export async function enqueueSweep(dir: string, redis: string, queueName = DEFAU
   } finally {
     await queue.close();
   }
-  console.log(`enqueued ${todo.length} of ${points.length} points on ${queueName} (${points.length - todo.length} already done)`);
+  console.log(`enqueued ${pending.length} of ${points.length} points on ${queueName} (${points.length - pending.length} already done)`);
   return 0;
 }
 

@@ -18,3 +18,11 @@ export const base = css`
   .muted { color: #8b949e; }
   h2 { font-size: 11px; text-transform: uppercase; letter-spacing: 0.06em; color: #8b949e; margin: 0 0 6px; font-weight: 600; }
 `;
+
+/** A modal panel (<dialog>) with a sticky title bar: the About and Sweep panels. */
+export const panel = css`
+  dialog { width: min(900px, 92vw); max-height: 86vh; background: #0d1117; color: #e6edf3; border: 1px solid #30363d; border-radius: 10px; padding: 0; }
+  dialog::backdrop { background: rgba(1, 4, 9, 0.6); }
+  .head { position: sticky; top: 0; display: flex; align-items: baseline; gap: 10px; padding: 10px 18px; background: #161b22; border-bottom: 1px solid #30363d; }
+  .head h1 { font-size: 16px; margin: 0; flex: 1; }
+`;

@@ -4,7 +4,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { MetricInfo, PlotSpec, SimDefinition } from '../../sims/types';
-import { base } from '../theme';
+import { base, panel } from '../theme';
 import { LOSS_METRICS, lossPlot } from './model-panel';
 
 /** The anchor of a plot's definition in the panel. */
@@ -38,11 +38,8 @@ export class AboutPanel extends LitElement {
 
   static override styles = [
     base,
+    panel,
     css`
-      dialog { width: min(900px, 92vw); max-height: 86vh; background: #0d1117; color: #e6edf3; border: 1px solid #30363d; border-radius: 10px; padding: 0; }
-      dialog::backdrop { background: rgba(1, 4, 9, 0.6); }
-      .head { position: sticky; top: 0; display: flex; align-items: baseline; gap: 10px; padding: 10px 18px; background: #161b22; border-bottom: 1px solid #30363d; }
-      .head h1 { font-size: 16px; margin: 0; flex: 1; }
       .body { padding: 4px 18px 18px; }
       h3 { margin: 18px 0 6px; font-size: 14px; }
       math { font-size: 16px; margin: 8px 0; overflow-x: auto; }

@@ -6,7 +6,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { Params } from '../../sims/params';
-import { base } from '../theme';
+import { base, panel } from '../theme';
 import { tickLabeller } from '../plots/ticks';
 import { heatmap, readSweepTable, type Cell, type HeatCell, type SweepTable } from './sweep-table';
 
@@ -33,11 +33,8 @@ export class SweepView extends LitElement {
 
   static override styles = [
     base,
+    panel,
     css`
-      dialog { width: min(900px, 94vw); max-height: 90vh; background: #0d1117; color: #e6edf3; border: 1px solid #30363d; border-radius: 10px; padding: 0; }
-      dialog::backdrop { background: rgba(1, 4, 9, 0.6); }
-      .head { display: flex; align-items: baseline; gap: 10px; padding: 10px 18px; background: #161b22; border-bottom: 1px solid #30363d; }
-      .head h1 { font-size: 16px; margin: 0; flex: 1; }
       .body { padding: 10px 18px 18px; display: grid; gap: 10px; }
       .controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; }
       .error { color: #f85149; }

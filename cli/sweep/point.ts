@@ -9,8 +9,7 @@ import type { GpuContext } from '../../src/gpu/context';
 import { nonFiniteMetric } from '../../src/sims/metrics';
 import { getSystem } from '../../src/sims/registry';
 import { checkState, parseStateFile } from '../../src/sims/state';
-import type { Keep } from '../../src/sims/tools';
-import type { MetricSample } from '../../src/sims/types';
+import type { MetricSample, Simulation } from '../../src/sims/types';
 import { UsageError } from '../args';
 import { provenance } from '../provenance';
 import { sampleLine } from '../run';
@@ -83,7 +82,7 @@ function keepSamplesUpTo(file: string, step: number): void {
   writeFileSync(file, kept.map((l) => `${l}\n`).join(''));
 }
 
-export async function runPoint(ctx: GpuContext, keep: Keep, dir: string, p: SweepPoint, say: (line: string) => void): Promise<PointOutcome> {
+export async function runPoint(ctx: GpuContext, dir: string, p: SweepPoint, say: (line: string) => void): Promise<PointOutcome> {
   if (existsSync(pointFile(dir, p.id, 'result.json'))) return 'skipped';
   mkdirSync(pointDir(dir, p.id), { recursive: true });
   if (!lock(dir, p)) {
@@ -92,22 +91,22 @@ export async function runPoint(ctx: GpuContext, keep: Keep, dir: string, p: Swee
     return 'held';
   }
   const started = performance.now();
-  let disposeAfter: { dispose(): void } | undefined;
+  // Freed when the point ends, on every path (a long-lived worker runs thousands of points).
+  let sim: Simulation | undefined;
   const metrics = pointFile(dir, p.id, 'metrics.jsonl');
   const checkpoint = pointFile(dir, p.id, 'checkpoint.json');
   try {
     writeAtomic(pointFile(dir, p.id, 'point.json'), JSON.stringify({ ...p, ...provenance(), seed: p.params.seed }, null, 1));
     const def = getSystem(p.system);
-    // Disposed after the point (its buffers are freed before the next); kept for teardown on a throw.
-    const sim = keep(await def.create(ctx, p.params));
-    disposeAfter = sim;
+    sim = await def.create(ctx, p.params);
     if (existsSync(checkpoint)) {
       await sim.importState(checkState(def.id, def.schema, p.params, parseStateFile(readFileSync(checkpoint))));
       keepSamplesUpTo(metrics, sim.stepCount);
       say(`point ${p.index} (${p.id}): resumed at step ${sim.stepCount}`);
     } else writeFileSync(metrics, '');
+    const running = sim;
     const sample = async (write: boolean): Promise<MetricSample> => {
-      const s = await sim.sample();
+      const s = await running.sample();
       s.problem ??= nonFiniteMetric(s);
       if (write) appendFileSync(metrics, `${sampleLine(s)}\n`);
       return s;
@@ -132,7 +131,7 @@ export async function runPoint(ctx: GpuContext, keep: Keep, dir: string, p: Swee
     say(`point ${p.index} (${p.id}): ${result.status === 'ok' ? 'done' : `failed: ${final.problem}`} at step ${final.step} (${wallSeconds.toFixed(1)} s)`);
     return final.problem ? 'failed' : 'done';
   } finally {
-    disposeAfter?.dispose();
+    sim?.dispose();
     rmSync(pointFile(dir, p.id, 'lock'), { force: true });
   }
 }
@@ -153,11 +152,11 @@ export async function runPoints(dir: string, indices: readonly number[]): Promis
   const stopListening = listenForStop();
   const say = (line: string) => console.error(line);
   try {
-    return await withGpu(async (ctx, keep) => {
+    return await withGpu(async (ctx) => {
       let failed = false;
       for (const i of indices) {
         if (stopCode !== undefined) break;
-        const outcome = await runPoint(ctx, keep, dir, points[i]!, say);
+        const outcome = await runPoint(ctx, dir, points[i]!, say);
         failed ||= outcome === 'failed';
       }
       return stopCode ?? (failed ? 3 : 0);

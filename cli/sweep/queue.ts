@@ -77,12 +77,12 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     }
   };
   try {
-    return await withGpu(async (ctx, keep) => {
+    return await withGpu(async (ctx) => {
       const worker = new Worker<PointJob>(
         o.queue,
         async (job) => {
           const p = pointOf(job.data);
-          const outcome = await runPoint(ctx, keep, job.data.dir, p, (line) => console.error(line));
+          const outcome = await runPoint(ctx, job.data.dir, p, (line) => console.error(line));
           if (outcome === 'interrupted') throw new Error(`point ${p.index} was stopped (checkpointed); the next attempt resumes it`);
           if (outcome === 'held') throw new Error(`point ${p.index} is being run by another writer`);
           return outcome;

@@ -213,6 +213,7 @@ describe('lab sweep on Dawn', () => {
       expect(lab('sweep', 'plan', 'mips', ...SMALL, '--grid', 'phi=0.07', '--steps', '10', '--out', damaged).code).toBe(0);
       lab('sweep', 'enqueue', damaged, '--redis', redis.url);
       const [q] = manifest(damaged);
+      const intact = readFileSync(join(damaged, 'manifest.jsonl'), 'utf8');
       writeFileSync(join(damaged, 'manifest.jsonl'), '{"index": 0}\n');
       const worker = await labAsync(['worker', '--redis', redis.url, '--exit-when-idle']);
       expect(worker.code, worker.stderr).toBe(0);
@@ -222,6 +223,11 @@ describe('lab sweep on Dawn', () => {
       const job = await queue.getJob(q.id);
       expect([await job!.getState(), job!.attemptsMade]).toEqual(['failed', 1]);
       await queue.close();
+      // Mended and enqueued again: the failed job is replaced, and the point runs.
+      writeFileSync(join(damaged, 'manifest.jsonl'), intact);
+      expect(lab('sweep', 'enqueue', damaged, '--redis', redis.url).stdout).toMatch(/enqueued 1 of 1 points/);
+      expect((await labAsync(['worker', '--redis', redis.url, '--exit-when-idle'])).code).toBe(0);
+      expect(result(damaged, q.id).status).toBe('ok');
     } finally {
       await redis.stop();
     }

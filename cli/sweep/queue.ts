@@ -38,7 +38,12 @@ export async function enqueueSweep(dir: string, redis: string, queueName = DEFAU
   const { Queue } = await import('bullmq');
   const queue = new Queue<PointJob>(queueName, { connection: connection(redis) });
   try {
-    // jobId = the point's id: enqueueing twice adds nothing twice.
+    // jobId = the point's id: enqueueing twice adds nothing twice. A job that failed for good
+    // (say, a damaged manifest since mended) is removed first, so enqueueing again retries it.
+    for (const p of pending) {
+      const job = await queue.getJob(p.id);
+      if (job && (await job.isFailed())) await job.remove();
+    }
     await queue.addBulk(
       pending.map((p) => ({
         name: 'point',

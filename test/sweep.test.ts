@@ -3,7 +3,7 @@
 // what a straight `lab run` of its params gives; SIGTERM mid-point, then a rerun, gives the same
 // samples bit for bit as an uninterrupted point; a SIGKILLed point reruns to completion.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -136,6 +136,16 @@ describe('lab sweep on Dawn', () => {
     const partial = lab('sweep', 'collect', sweep);
     expect(partial.stderr).toMatch(/missing 1 point\(s\): 3/);
     expect((await query(`SELECT count(*) AS n FROM '${join(sweep, 'runs.parquet')}'`))[0]).toEqual({ n: 5n });
+    // runs.parquet cannot be written (a non-empty folder holds its name): exit 1 naming it, and samples.parquet is still written.
+    rmSync(join(sweep, 'runs.parquet'));
+    rmSync(join(sweep, 'samples.parquet'));
+    mkdirSync(join(sweep, 'runs.parquet', 'x'), { recursive: true });
+    const blocked = lab('sweep', 'collect', sweep);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(/error: could not write .*runs\.parquet/);
+    expect((await query(`SELECT count(*) AS n FROM '${join(sweep, 'samples.parquet')}'`))[0]).toEqual({ n: 20n });
+    rmSync(join(sweep, 'runs.parquet'), { recursive: true });
+    expect(lab('sweep', 'collect', sweep).code).toBe(0);
   });
 
   it('the same sweep through Slurm (a loopback cluster, job array of 3 tasks × 2 points) gives the same results and Parquet values', async () => {

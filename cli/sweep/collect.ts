@@ -120,6 +120,7 @@ export async function collectSweep(dir: string): Promise<number> {
     return 0;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'lab-collect-'));
+  const failed: string[] = [];
   try {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const db = await DuckDBInstance.create(':memory:');
@@ -128,14 +129,22 @@ export async function collectSweep(dir: string): Promise<number> {
     for (const [name, rows, columns] of [['runs', runs, runColumns], ['samples', samples, sampleColumns]] as const) {
       const rowsFile = join(scratch, `${name}.jsonl`);
       writeFileSync(rowsFile, `${rows.join('\n')}\n`);
-      await toParquet(run, rowsFile, columns, resolve(dir, `${name}.parquet`));
+      const out = resolve(dir, `${name}.parquet`);
+      // Each file on its own: one that cannot be written loses no other.
+      try {
+        await toParquet(run, rowsFile, columns, out);
+      } catch (e) {
+        rmSync(`${out}.${process.pid}.part`, { force: true });
+        failed.push(`could not write ${out}: ${(e as Error).message.split('\n')[0]}`);
+      }
     }
     connection.closeSync();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   for (const [name, column] of runColumns.renamed) console.error(`note: ${name} is the column ${column} (DuckDB column names ignore case)`);
-  console.log(`collected ${runs.length} of ${points.length} points (${samples.length} samples) into ${join(dir, 'runs.parquet')} and samples.parquet`);
+  for (const line of failed) console.error(`error: ${line}`);
+  if (failed.length < 2) console.log(`collected ${runs.length} of ${points.length} points (${samples.length} samples) into ${dir}`);
   if (missing.length > 0) console.error(`missing ${missing.length} point(s): ${missing.join(', ')} (run lab sweep run ${dir})`);
-  return 0;
+  return failed.length > 0 ? 1 : 0;
 }

@@ -57,7 +57,7 @@ describe('SA with identity weights on the sphere (Geshkovski et al.)', () => {
 });
 
 describe('observables', () => {
-  it('match the float64 reference (mean cosine, E_β, clusters, histogram)', async () => {
+  it('match the float64 reference (mean cosine, E_β, clusters, close pairs, histogram)', async () => {
     // Two tight groups plus loose tokens, so clusters are neither 1 nor n.
     const p = params({ n: 45, d: 3, beta: 3, init: 'sphere', sphere: true, ffn: 'off', seed: 4 });
     const sim = await tokensSystem.create(ctx, p);
@@ -68,6 +68,11 @@ describe('observables', () => {
     expect(s.scalars.meanCosine).toBeCloseTo(ref.meanCosine, 5);
     expect(s.scalars.energy! / ref.energy).toBeCloseTo(1, 5);
     expect(s.scalars.clusters).toBe(ref.clusters);
+    // Pairs whose float64 cosine lies within float32 rounding (1e-6) of 0.999 may fall either side.
+    const pairs = (45 * 44) / 2;
+    expect(ref.closePairs).toBeGreaterThan(0);
+    expect(ref.closePairs).toBeLessThan(1);
+    expect(Math.abs(s.scalars.closePairs! - ref.closePairs) * pairs).toBeLessThanOrEqual(pairsNear(x, 45, 3, CLUSTER_THRESHOLD, 1e-6));
     expect(s.scalars.meanNorm).toBeCloseTo(1, 5);
     // Bins can differ only for cosines within float32 rounding of a bin edge.
     expect(maxAbsDiff(s.histograms!.cosine!.counts, ref.counts)).toBeLessThanOrEqual(1);
@@ -240,3 +245,16 @@ describe('parameter errors', () => {
       }
   });
 });
+
+/** Pairs i<j whose cosine is within tol of the threshold (float64). */
+function pairsNear(x: ArrayLike<number>, n: number, d: number, threshold: number, tol: number): number {
+  let near = 0;
+  const norm = (i: number) => Math.hypot(...Array.from({ length: d }, (_, c) => x[i * d + c]!));
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += x[i * d + c]! * x[j * d + c]!;
+      if (Math.abs(dot / (norm(i) * norm(j)) - threshold) < tol) near++;
+    }
+  return near;
+}

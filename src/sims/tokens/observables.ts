@@ -1,6 +1,6 @@
 // Observables as small GPU reductions: mean pairwise cosine, the interaction energy
 // E_β = 1/(2βn²) Σ_ij exp(β<x_i,x_j>) (log-sum-exp on the GPU, combined in float64 here: the
-// float32 sum overflows at β<x_i,x_j> > 88), clusters (connected components of cos > 0.999), the
+// float32 sum overflows at β<x_i,x_j> > 88), clusters (connected components of cos > 0.999) and the fraction of pairs with cos > 0.999, the
 // histogram of pairwise cosines, the mean norm and, side by side, the RMS gap between schemes.
 // Only ~50 numbers are read back per sample.
 import { Readback, storageBuffer, UniformStruct } from '../../gpu/buffers';
@@ -14,6 +14,7 @@ export const CLUSTER_THRESHOLD = 0.999;
 const NON_FINITE = COSINE_BINS;
 const CHANGED = COSINE_BINS + 1;
 const CLUSTERS = COSINE_BINS + 2;
+const CLOSE_PAIRS = COSINE_BINS + 3;
 /** Propagation passes between two checks of the "changed" flag. */
 const PASSES_PER_CHECK = 8;
 
@@ -21,6 +22,8 @@ export interface TokenStats {
   meanCosine: number;
   energy: number;
   clusters: number;
+  /** Fraction of pairs i<j with cos > 0.999 (Geshkovski et al.'s phase-diagram order parameter). */
+  closePairs: number;
   meanNorm: number;
   maxNorm: number;
   /** RMS over tokens of |x_i - y_i| against the side-by-side state (0 without one). */
@@ -114,6 +117,7 @@ export class TokenObservables {
       maxNorm: totals[4]!,
       nonFinite: counters[NON_FINITE]!,
       clusters: counters[CLUSTERS]!,
+      closePairs: n > 1 ? counters[CLOSE_PAIRS]! / ((n * (n - 1)) / 2) : 1,
       cosineCounts: Array.from(counters.subarray(0, COSINE_BINS)),
     };
   }

@@ -161,6 +161,7 @@ export function observables(x: ArrayLike<number>, n: number, d: number, beta: nu
   }
   let sumCos = 0;
   let sumExp = 0;
+  let closePairs = 0;
   const counts = new Array<number>(bins).fill(0);
   const parent = Array.from({ length: n }, (_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
@@ -174,7 +175,10 @@ export function observables(x: ArrayLike<number>, n: number, d: number, beta: nu
       sumCos += cos;
       if (j > i) {
         counts[Math.min(bins - 1, Math.max(0, Math.floor(((cos + 1) / 2) * bins)))]!++;
-        if (cos > threshold) parent[root(i)] = root(j);
+        if (cos > threshold) {
+          parent[root(i)] = root(j);
+          closePairs++;
+        }
       }
     }
   let clusters = 0;
@@ -183,6 +187,7 @@ export function observables(x: ArrayLike<number>, n: number, d: number, beta: nu
     meanCosine: n > 1 ? sumCos / (n * (n - 1)) : 1,
     energy: sumExp / (2 * beta * n * n),
     clusters,
+    closePairs: n > 1 ? closePairs / ((n * (n - 1)) / 2) : 1,
     counts,
     meanNorm: norms.reduce((a, b) => a + b, 0) / n,
   };

@@ -213,6 +213,7 @@ export class TokenSimulation implements Simulation {
       meanCosine: s.meanCosine,
       energy: s.energy,
       clusters: s.clusters,
+      closePairs: s.closePairs,
       meanNorm: s.meanNorm,
       layer: step,
     };

@@ -3,7 +3,7 @@
 //                    as a log-sum-exp pair (m_i = max_j β<x_i,x_j>, Σ_j exp(β<x_i,x_j> − m_i)):
 //                    exp(β<x,y>) overflows float32 once β<x,y> > 88 (β = 100 on the sphere);
 //                    histogram of cos over pairs i<j; adjacency bits cos_ij > THRESHOLD;
-//                    non-finite tokens counted.
+//                    pairs i<j with cos > THRESHOLD counted; non-finite tokens counted.
 //   reduceStats      one workgroup sums the per-token values; the exp sums are rescaled to the
 //                    largest m_i, so the host gets (M, Σ) with Σ_j exp(...) = exp(M)·Σ, Σ ≤ n².
 //   labelsInit / propagateLabels / countRoots: connected components of the adjacency
@@ -16,6 +16,7 @@ const THRESHOLD: f32 = 0.999;
 const NON_FINITE: u32 = BINS;
 const CHANGED: u32 = BINS + 1u;
 const CLUSTERS: u32 = BINS + 2u;
+const CLOSE_PAIRS: u32 = BINS + 3u; // pairs i<j with cos > THRESHOLD (the (t, β) phase-diagram order parameter)
 
 struct PairParams { n: u32, d: u32, words: u32, beta: f32 }
 
@@ -76,6 +77,7 @@ fn pairStats(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) 
       if (j > i) {
         let bin = u32(clamp((cosine + 1.0) * 0.5 * f32(BINS), 0.0, f32(BINS - 1u)));
         atomicAdd(&counters[bin], 1u);
+        if (cosine > THRESHOLD) { atomicAdd(&counters[CLOSE_PAIRS], 1u); }
       }
     }
     adjacency[i * pairParams.words + w] = bits;

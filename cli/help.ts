@@ -85,6 +85,8 @@ ${[...toolOptionLines(), ...settingsLines()].join('\n')}
   --jsonl               run: print each sample as one JSON line on stdout as it is taken
   --quiet, -q           no progress on stderr (on a terminal, run, train, convergence and bench
                         tokens draw a progress bar with the time left; on a pipe, none)
+  --adapter NAME        run on the GPU adapter whose name contains NAME (case-sensitive), on a node with
+                        several; a name that matches none lists them. Sweep workers and Slurm tasks inherit it
   --version             the lab's version
   --help                this text
 
@@ -119,6 +121,7 @@ export function listText(): string {
     lines.push(`${def.id} — ${def.title}`);
     lines.push(`  presets: ${def.presets.map((p) => p.name).join(', ')} (default ${def.defaultPreset})`);
     for (const s of def.schema.specs) lines.push(paramLine(s));
+    for (const d of def.schema.derived ?? []) lines.push(`  ${d.name.padEnd(22)} ${`derived (sets ${d.sets.join(' or ')})`.padEnd(40)} ${d.description}; a sweep axis (lab sweep plan --grid ${d.name}=…)`);
     const model = def.model;
     if (model) {
       lines.push(`  model ${model.id} — ${model.title}: ${model.description}`);
@@ -139,6 +142,8 @@ export function listJson(): string {
       defaultPreset: def.defaultPreset,
       presets: def.presets.map((p) => ({ name: p.name, description: p.description, values: p.values })),
       params: paramsJsonSchema(def.schema, `${def.id} params`),
+      // Axes a sweep may take in place of params (lab sweep plan --grid Pe=…), and the params each sets.
+      derived: (def.schema.derived ?? []).map((d) => ({ name: d.name, label: d.label, unit: d.unit, description: d.description, sets: [...d.sets], type: 'number' })),
       ...(def.model ? { model: { id: def.model.id, title: def.model.title, settings: paramsJsonSchema(def.model.settings, `${def.model.id} settings`) } } : {}),
     })),
   });
@@ -150,7 +155,7 @@ export function listJson(): string {
  */
 export function verbHelpText(verb: string): string {
   const taken = verb === 'run' ? [...RUN_OPTIONS, 'jsonl'] : offers().filter((o) => o.verb === verb).flatMap((o) => o.tool.options);
-  const allowed = new Set(['preset', 'set', 'seed', 'json', 'quiet', 'help', ...taken]);
+  const allowed = new Set(['preset', 'set', 'seed', 'json', 'quiet', 'adapter', 'help', ...taken]);
   const lines = helpText().split('\n');
   const section = (title: string) => {
     const start = lines.indexOf(title) + 1;

@@ -10,9 +10,11 @@ import { runVerb } from './run';
 import { withGpu } from './session';
 import { runTool } from './tool';
 import { sweepMain } from './sweep/index';
+import { takeAdapterOption } from './adapter';
 
 /** Exit code and output of a run; everything is checked (makePlan) before the GPU is set up. */
-async function main(argv: string[]): Promise<number> {
+async function main(all: string[]): Promise<number> {
+  const argv = takeAdapterOption(all);
   if (argv[0] === 'sweep') return sweepMain(argv.slice(1));
   if (argv[0] === 'worker') return sweepMain(argv);
   const args = parseArgs(argv);

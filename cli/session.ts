@@ -4,10 +4,11 @@
 // live Dawn objects (process.exit on the error path) crashed in Dawn's teardown now and then
 // (exit 139 after the error line).
 import { collectGpuErrors, type GpuContext } from '../src/gpu/context';
-import { createNodeContext } from '../src/gpu/node';
+import { AdapterNotFoundError, createNodeContext } from '../src/gpu/node';
+import { UsageError } from './args';
 import type { Keep, Releasable } from '../src/sims/tools';
 import type { Progress } from './progress';
-
+import { chosenAdapter } from './adapter';
 
 function release(x: Releasable): void {
   try {
@@ -20,7 +21,13 @@ function release(x: Releasable): void {
 
 /** Runs `body` on a fresh device; returns its exit code, or 4 when the GPU reported an error. */
 export async function withGpu(body: (ctx: GpuContext, keep: Keep) => Promise<number>, progress?: Progress): Promise<number> {
-  const ctx = await createNodeContext();
+  let ctx: GpuContext;
+  try {
+    ctx = await createNodeContext({ adapter: chosenAdapter() });
+  } catch (e) {
+    if (e instanceof AdapterNotFoundError) throw new UsageError(`--adapter: ${e.message}`);
+    throw e;
+  }
   const adapter = `adapter: ${ctx.adapterName}${ctx.software ? ' (software)' : ''}`;
   if (progress) progress.line(adapter);
   else console.error(adapter);

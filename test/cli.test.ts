@@ -70,6 +70,12 @@ describe('lab CLI usage errors', () => {
     const phi = systems[0]!.params.properties.phi;
     expect([valid(phi, 0), valid(phi, 0.5), valid(phi, 1)]).toEqual([false, true, false]); // (0, 1), as `lab list` says
     expect(systems[0]!.params.properties.n).toMatchObject({ type: 'integer', minimum: 1, 'x-unit': 'particles' });
+    // Derived sweep axes, each naming params its system has.
+    const derived = (systems[0] as unknown as { derived: { name: string; sets: string[] }[] }).derived;
+    expect(derived.map((d) => d.name)).toEqual(['Pe']);
+    for (const name of derived[0]!.sets) expect(systems[0]!.params.properties).toHaveProperty(name);
+    expect(derived[0]!.sets).toEqual(['Dr', 'gamma']);
+    expect(lab('list').stdout).toMatch(/^ {2}Pe +derived \(sets Dr or gamma\) +Péclet number/m);
   });
 
   it('run --jsonl streams one JSON sample per line on stdout; --json with it is refused', () => {
@@ -152,6 +158,25 @@ describe('lab run on Dawn', () => {
     expect(Math.abs(report.eprLearned - 2)).toBeGreaterThan(0.3);
     expect(report.eprLearnedConverged).toBe(0);
     expect(r.stderr).toMatch(/not converged/);
+  });
+
+  it('--adapter NAME: a name that matches none exits 2 listing the adapters (run and the sweep pool alike); a listed name runs, and Slurm tasks get it', () => {
+    const miss = lab('run', 'tokens', '--steps', '1', '--adapter', 'no-such-gpu');
+    expect(miss.code).toBe(2);
+    expect(miss.stderr.trim().split('\n').at(-1)).toMatch(/^error: --adapter: no GPU adapter's name contains 'no-such-gpu' \(the match is case-sensitive\); adapters here: '.+' \(\w+\)/);
+    const name = /adapters here: '([^']+)'/.exec(miss.stderr)![1]!;
+    const hit = lab('run', 'tokens', '--steps', '1', '--json', `--adapter=${name}`);
+    expect(hit.code).toBe(0);
+    expect(JSON.parse(hit.stdout).step).toBe(1);
+    expect(lab('run', 'tokens', '--adapter').stderr).toMatch(/^error: --adapter needs a value/m);
+    // A sweep: the pool's worker and the Slurm script carry the choice.
+    const sweep = join(dir, 'adapter-sweep');
+    expect(lab('sweep', 'plan', 'tokens', '--grid', 'beta=1,2', '--steps', '2', '--out', sweep).code).toBe(0);
+    const pool = lab('sweep', 'run', sweep, '--adapter', 'no-such-gpu');
+    expect(pool.code).not.toBe(0);
+    expect(pool.stderr).toMatch(/--adapter: no GPU adapter's name contains 'no-such-gpu'/);
+    expect(lab('sweep', 'slurm', sweep, '--adapter', "Dev 'A'").code).toBe(0);
+    expect(readFileSync(join(sweep, 'sweep.sbatch'), 'utf8')).toMatch(/ '--adapter' 'Dev '\\''A'\\''' sweep point /);
   });
 
   it('a bad parameter value exits 2 naming the field and its range', () => {

@@ -31,6 +31,9 @@ export const SWEEP_HELP = `lab sweep: parameter sweeps, planned once, run anywhe
   lab sweep collect DIR              DIR/runs.parquet (a row per point: params, derived axes, final metrics)
                                      and DIR/samples.parquet (a row per sample), through DuckDB
 
+--adapter NAME (any subcommand that runs points) picks the GPU whose adapter name contains NAME; the
+pool's workers and the Slurm script get it too.
+
 A point writes point.json, metrics.jsonl (as samples are taken) and result.json; re-running skips
 points that have result.json. SIGTERM/SIGINT writes a checkpoint and exits 143/130; the next run
 resumes it, bit-identical to an uninterrupted one.`;

@@ -4,6 +4,7 @@
 // every child checkpoints its point, and the pool exits 143/130.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { adapterArgs } from '../adapter';
 import { pointFile, readManifest } from './layout';
 
 /** How this CLI was started (tsx and its loader, or the bundle), to start more of itself. */
@@ -17,7 +18,7 @@ export async function runPool(dir: string, jobs: number): Promise<number> {
   // Round-robin shares: neighbouring points (often similar cost) go to different workers.
   const shares = Array.from({ length: Math.min(jobs, pending.length) }, (_, w) => pending.filter((_, k) => k % jobs === w));
   const children = shares.map((share, w) => {
-    const child = spawn(process.execPath, [...self(), 'sweep', 'point', dir, ...share.map(String)], { stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, [...self(), ...adapterArgs(), 'sweep', 'point', dir, ...share.map(String)], { stdio: ['ignore', 'inherit', 'pipe'] });
     child.stderr!.setEncoding('utf8');
     let partial = '';
     child.stderr!.on('data', (chunk: string) => {

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { quote } from '../../src/quote';
 import { UsageError } from '../args';
+import { adapterArgs } from '../adapter';
 import { readManifest, writeAtomic } from './layout';
 
 export interface SlurmOptions {
@@ -43,7 +44,7 @@ export function sbatchScript(dir: string, points: number, o: SlurmOptions): stri
     `last=$(( first + ${o.pointsPerTask} - 1 < ${points - 1} ? first + ${o.pointsPerTask} - 1 : ${points - 1} ))`,
     `cd ${sh(process.cwd())}`,
     // exec: the job's SIGTERM reaches the lab, which checkpoints (143).
-    `exec ${selfCommand()} sweep point ${sh(abs)} $(seq "$first" "$last")`,
+    `exec ${selfCommand()}${adapterArgs().map((a) => ` ${sh(a)}`).join('')} sweep point ${sh(abs)} $(seq "$first" "$last")`,
     '',
   ];
   return lines.join('\n');

@@ -45,3 +45,59 @@ test('the Sweep view draws a metric over two axes from runs.parquet, averaged ov
   await expect(page.getByTestId('sweep-error')).toContainText('notes.parquet: not a readable Parquet file');
   await expect(map).toHaveAttribute('data-cells', '4');
 });
+
+// A tokens sweep (β ∈ {1, 4} × seeds 1, 2, n = 16, 40 layers sampled every 10), opened as its folder
+// and as the two Parquet files collect wrote from it: time is an axis, and every (t, β) cell is the
+// seed mean of closePairs that DuckDB computes by joining samples.parquet to runs.parquet.
+const TOKENS = resolve('e2e/fixtures/sweep-tokens');
+
+async function closePairsOverTime(): Promise<Map<string, number>> {
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  const rows = (
+    await connection.runAndReadAll(
+      `SELECT s.time AS t, r.beta AS beta, avg(s.closePairs) AS mean FROM '${TOKENS}/samples.parquet' s JOIN '${TOKENS}/runs.parquet' r USING (index) GROUP BY s.time, r.beta`,
+    )
+  ).getRowObjects();
+  connection.closeSync();
+  return new Map(rows.map((r) => [`${Number((r.t as number).toPrecision(6))}|${r.beta}`, r.mean as number]));
+}
+
+async function cellsOf(map: import('@playwright/test').Locator) {
+  return map.locator('rect.cell').evaluateAll((rects) => rects.map((r) => [`${r.getAttribute('data-x')}|${r.getAttribute('data-y')}`, Number(r.getAttribute('data-mean'))] as const));
+}
+
+test('the Sweep view opens a sweep folder or runs + samples Parquet: a (t, β) heatmap of closePairs, and a click opens the point', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('sweep-open').click();
+  await page.getByTestId('sweep-folder').setInputFiles(TOKENS);
+  const map = page.getByTestId('sweep-heatmap');
+  await expect(map).toBeVisible();
+  // One swept axis and samples: the view starts on (time, β).
+  await expect(page.getByTestId('sweep-x')).toHaveValue('time');
+  await expect(page.getByTestId('sweep-y')).toHaveValue('beta');
+  await page.getByTestId('sweep-metric').selectOption('closePairs');
+  const expected = await closePairsOverTime();
+  expect(expected.size).toBe(10); // t = 0, 1, 2, 3, 4 × β = 1, 4
+  await expect(map).toHaveAttribute('data-cells', '10');
+  const fromFolder = await cellsOf(map);
+  expect(fromFolder.map(([k]) => k).sort()).toEqual([...expected.keys()].sort());
+  for (const [k, mean] of fromFolder) expect(mean, k).toBeCloseTo(expected.get(k)!, 12);
+
+  // The same sweep from its Parquet files: the same cells.
+  await page.getByTestId('sweep-file').setInputFiles([`${TOKENS}/runs.parquet`, `${TOKENS}/samples.parquet`]);
+  await expect(page.getByRole('heading', { name: /runs\.parquet \+ samples\.parquet/ })).toBeVisible();
+  await page.getByTestId('sweep-metric').selectOption('closePairs');
+  expect((await cellsOf(map)).sort()).toEqual([...fromFolder].sort());
+
+  // A click on (t = 4, β = 4) opens that point (seed 1) with its exact params.
+  await map.locator('rect.cell[data-x="4"][data-y="4"]').click();
+  await expect(page.getByTestId('banner-info').last()).toContainText('Opened the sweep point beta = 4, seed 1');
+  const params = await page.evaluate(() => window.__lab!.params!);
+  expect([params.beta, params.n, params.seed]).toEqual([4, 16, 1]);
+
+  // Two runs files are not a sweep: one line, and the view keeps what it showed.
+  await page.getByTestId('sweep-open').click();
+  await page.getByTestId('sweep-file').setInputFiles([`${TOKENS}/runs.parquet`, FIXTURE]);
+  await expect(page.getByTestId('sweep-error')).toContainText('choose one runs.parquet, and at most one samples.parquet beside it');
+  await expect(map).toHaveAttribute('data-cells', '10');
+});

@@ -9,21 +9,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from '../../src/quote';
-import type { ParamValue, Params } from '../../src/sims/params';
+import { parseManifest, type SweepPoint } from '../../src/sweep/rows';
 import { UsageError } from '../args';
 
-export interface SweepPoint {
-  index: number;
-  id: string;
-  system: string;
-  preset: string;
-  /** The swept values (seed included), by axis name. */
-  axes: Record<string, ParamValue>;
-  params: Params;
-  steps: number;
-  every: number;
-  version: string;
-}
+export type { SweepPoint };
 
 export const manifestPath = (dir: string) => join(dir, 'manifest.jsonl');
 export const pointDir = (dir: string, id: string) => join(dir, 'runs', id);
@@ -50,18 +39,11 @@ export const manifestText = (points: readonly SweepPoint[]) => points.map((p) =>
 export function readManifest(dir: string): SweepPoint[] {
   const file = manifestPath(dir);
   if (!existsSync(file)) throw new UsageError(`${quote(dir)} is not a sweep directory (no manifest.jsonl; run lab sweep plan first)`);
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  return lines.map((line, i) => {
-    let p: SweepPoint;
-    try {
-      p = JSON.parse(line) as SweepPoint;
-    } catch (e) {
-      throw new UsageError(`${quote(file)} line ${i + 1} is not JSON (${(e as Error).message})`);
-    }
-    const ok = p && p.index === i && typeof p.system === 'string' && typeof p.params === 'object' && Number.isInteger(p.steps) && Number.isInteger(p.every);
-    if (!ok || p.id !== pointId(p)) throw new UsageError(`${quote(file)} line ${i + 1} is not the point lab sweep plan wrote (edited or damaged)`);
-    return p;
-  });
+  try {
+    return parseManifest(readFileSync(file, 'utf8'), quote(file), (p) => p.id === pointId(p));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** Writes a file whole or not at all (a reader never sees half of it; a crash leaves the old one). */

@@ -5,7 +5,7 @@ import { presetParams } from '../../src/sims/config';
 import type { Params } from '../../src/sims/params';
 import { getSystem } from '../../src/sims/registry';
 import '../../src/sims/index';
-import { heatmap, readSweepTable } from '../../src/ui/sweep/sweep-table';
+import { heatmap, metricsFor, readSweepTable } from '../../src/ui/sweep/sweep-table';
 
 const mips = getSystem('mips');
 const base: Params = presetParams(mips, 'dilute-gas');
@@ -44,5 +44,31 @@ describe('sweep table', () => {
     expect(() => readSweepTable([{ system: 'mips', phi: 0.1 }], 'd.parquet')).toThrow(/d.parquet: no column for mips params model, force/);
     const bad = { ...row(0.1, 2, 1, 1), phi: 3 };
     expect(() => readSweepTable([bad], 'e').params(readSweepTable([bad], 'e').rows[0]!)).toThrow(/phi must be a number in \(0, 1\)/);
+  });
+
+  it('with samples, time is an axis: each cell averages one sampled time over the seeds, with its point\'s params', () => {
+    // Points 0..2 of the rows above carry their index; samples at t = 0.1 and 0.2 (the second written
+    // with float noise that 6 digits remove), and one sample of a point without a result.
+    const runs = rows.slice(0, 3).map((r, i) => ({ ...r, index: BigInt(i) }));
+    const sample = (index: number, time: number, msd: number) => ({ index: BigInt(index), id: 'x', step: 10n, time, msd });
+    const samples = [sample(0, 0.1, 1), sample(0, 0.2 + 1e-12, 2), sample(1, 0.1, 3), sample(1, 0.2, 6), sample(2, 0.1, 5), sample(2, 0.2, 7), sample(9, 0.1, 100)];
+    const t = readSweepTable(runs, 'runs.parquet', samples);
+    expect(t.axes).toEqual(['Dr', 'Pe', 'time']);
+    expect(t.sampleMetrics).toEqual(['msd']);
+    expect(t.samples).toHaveLength(6);
+    expect(metricsFor(t, 'time', 'Pe')).toEqual(['msd']);
+    const { xs, ys, cells } = heatmap(t, 'msd', 'time', 'Pe');
+    expect([xs, ys]).toEqual([[0.1, 0.2], [2, 20]]);
+    const at = (x: number, y: number) => cells.find((c) => c.x === x && c.y === y)!;
+    // Pe = 2 holds seeds 1 and 2 (points 0, 1): at t = 0.2, msd 2 and 6 → mean 4, std √8.
+    expect([at(0.2, 2).mean, at(0.2, 2).std, at(0.2, 2).n]).toEqual([4, Math.sqrt(8), 2]);
+    expect([at(0.1, 20).mean, at(0.1, 20).n]).toEqual([5, 1]);
+    // The cell's row opens its point: Pe = 20 is Dr = 1/20, with seed 1.
+    const p = t.params(at(0.1, 20).row);
+    expect([p.Dr, p.seed, p.dt]).toEqual([1 / 20, 1, base.dt]);
+  });
+
+  it('refuses samples without a time, naming the file', () => {
+    expect(() => readSweepTable(rows, 'runs.parquet', [{ index: 0n, msd: 1 }])).toThrow(/runs.parquet: a sample has no time/);
   });
 });

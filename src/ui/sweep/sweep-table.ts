@@ -1,6 +1,7 @@
-// A collected sweep (runs.parquet from `lab sweep collect`) as the Sweep view reads it: each row's
-// system, preset and exact params (checked by the system's schema), the axes that vary, the
-// metrics, and a metric averaged over the other axes (the seeds) on a two-axis grid.
+// A collected sweep (runs.parquet from `lab sweep collect`, with samples.parquet when given) as the
+// Sweep view reads it: each row's system, preset and exact params (checked by the system's
+// schema), the axes that vary (time too, from the samples), the metrics, and a metric averaged
+// over the other axes (the seeds) on a two-axis grid.
 import { presetParams } from '../../sims/config';
 import { ParamError, withValues, type Params } from '../../sims/params';
 import { getSystem } from '../../sims/registry';
@@ -13,16 +14,23 @@ export interface SweepTable {
   def: SimDefinition;
   preset: string;
   rows: Row[];
-  /** Params and derived axes that take more than one value (not the seed), in schema order. */
+  /** Params and derived axes that take more than one value (not the seed), in schema order; then `time` when there are samples. */
   axes: string[];
   /** Numeric result columns (final metrics). */
   metrics: string[];
+  /** One row per sample, with its point's params and derived axes (empty without samples). */
+  samples: Row[];
+  /** The sampled metrics (what a heatmap over time draws). */
+  sampleMetrics: string[];
   /** The exact params of a row, for opening it in the lab. */
   params(row: Row): Params;
 }
 
 /** Columns collect writes besides params, derived axes and metrics. */
 const META = new Set(['index', 'id', 'system', 'preset', 'status', 'error', 'step', 'time', 'wall_seconds', 'adapter', 'version', 'commit']);
+/** The axis a sweep's samples add: the simulated time of each sample. */
+export const TIME_AXIS = 'time';
+const SAMPLE_META = new Set(['index', 'id', 'step', 'time', 'problem']);
 
 /** BigInt (Parquet INT64) as a number: sweep values are far below 2^53. */
 const plain = (v: unknown): Cell => (typeof v === 'bigint' ? Number(v) : (v as Cell));
@@ -32,7 +40,7 @@ function columnOf(columns: ReadonlySet<string>, name: string): string | undefine
   return columns.has(name) ? name : columns.has(`${name}_2`) ? `${name}_2` : undefined;
 }
 
-export function readSweepTable(raw: Record<string, unknown>[], file: string): SweepTable {
+export function readSweepTable(raw: Record<string, unknown>[], file: string, rawSamples: Record<string, unknown>[] = []): SweepTable {
   if (raw.length === 0) throw new ParamError('file', `${file}: the sweep has no finished points`);
   const rows = raw.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])) as Row);
   const system = rows[0]!.system;
@@ -54,11 +62,28 @@ export function readSweepTable(raw: Record<string, unknown>[], file: string): Sw
   const axes = [...def.schema.specs.map((s) => s.name).filter((n) => n !== 'seed' && varies(paramColumns.get(n)!)), ...derived.filter(varies)];
   const taken = new Set([...META, ...paramColumns.values(), ...derived]);
   const metrics = [...columns].filter((c) => !taken.has(c) && rows.some((r) => typeof r[c] === 'number'));
+  const samples = joinSamples(rows, rawSamples, [...paramColumns.values(), ...derived], file);
+  const sampleMetrics = samples.length > 0 ? Object.keys(rawSamples[0]!).filter((c) => !SAMPLE_META.has(c) && samples.some((r) => typeof r[c] === 'number')) : [];
+  if (new Set(samples.map((r) => r[TIME_AXIS])).size > 1) axes.push(TIME_AXIS);
   const params = (row: Row): Params => {
     const values = Object.fromEntries([...paramColumns].map(([name, column]) => [name, row[column]]));
     return withValues(def.schema, presetParams(def, preset), values);
   };
-  return { def, preset, rows, axes, metrics, params };
+  return { def, preset, rows, axes, metrics, samples, sampleMetrics, params };
+}
+
+/** Each sample with its point's columns (matched by index); time to 6 digits, so equal clocks bin together. */
+function joinSamples(rows: readonly Row[], raw: readonly Record<string, unknown>[], columns: readonly string[], file: string): Row[] {
+  const byIndex = new Map(rows.map((r) => [r.index, r]));
+  const out: Row[] = [];
+  for (const r of raw) {
+    const s = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])) as Row;
+    const run = byIndex.get(s.index ?? null);
+    if (typeof s.time !== 'number') throw new ParamError('file', `${file}: a sample has no time (is it samples.parquet from the same sweep?)`);
+    if (!run) continue; // a point without a result (collect leaves it out of runs)
+    out.push({ ...Object.fromEntries(columns.map((c) => [c, run[c]!])), ...s, time: Number(s.time.toPrecision(6)) });
+  }
+  return out;
 }
 
 /** The value of an axis in a row (a param's own column, or a derived axis). */
@@ -74,13 +99,23 @@ export interface HeatCell {
   row: Row;
 }
 
-/** `metric` averaged over every row with the same (x, y): mean, sample standard deviation, count. */
+/** Whether a heatmap over these axes reads the samples (one axis is time) or the final results. */
+export const overTime = (x: string, y: string) => x === TIME_AXIS || y === TIME_AXIS;
+
+/** The metrics a heatmap over these axes can draw. */
+export const metricsFor = (table: SweepTable, x: string, y: string) => (overTime(x, y) ? table.sampleMetrics : table.metrics);
+
+/**
+ * `metric` averaged over every row with the same (x, y): mean, sample standard deviation, count.
+ * With time as an axis the rows are the samples, so a cell is one sampled time of the points.
+ */
 export function heatmap(table: SweepTable, metric: string, x: string, y: string): { xs: Cell[]; ys: Cell[]; cells: HeatCell[] } {
   const order = (a: Cell, b: Cell) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)));
-  const xs = [...new Set(table.rows.map((r) => axisValue(r, x)))].sort(order);
-  const ys = [...new Set(table.rows.map((r) => axisValue(r, y)))].sort(order);
+  const rows = overTime(x, y) ? table.samples : table.rows;
+  const xs = [...new Set(rows.map((r) => axisValue(r, x)))].sort(order);
+  const ys = [...new Set(rows.map((r) => axisValue(r, y)))].sort(order);
   const groups = new Map<string, Row[]>();
-  for (const r of table.rows) {
+  for (const r of rows) {
     const key = JSON.stringify([axisValue(r, x), axisValue(r, y)]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }

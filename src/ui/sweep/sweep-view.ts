@@ -1,14 +1,16 @@
-// The Sweep view: opens a collected sweep (runs.parquet from `lab sweep collect`, read with
-// hyparquet), and draws a final metric over two swept axes as a heatmap, averaged over the seeds,
-// with the spread on hover. A click on a cell opens that point in the lab with its exact params.
+// The Sweep view: opens a collected sweep (runs.parquet from `lab sweep collect`, with
+// samples.parquet beside it, read with hyparquet; or the sweep folder itself), and draws a metric
+// over two swept axes as a heatmap, averaged over the seeds, with the spread on hover. Time is an
+// axis too when there are samples: the (t, β) phase diagram. A click on a cell opens that point in
+// the lab with its exact params.
 import { interpolateViridis, scaleLinear } from 'd3';
-import { parquetReadObjects } from 'hyparquet';
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { Params } from '../../sims/params';
 import { base, panel } from '../theme';
 import { tickLabeller } from '../plots/ticks';
-import { heatmap, readSweepTable, type Cell, type HeatCell, type SweepTable } from './sweep-table';
+import { heatmap, metricsFor, readSweepTable, TIME_AXIS, type Cell, type HeatCell, type SweepTable } from './sweep-table';
+import { readSweepFiles } from './sweep-files';
 
 /** What a click on a cell asks the lab to open. */
 export interface SweepPointRequest {
@@ -54,32 +56,37 @@ export class SweepView extends LitElement {
     this.dialog?.close();
   }
 
-  /** Reads a runs.parquet; a file that is not one leaves the view as it was and says why in one line. */
-  async open(file: File): Promise<void> {
+  /**
+   * Reads runs.parquet (with samples.parquet when chosen too) or a sweep folder's files; what is
+   * not one leaves the view as it was and says why in one line.
+   */
+  async open(files: readonly File[]): Promise<void> {
     try {
-      const buffer = await file.arrayBuffer();
-      let raw: Record<string, unknown>[];
-      try {
-        raw = (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
-      } catch (e) {
-        throw new Error(`${file.name}: not a readable Parquet file (${(e as Error).message})`);
-      }
-      const table = readSweepTable(raw, file.name);
-      if (table.axes.length === 0 || table.metrics.length === 0) throw new Error(`${file.name}: no swept axis or no metric to draw`);
+      const source = await readSweepFiles(files);
+      const table = readSweepTable(source.runs, source.name, source.samples);
+      const swept = table.axes.filter((a) => a !== TIME_AXIS);
+      if (table.axes.length === 0 || table.metrics.length === 0) throw new Error(`${source.name}: no swept axis or no metric to draw`);
       this.table = table;
-      this.file = file.name;
-      this.x = table.axes[0]!;
-      this.y = table.axes[1] ?? table.axes[0]!;
-      this.metric = table.metrics[0]!;
+      this.file = source.name;
+      // One swept axis and samples: its diagram over time (the (t, β) diagram for tokens).
+      [this.x, this.y] = swept.length === 1 && table.axes.includes(TIME_AXIS) ? [TIME_AXIS, swept[0]!] : [table.axes[0]!, table.axes[1] ?? table.axes[0]!];
+      this.metric = metricsFor(table, this.x, this.y)[0]!;
       this.error = '';
     } catch (e) {
       this.error = `Could not open the sweep: ${(e as Error).message}`;
     }
   }
 
+  /** Sets an axis, keeping the metric when the new pair of axes has it. */
+  private setAxis(which: 'x' | 'y', axis: string): void {
+    this[which] = axis;
+    const metrics = metricsFor(this.table!, this.x, this.y);
+    if (!metrics.includes(this.metric)) this.metric = metrics[0] ?? '';
+  }
+
   private openCell(c: HeatCell): void {
     const t = this.table!;
-    const where = [...new Set([this.x, this.y])].map((a) => `${a} = ${show(a === this.x ? c.x : c.y)}`).join(', ');
+    const where = [...new Set([this.x, this.y])].filter((a) => a !== TIME_AXIS).map((a) => `${a} = ${show(a === this.x ? c.x : c.y)}`).join(', ');
     try {
       const detail: SweepPointRequest = { system: t.def.id, preset: t.preset, params: t.params(c.row), label: `${where}, seed ${show(c.row.seed ?? null)}` };
       this.dispatchEvent(new CustomEvent('open-point', { detail, bubbles: true, composed: true }));
@@ -87,6 +94,11 @@ export class SweepView extends LitElement {
       this.error = `Could not open that point: ${(e as Error).message}`;
     }
   }
+
+  private readonly chosen = (e: Event) => {
+    const files = [...((e.target as HTMLInputElement).files ?? [])];
+    if (files.length > 0) void this.open(files);
+  };
 
   private select(testId: string, label: string, options: readonly string[], value: string, set: (v: string) => void) {
     return html`<label>${label}
@@ -104,6 +116,9 @@ export class SweepView extends LitElement {
     const colour = (v: number) => interpolateViridis(hi > lo ? (v - lo) / (hi - lo) : 0.5);
     const cw = w / xs.length;
     const ch = h / ys.length;
+    // Every k-th tick label, so labels keep ~40 px (x) and ~16 px (y) apart on long axes such as time.
+    const xEvery = Math.ceil(40 / cw);
+    const yEvery = Math.ceil(16 / ch);
     const bar = scaleLinear([lo, hi === lo ? lo + 1 : hi], [CELL.top + h, CELL.top]);
     const label = tickLabeller(bar.ticks(5));
     return svg`<svg data-testid="sweep-heatmap" width=${CELL.width} height=${CELL.height} data-cells=${cells.length}>
@@ -117,8 +132,8 @@ export class SweepView extends LitElement {
           data-x=${show(c.x)} data-y=${show(c.y)} data-mean=${c.mean} @click=${() => this.openCell(c)}>
           <title>${this.x} = ${show(c.x)}, ${this.y} = ${show(c.y)}: ${this.metric} = ${show(c.mean)} ± ${show(c.std)} (std over ${c.n} seed${c.n === 1 ? '' : 's'})</title></rect>`;
       })}
-      ${xs.map((v, i) => svg`<text x=${CELL.left + (i + 0.5) * cw} y=${CELL.top + h + 16} text-anchor="middle">${show(v)}</text>`)}
-      ${ys.map((v, j) => svg`<text x=${CELL.left - 6} y=${CELL.top + (ys.length - 1 - j + 0.5) * ch + 4} text-anchor="end">${show(v)}</text>`)}
+      ${xs.map((v, i) => (i % xEvery === 0 ? svg`<text x=${CELL.left + (i + 0.5) * cw} y=${CELL.top + h + 16} text-anchor="middle">${show(v)}</text>` : nothing))}
+      ${ys.map((v, j) => (j % yEvery === 0 ? svg`<text x=${CELL.left - 6} y=${CELL.top + (ys.length - 1 - j + 0.5) * ch + 4} text-anchor="end">${show(v)}</text>` : nothing))}
       <text class="label" x=${CELL.left + w / 2} y=${CELL.height - 6} text-anchor="middle">${this.x}</text>
       <text class="label" transform=${`translate(14 ${CELL.top + h / 2}) rotate(-90)`} text-anchor="middle">${this.y}</text>
       <rect x=${CELL.width - CELL.right + 16} y=${CELL.top} width="12" height=${h} fill="url(#sweep-bar)"></rect>
@@ -131,17 +146,16 @@ export class SweepView extends LitElement {
     return html`<dialog>
       <div class="head"><h1>Sweep${this.file ? html` · ${this.file}` : nothing}</h1><button @click=${() => this.close()}>Close</button></div>
       <div class="body">
-        <p class="muted">Open <code>runs.parquet</code> from <code>lab sweep collect DIR</code>. Each cell is a final metric averaged over the seeds
-          (hover: mean ± std); a click opens that point in the lab with its exact params.</p>
+        <p class="muted">Open <code>runs.parquet</code> from <code>lab sweep collect DIR</code> (choose <code>samples.parquet</code> with it to
+          draw over time), or the sweep folder itself. Each cell is a metric averaged over the seeds (hover: mean ± std); a click opens
+          that point in the lab with its exact params.</p>
         <div class="controls">
-          <input type="file" accept=".parquet" data-testid="sweep-file" @change=${(e: Event) => {
-            const f = (e.target as HTMLInputElement).files?.[0];
-            if (f) void this.open(f);
-          }} />
+          <label>Parquet <input type="file" accept=".parquet" multiple data-testid="sweep-file" @change=${this.chosen} /></label>
+          <label>or folder <input type="file" webkitdirectory data-testid="sweep-folder" @change=${this.chosen} /></label>
           ${t
-            ? html`${this.select('sweep-metric', 'metric', t.metrics, this.metric, (v) => (this.metric = v))}
-                ${this.select('sweep-x', 'x', t.axes, this.x, (v) => (this.x = v))}
-                ${this.select('sweep-y', 'y', t.axes, this.y, (v) => (this.y = v))}
+            ? html`${this.select('sweep-metric', 'metric', metricsFor(t, this.x, this.y), this.metric, (v) => (this.metric = v))}
+                ${this.select('sweep-x', 'x', t.axes, this.x, (v) => this.setAxis('x', v))}
+                ${this.select('sweep-y', 'y', t.axes, this.y, (v) => this.setAxis('y', v))}
                 <span class="muted">${t.def.title} · ${t.rows.length} points</span>`
             : nothing}
         </div>

@@ -101,3 +101,34 @@ test('the Sweep view opens a sweep folder or runs + samples Parquet: a (t, β) h
   await expect(page.getByTestId('sweep-error')).toContainText('choose one runs.parquet, and at most one samples.parquet beside it');
   await expect(map).toHaveAttribute('data-cells', '10');
 });
+
+// The two example sweeps the README shows (docs/sweeps/): each opens, draws what its README says,
+// and is photographed for the README.
+test('the shipped example sweeps draw: tokens (t, β) closePairs, mips φ × Pe largest-cluster fraction and EPR', async ({ page }) => {
+  await openLab(page);
+  await page.getByTestId('sweep-open').click();
+  const map = page.getByTestId('sweep-heatmap');
+  const dialog = page.locator('lab-sweep-view dialog');
+
+  await page.getByTestId('sweep-file').setInputFiles(['docs/sweeps/tokens-t-beta/runs.parquet', 'docs/sweeps/tokens-t-beta/samples.parquet']);
+  await page.getByTestId('sweep-metric').selectOption('closePairs');
+  await expect(map).toHaveAttribute('data-cells', String(31 * 18)); // t = 0, 1, …, 30 × β = 0.5, 1, …, 9
+  // At t = 30 all 32 tokens have merged for β = 0.5 (every seed), but not for β = 9 (metastable clusters).
+  expect(Number(await map.locator('rect.cell[data-x="30"][data-y="0.5"]').getAttribute('data-mean'))).toBe(1);
+  expect(Number(await map.locator('rect.cell[data-x="30"][data-y="9"]').getAttribute('data-mean'))).toBeLessThan(0.5);
+  await dialog.screenshot({ path: 'docs/sweep-tokens.png' });
+
+  await page.getByTestId('sweep-file').setInputFiles(['docs/sweeps/mips-phi-pe/runs.parquet', 'docs/sweeps/mips-phi-pe/samples.parquet']);
+  await expect(page.getByTestId('sweep-x')).toHaveValue('phi');
+  await expect(page.getByTestId('sweep-y')).toHaveValue('Pe'); // Dr moves with Pe: one axis, shown as Pe
+  await page.getByTestId('sweep-metric').selectOption('largestClusterFraction');
+  await expect(map).toHaveAttribute('data-cells', String(6 * 5));
+  // φ = 0.3 stays a gas at every Pe; φ = 0.8 is one large cluster.
+  for (const Pe of ['25', '300']) {
+    expect(Number(await map.locator(`rect.cell[data-x="0.3"][data-y="${Pe}"]`).getAttribute('data-mean'))).toBeLessThan(0.05);
+    expect(Number(await map.locator(`rect.cell[data-x="0.8"][data-y="${Pe}"]`).getAttribute('data-mean'))).toBeGreaterThan(0.7);
+  }
+  await dialog.screenshot({ path: 'docs/sweep-mips.png' });
+  await page.getByTestId('sweep-metric').selectOption('eprScoreFree');
+  await dialog.screenshot({ path: 'docs/sweep-mips-epr.png' });
+});

@@ -5,7 +5,7 @@ import { presetParams } from '../../src/sims/config';
 import type { Params } from '../../src/sims/params';
 import { getSystem } from '../../src/sims/registry';
 import '../../src/sims/index';
-import { heatmap, metricsFor, readSweepTable } from '../../src/ui/sweep/sweep-table';
+import { axisGroups, axisValues, heatmap, metricsFor, readSweepTable } from '../../src/ui/sweep/sweep-table';
 
 const mips = getSystem('mips');
 const base: Params = presetParams(mips, 'dilute-gas');
@@ -70,5 +70,17 @@ describe('sweep table', () => {
 
   it('refuses samples without a time, naming the file', () => {
     expect(() => readSweepTable(rows, 'runs.parquet', [{ index: 0n, msd: 1 }])).toThrow(/runs.parquet: a sample has no time/);
+  });
+
+  it('holds the other swept axes at one value (Dr and Pe move together, so they are one axis)', () => {
+    // φ × Pe × N: a heatmap over (φ, Pe) shows one N at a time, never an average over N.
+    const withN = rows.flatMap((r) => [{ ...r, n: 100n }, { ...r, n: 200n, msd: (r.msd as number) + 100 }]);
+    const t = readSweepTable(withN, 'f');
+    expect(t.axes).toEqual(['n', 'phi', 'Dr', 'Pe']);
+    expect(axisGroups(t)).toEqual([['n'], ['phi'], ['Dr', 'Pe']]);
+    expect(axisValues(t, 'n')).toEqual([100, 200]);
+    const at = (n: number) => heatmap(t, 'msd', 'phi', 'Pe', { n }).cells.find((c) => c.x === 0.1 && c.y === 2)!;
+    expect([at(100).mean, at(100).n]).toEqual([2, 2]);
+    expect([at(200).mean, at(200).n]).toEqual([102, 2]);
   });
 });

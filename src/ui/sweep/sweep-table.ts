@@ -105,13 +105,44 @@ export const overTime = (x: string, y: string) => x === TIME_AXIS || y === TIME_
 /** The metrics a heatmap over these axes can draw. */
 export const metricsFor = (table: SweepTable, x: string, y: string) => (overTime(x, y) ? table.sampleMetrics : table.metrics);
 
+const order = (a: Cell, b: Cell) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)));
+
+/** The values an axis takes, in order (time only over the samples). */
+export function axisValues(table: SweepTable, axis: string): Cell[] {
+  return [...new Set((axis === TIME_AXIS ? table.samples : table.rows).map((r) => axisValue(r, axis)))].sort(order);
+}
+
+/**
+ * The swept axes grouped by one-to-one correspondence over the rows (mips: Dr and Pe at one v0
+ * are one axis). A heatmap holds each group that has neither of its axes at one value.
+ */
+export function axisGroups(table: SweepTable): string[][] {
+  const swept = table.axes.filter((a) => a !== TIME_AXIS);
+  const determines = (a: string, b: string) => {
+    const seen = new Map<Cell, Cell>();
+    return table.rows.every((r) => {
+      const [va, vb] = [axisValue(r, a), axisValue(r, b)];
+      if (!seen.has(va)) seen.set(va, vb);
+      return seen.get(va) === vb;
+    });
+  };
+  const groups: string[][] = [];
+  for (const axis of swept) {
+    const group = groups.find((g) => determines(g[0]!, axis) && determines(axis, g[0]!));
+    if (group) group.push(axis);
+    else groups.push([axis]);
+  }
+  return groups;
+}
+
 /**
  * `metric` averaged over every row with the same (x, y): mean, sample standard deviation, count.
- * With time as an axis the rows are the samples, so a cell is one sampled time of the points.
+ * Every other swept axis is held at its value in `fixed` (a parameter is never averaged over; the
+ * seeds are). With time as an axis the rows are the samples, so a cell is one sampled time of the points.
  */
-export function heatmap(table: SweepTable, metric: string, x: string, y: string): { xs: Cell[]; ys: Cell[]; cells: HeatCell[] } {
-  const order = (a: Cell, b: Cell) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)));
-  const rows = overTime(x, y) ? table.samples : table.rows;
+export function heatmap(table: SweepTable, metric: string, x: string, y: string, fixed: Readonly<Record<string, Cell>> = {}): { xs: Cell[]; ys: Cell[]; cells: HeatCell[] } {
+  const at = Object.entries(fixed).filter(([axis]) => axis !== x && axis !== y);
+  const rows = (overTime(x, y) ? table.samples : table.rows).filter((r) => at.every(([axis, v]) => axisValue(r, axis) === v));
   const xs = [...new Set(rows.map((r) => axisValue(r, x)))].sort(order);
   const ys = [...new Set(rows.map((r) => axisValue(r, y)))].sort(order);
   const groups = new Map<string, Row[]>();

@@ -9,7 +9,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import type { Params } from '../../sims/params';
 import { base, panel } from '../theme';
 import { tickLabeller } from '../plots/ticks';
-import { heatmap, metricsFor, readSweepTable, TIME_AXIS, type Cell, type HeatCell, type SweepTable } from './sweep-table';
+import { axisGroups, axisValues, heatmap, metricsFor, readSweepTable, TIME_AXIS, type Cell, type HeatCell, type SweepTable } from './sweep-table';
 import { readSweepFiles } from './sweep-files';
 
 /** What a click on a cell asks the lab to open. */
@@ -31,6 +31,8 @@ export class SweepView extends LitElement {
   @state() private y = '';
   @state() private error = '';
   @state() private file = '';
+  /** The value each swept axis not drawn is held at (by the last axis of its group: Pe rather than Dr). */
+  @state() private held: Record<string, Cell> = {};
   @query('dialog') private dialog!: HTMLDialogElement;
 
   static override styles = [
@@ -64,13 +66,15 @@ export class SweepView extends LitElement {
     try {
       const source = await readSweepFiles(files);
       const table = readSweepTable(source.runs, source.name, source.samples);
-      const swept = table.axes.filter((a) => a !== TIME_AXIS);
       if (table.axes.length === 0 || table.metrics.length === 0) throw new Error(`${source.name}: no swept axis or no metric to draw`);
+      // One axis per group (Pe rather than Dr); one swept axis and samples: its diagram over time (tokens' (t, β)).
+      const swept = axisGroups(table).map((g) => g.at(-1)!);
+      const axes = swept.length === 1 && table.axes.includes(TIME_AXIS) ? [TIME_AXIS, swept[0]!] : swept.length > 0 ? swept : table.axes;
       this.table = table;
       this.file = source.name;
-      // One swept axis and samples: its diagram over time (the (t, β) diagram for tokens).
-      [this.x, this.y] = swept.length === 1 && table.axes.includes(TIME_AXIS) ? [TIME_AXIS, swept[0]!] : [table.axes[0]!, table.axes[1] ?? table.axes[0]!];
+      [this.x, this.y] = [axes[0]!, axes[1] ?? axes[0]!];
       this.metric = metricsFor(table, this.x, this.y)[0]!;
+      this.held = Object.fromEntries(axisGroups(table).map((g) => [g.at(-1)!, axisValues(table, g.at(-1)!)[0]!]));
       this.error = '';
     } catch (e) {
       this.error = `Could not open the sweep: ${(e as Error).message}`;
@@ -95,6 +99,26 @@ export class SweepView extends LitElement {
     }
   }
 
+  /** The groups of axes not drawn, each held at one value. */
+  private heldGroups(t: SweepTable): string[][] {
+    return axisGroups(t).filter((g) => !g.includes(this.x) && !g.includes(this.y));
+  }
+
+  private heldNow(t: SweepTable): Record<string, Cell> {
+    return Object.fromEntries(this.heldGroups(t).map((g) => [g.at(-1)!, this.held[g.at(-1)!] ?? null]));
+  }
+
+  private holdSelects(t: SweepTable) {
+    return this.heldGroups(t).map((g) => {
+      const axis = g.at(-1)!;
+      const values = axisValues(t, axis);
+      return html`<label>at ${g.join(' / ')}
+        <select data-testid=${`sweep-hold-${axis}`} @change=${(e: Event) => (this.held = { ...this.held, [axis]: values[(e.target as HTMLSelectElement).selectedIndex]! })}>
+          ${values.map((v) => html`<option ?selected=${v === this.held[axis]}>${show(v)}</option>`)}
+        </select></label>`;
+    });
+  }
+
   private readonly chosen = (e: Event) => {
     const files = [...((e.target as HTMLInputElement).files ?? [])];
     if (files.length > 0) void this.open(files);
@@ -103,12 +127,31 @@ export class SweepView extends LitElement {
   private select(testId: string, label: string, options: readonly string[], value: string, set: (v: string) => void) {
     return html`<label>${label}
       <select data-testid=${testId} .value=${value} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
-        ${options.map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}
+        ${options.map((o) => html`<option value=${o} ?selected=${o === value} title=${this.meaning(o)}>${this.named(o)}</option>`)}
       </select></label>`;
   }
 
+  /** What the system says about a column: a metric, a param or a derived axis. */
+  private known(column: string): { label: string; unit?: string; description: string } | undefined {
+    const def = this.table!.def;
+    return def.metrics.find((m) => m.name === column) ?? def.schema.specs.find((s) => s.name === column) ?? def.schema.derived?.find((d) => d.name === column);
+  }
+
+  /** A column as the lab names it elsewhere: its label, with its unit, and the column name. */
+  private named(column: string): string {
+    if (column === TIME_AXIS) return 'time (simulated)';
+    const known = this.known(column);
+    if (!known) return column;
+    const unit = known.unit ? ` [${known.unit}]` : '';
+    return known.label === column ? `${column}${unit}` : `${known.label}${unit} · ${column}`;
+  }
+
+  private meaning(column: string): string {
+    return this.known(column)?.description ?? '';
+  }
+
   private chart(t: SweepTable) {
-    const { xs, ys, cells } = heatmap(t, this.metric, this.x, this.y);
+    const { xs, ys, cells } = heatmap(t, this.metric, this.x, this.y, this.heldNow(t));
     const w = CELL.width - CELL.left - CELL.right;
     const h = CELL.height - CELL.top - CELL.bottom;
     const means = cells.map((c) => c.mean);
@@ -134,8 +177,8 @@ export class SweepView extends LitElement {
       })}
       ${xs.map((v, i) => (i % xEvery === 0 ? svg`<text x=${CELL.left + (i + 0.5) * cw} y=${CELL.top + h + 16} text-anchor="middle">${show(v)}</text>` : nothing))}
       ${ys.map((v, j) => (j % yEvery === 0 ? svg`<text x=${CELL.left - 6} y=${CELL.top + (ys.length - 1 - j + 0.5) * ch + 4} text-anchor="end">${show(v)}</text>` : nothing))}
-      <text class="label" x=${CELL.left + w / 2} y=${CELL.height - 6} text-anchor="middle">${this.x}</text>
-      <text class="label" transform=${`translate(14 ${CELL.top + h / 2}) rotate(-90)`} text-anchor="middle">${this.y}</text>
+      <text class="label" x=${CELL.left + w / 2} y=${CELL.height - 6} text-anchor="middle">${this.named(this.x)}</text>
+      <text class="label" transform=${`translate(14 ${CELL.top + h / 2}) rotate(-90)`} text-anchor="middle">${this.named(this.y)}</text>
       <rect x=${CELL.width - CELL.right + 16} y=${CELL.top} width="12" height=${h} fill="url(#sweep-bar)"></rect>
       ${bar.ticks(5).map((v) => svg`<text x=${CELL.width - CELL.right + 32} y=${bar(v) + 4}>${label(v)}</text>`)}
     </svg>`;
@@ -147,7 +190,7 @@ export class SweepView extends LitElement {
       <div class="head"><h1>Sweep${this.file ? html` · ${this.file}` : nothing}</h1><button @click=${() => this.close()}>Close</button></div>
       <div class="body">
         <p class="muted">Open <code>runs.parquet</code> from <code>lab sweep collect DIR</code> (choose <code>samples.parquet</code> with it to
-          draw over time), or the sweep folder itself. Each cell is a metric averaged over the seeds (hover: mean ± std); a click opens
+          draw over time), or the sweep folder itself. Each cell is a metric averaged over the seeds (hover: mean ± std), with every other swept axis held at the value chosen; a click opens
           that point in the lab with its exact params.</p>
         <div class="controls">
           <label>Parquet <input type="file" accept=".parquet" multiple data-testid="sweep-file" @change=${this.chosen} /></label>
@@ -156,6 +199,7 @@ export class SweepView extends LitElement {
             ? html`${this.select('sweep-metric', 'metric', metricsFor(t, this.x, this.y), this.metric, (v) => (this.metric = v))}
                 ${this.select('sweep-x', 'x', t.axes, this.x, (v) => this.setAxis('x', v))}
                 ${this.select('sweep-y', 'y', t.axes, this.y, (v) => this.setAxis('y', v))}
+                ${this.holdSelects(t)}
                 <span class="muted">${t.def.title} · ${t.rows.length} points</span>`
             : nothing}
         </div>

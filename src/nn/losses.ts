@@ -1,6 +1,6 @@
 // Loss heads: each reads a network output, writes d(loss)/d(output) into the network's
 // dOutput and a per-row loss vector `rows` that the optimiser sums into its stats.
-import { dsmLoss, mseLoss, type Op } from './ops';
+import { crossEntropyLoss, dsmLoss, mseLoss, type Op } from './ops';
 import { tensor, type View } from './tensor';
 
 export interface Loss {
@@ -50,6 +50,29 @@ export class MaskedMseLoss implements Loss {
     this.mask = tensor(device, 'mse mask', output.rows, 1);
     this.rows = tensor(device, 'mse loss rows', output.rows, 1);
     this.op = mseLoss(device, 'mse loss', { pred: output, target: this.target, mask: this.mask, dpred: dOutput, lrow: this.rows, norm });
+  }
+
+  ops(): Op[] {
+    return [this.op];
+  }
+}
+
+/**
+ * Softmax cross-entropy, the classifier's loss: `target` holds one class per row (a negative
+ * class: the row is not counted), `hits` whether the row's largest logit is its class (accuracy
+ * without a readback of the logits). Pass norm = 1 / (number of counted rows) for the mean.
+ */
+export class CrossEntropyLoss implements Loss {
+  readonly target: View;
+  readonly rows: View;
+  readonly hits: View;
+  private readonly op: Op;
+
+  constructor(device: GPUDevice, logits: View, dLogits: View, norm: number) {
+    this.target = tensor(device, 'ce target', logits.rows, 1);
+    this.rows = tensor(device, 'ce loss rows', logits.rows, 1);
+    this.hits = tensor(device, 'ce hits', logits.rows, 1);
+    this.op = crossEntropyLoss(device, 'cross-entropy', { logits, target: this.target, dlogits: dLogits, lrow: this.rows, hits: this.hits, norm });
   }
 
   ops(): Op[] {

@@ -447,6 +447,8 @@ export interface AttentionShape {
   channels: number;
   /** Attention allowed when |tok_i - tok_j| <= window (default: unbounded). */
   window?: number;
+  /** Also only when tok_j <= tok_i: with tok = position, a causal (language-model) mask. */
+  causal?: boolean;
   /**
    * Queries: the first `queries` tokens of each set (default k). out / dout are [sets * queries, C],
    * lse / delta [sets * heads * queries]; keys and values stay all k tokens.
@@ -472,9 +474,9 @@ function attentionUniform(device: GPUDevice, label: string, s: AttentionShape, v
   const dh = s.channels / s.heads;
   if (!Number.isInteger(dh) || dh > MAX_HEAD_DIM) throw new Error(`${label}: channels ${s.channels} / heads ${s.heads} must be an integer <= ${MAX_HEAD_DIM}`);
   const u = new UniformStruct(device, `${label} uniforms`, {
-    sets: 'u32', k: 'u32', heads: 'u32', dh: 'u32', c: 'u32', scale: 'f32', window: 'f32', nq: 'u32',
+    sets: 'u32', k: 'u32', heads: 'u32', dh: 'u32', c: 'u32', scale: 'f32', window: 'f32', nq: 'u32', causal: 'u32',
   });
-  u.set({ sets: s.sets, k: s.k, heads: s.heads, dh, c: s.channels, scale: 1 / Math.sqrt(dh), window: s.window ?? 3e38, nq }).upload();
+  u.set({ sets: s.sets, k: s.k, heads: s.heads, dh, c: s.channels, scale: 1 / Math.sqrt(dh), window: s.window ?? 3e38, nq, causal: s.causal ? 1 : 0 }).upload();
   return u;
 }
 
@@ -585,6 +587,27 @@ export function dsmLoss(
   const k = kernel(device, LOSS, 'dsm', { 0: u.buffer, 1: s.pred.buffer, 2: s.zeta.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer });
   k.label = label;
   const [gx, gy] = gridFor(n);
+  return single(k, gx, gy);
+}
+
+/**
+ * Softmax cross-entropy over rows: logits [rows, classes], target [rows] (a class index, negative:
+ * ignored); lrow [rows] (times norm), hits [rows] (1 where the argmax is the target).
+ */
+export function crossEntropyLoss(
+  device: GPUDevice,
+  label: string,
+  s: { logits: View; target: View; dlogits: View; lrow: View; hits: View; norm: number },
+): Op {
+  for (const [name, v, cols] of [['logits', s.logits, s.logits.cols], ['dlogits', s.dlogits, s.logits.cols], ['target', s.target, 1], ['lrow', s.lrow, 1], ['hits', s.hits, 1]] as const) {
+    if (!isDense(v) || v.offset !== 0 || v.rows !== s.logits.rows || v.cols !== cols) throw new Error(`${label}: ${name} must be a dense [${s.logits.rows}, ${cols}] tensor at offset 0`);
+  }
+  const u = lossUniform(device, label, s.logits.rows, s.logits.cols, 0, s.norm);
+  const k = kernel(device, LOSS, 'crossEntropy', {
+    0: u.buffer, 1: s.logits.buffer, 2: s.target.buffer, 4: s.dlogits.buffer, 5: s.lrow.buffer, 6: s.hits.buffer,
+  });
+  k.label = label;
+  const [gx, gy] = gridFor(s.logits.rows);
   return single(k, gx, gy);
 }
 

@@ -42,7 +42,7 @@ export function layerNorm(x: F64, rows: number, cols: number, theta: F64, gOff: 
 }
 
 /** Attention within sets; qkv rows [q | k | v]; tok as in nn/shaders/attention.wgsl. Returns [rows, C]. */
-export function attention(qkv: F64, sets: number, k: number, heads: number, c: number, tok?: F64, window = Infinity): F64 {
+export function attention(qkv: F64, sets: number, k: number, heads: number, c: number, tok?: F64, window = Infinity, causal = false): F64 {
   const dh = c / heads;
   const scale = 1 / Math.sqrt(dh);
   const out = new Float64Array(sets * k * c);
@@ -54,7 +54,7 @@ export function attention(qkv: F64, sets: number, k: number, heads: number, c: n
         const s: number[] = [];
         const js: number[] = [];
         for (let j = 0; j < k; j++) {
-          if (!(t(p, j) >= 0 && Math.abs(t(p, i) - t(p, j)) <= window)) continue;
+          if (!(t(p, j) >= 0 && Math.abs(t(p, i) - t(p, j)) <= window && (!causal || t(p, j) <= t(p, i)))) continue;
           const kj = (p * k + j) * 3 * c + c + h * dh;
           let d = 0;
           for (let e = 0; e < dh; e++) d += qkv[qi + e]! * qkv[kj + e]!;
@@ -181,4 +181,17 @@ export function centralDiff(f: (x: F64) => number, x: F64, i: number, h = 1e-5):
   xp[i]! += h;
   xm[i]! -= h;
   return (f(xp) - f(xm)) / (2 * h);
+}
+
+/** Softmax cross-entropy, summed over rows with a negative target skipped, times norm. */
+export function crossEntropy(logits: F64, rows: number, classes: number, target: ArrayLike<number>, norm: number): number {
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = target[r]!;
+    if (t < 0) continue;
+    const z = logits.subarray(r * classes, (r + 1) * classes);
+    const m = Math.max(...z);
+    loss += m + Math.log(z.reduce((a, x) => a + Math.exp(x - m), 0)) - z[t]!;
+  }
+  return loss * norm;
 }

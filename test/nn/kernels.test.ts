@@ -7,7 +7,7 @@ import type { GpuContext } from '../../src/gpu/context';
 import { ParamLayout } from '../../src/nn/layout';
 import { ParamSet } from '../../src/nn/params';
 import { LayerNorm, Linear } from '../../src/nn/modules';
-import { attention, attentionBackward, copy, dsmLoss, mseLoss, type Op } from '../../src/nn/ops';
+import { attention, attentionBackward, copy, crossEntropyLoss, dsmLoss, mseLoss, type Op } from '../../src/nn/ops';
 import { tensor, token } from '../../src/nn/tensor';
 import * as ref from '../../src/nn/reference';
 import { dot, execOps, expectClose, numericGrad, randn, read, upload } from './helpers';
@@ -115,8 +115,10 @@ describe.each(
     { name: 'head dim 9 (2 vec4 + f32), masked', sets: 2, k: 5, heads: 1, c: 9, masked: true, window: 2, queries: undefined },
     { name: 'token 0 queries only', sets: 3, k: 7, heads: 2, c: 8, masked: false, window: undefined, queries: 1 },
     { name: 'first 5 queries, masked', sets: 2, k: 9, heads: 2, c: 8, masked: true, window: 3, queries: 5 },
+    { name: 'causal (tok = position)', sets: 3, k: 7, heads: 2, c: 8, masked: false, window: undefined, queries: undefined, causal: true },
+    { name: 'causal, first 5 queries, head dim 6', sets: 2, k: 9, heads: 2, c: 12, masked: false, window: undefined, queries: 5, causal: true },
   ].flatMap((c) => [1, 4].map((perThread) => ({ ...c, perThread: perThread as 1 | 4 }))),
-)('attention ($name, $perThread per thread)', ({ sets, k, heads, c, masked, window, queries, perThread }) => {
+)('attention ($name, $perThread per thread)', ({ sets, k, heads, c, masked, window, queries, perThread, causal }) => {
   it('fused softmax attention forward and backward match finite differences', async () => {
     const R = sets * k;
     const nq = queries ?? k;
@@ -129,8 +131,10 @@ describe.each(
     const dqkv = tensor(device, 'dqkv', R, 3 * c);
     const delta = tensor(device, 'delta', sets * heads * nq, 1);
     const qv = randn(R * 3 * c, 11);
-    // masked: last token of each set is padding (-1), others carry a group index 0, 1, 2, ...
-    const tok = Float64Array.from({ length: R }, (_, r) => (!masked ? 0 : r % k === k - 1 ? -1 : r % k));
+    // masked: last token of each set is padding (-1), others carry a group index 0, 1, 2, ...;
+    // causal: tok is the position, in a shuffled order (the mask follows tok, not the row).
+    const order = [3, 0, 6, 1, 5, 2, 8, 4, 7].filter((t) => t < k);
+    const tok = Float64Array.from({ length: R }, (_, r) => (causal ? order[r % k]! : !masked ? 0 : r % k === k - 1 ? -1 : r % k));
     // query rows of the reference output (token i < nq of each set)
     const qrows = Array.from({ length: Rq }, (_, r) => Math.floor(r / nq) * k + (r % nq));
     const gv = randn(Rq * c, 12);
@@ -139,13 +143,13 @@ describe.each(
     upload(device, tokT, tok);
     upload(device, dout, gv);
     upload(device, dqkv, new Float64Array(R * 3 * c).fill(7)); // every element must be written
-    const shape = { sets, k, heads, channels: c, window, queries, tok: tokT.buffer, perThread };
+    const shape = { sets, k, heads, channels: c, window, queries, tok: tokT.buffer, perThread, causal };
     await exec([
       attention(device, 'att', { ...shape, qkv, out, lse }),
       attentionBackward(device, 'att bwd', { ...shape, qkv, out, lse, dout, dqkv, delta }),
     ]);
     const fwd = (x: Float64Array) => {
-      const all = ref.attention(x, sets, k, heads, c, tok, window ?? Infinity);
+      const all = ref.attention(x, sets, k, heads, c, tok, window ?? Infinity, causal ?? false);
       const o = new Float64Array(Rq * c);
       qrows.forEach((rr, r) => o.set(all.subarray(rr * c, rr * c + c), r * c));
       return o;
@@ -218,5 +222,33 @@ describe('token slice and losses', () => {
     const l = (await read(device, lrow)).reduce((a, b) => a + b, 0);
     expect(Math.abs(l - f(pv))).toBeLessThan(1e-5);
     expectClose('mse grad', await read(device, dp), numericGrad(f, pv), GRAD);
+  });
+
+  it('softmax cross-entropy: loss, gradient and hits against float64 (large logits, ignored rows)', async () => {
+    // 9 rows of 11 classes; logits up to ±60 (a naive exp would overflow float32); rows 2 and 6 ignored.
+    const rows = 9, classes = 11;
+    const z = tensor(device, 'z', rows, classes);
+    const target = tensor(device, 'target', rows, 1);
+    const dz = tensor(device, 'dz', rows, classes);
+    const lrow = tensor(device, 'lrow', rows, 1);
+    const hits = tensor(device, 'hits', rows, 1);
+    const zv = randn(rows * classes, 51).map((x, i) => x * (i < classes * 3 ? 20 : 2));
+    const tv = Float64Array.from({ length: rows }, (_, r) => (r === 2 || r === 6 ? -1 : (r * 7) % classes));
+    // Row 4's target is its largest logit, so at least one hit is expected.
+    const top = zv.subarray(4 * classes, 5 * classes).reduce((b, x, c, a) => (x > a[b]! ? c : b), 0);
+    tv[4] = top;
+    upload(device, z, zv);
+    upload(device, target, tv);
+    upload(device, dz, new Float64Array(rows * classes).fill(9)); // every element must be written, ignored rows with 0
+    const norm = 1 / 7;
+    await exec([crossEntropyLoss(device, 'ce', { logits: z, target, dlogits: dz, lrow, hits, norm })]);
+    const f = (x: Float64Array) => ref.crossEntropy(x, rows, classes, tv, norm);
+    const l = (await read(device, lrow)).reduce((a, b) => a + b, 0);
+    expect(Math.abs(l - f(zv))).toBeLessThan(1e-5 * Math.abs(f(zv)) + 1e-5);
+    expectClose('ce grad', await read(device, dz), numericGrad(f, zv), GRAD);
+    const argmax = (r: number) => zv.subarray(r * classes, (r + 1) * classes).reduce((b, x, c, a) => (x > a[b]! ? c : b), 0);
+    const want = Array.from({ length: rows }, (_, r) => (tv[r]! >= 0 && argmax(r) === tv[r] ? 1 : 0));
+    expect(Array.from(await read(device, hits))).toEqual(want);
+    expect(want[4]).toBe(1);
   });
 });

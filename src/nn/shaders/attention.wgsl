@@ -2,7 +2,8 @@
 // softmax (online, one pass). qkv rows are [q | k | v] (each C wide, head h at channels h*dh..).
 // Token j is a valid key for query i when tok[j] >= 0 and |tok[i] - tok[j]| <= window
 // (tok = 0 everywhere and window = inf: plain attention; tok < 0 masks padding tokens; tok =
-// layer index with a finite window gives a banded mask). The forward keeps the log-sum-exp per
+// layer index with a finite window gives a banded mask); with causal = 1 also tok[j] <= tok[i]
+// (tok = position: a language model's causal mask). The forward keeps the log-sum-exp per
 // (set, head, query); the backward recomputes probabilities from it (no K x K storage).
 // Queries are the first nq tokens of each set (nq = K: all; nq = 1: token 0 only, e.g. the last
 // block of a network that reads token 0): out, dout are [sets * nq, C], lse and delta
@@ -19,7 +20,7 @@
 // Masks are applied with select (no divergent branches: SwiftShader runs both sides).
 // Needs gpu/shaders/threads.wgsl before it (WG, the invocation numbering).
 
-struct Params { sets: u32, k: u32, heads: u32, dh: u32, c: u32, scale: f32, window: f32, nq: u32 }
+struct Params { sets: u32, k: u32, heads: u32, dh: u32, c: u32, scale: f32, window: f32, nq: u32, causal: u32 }
 
 @group(0) @binding(0) var<uniform> u: Params;
 // 1: qkv [sets*K, 3C]; 3: o, forward writes O [sets*nq, C], backward reads it; 5: dout, dO
@@ -37,7 +38,7 @@ fn index(t: u32, n: u32) -> Idx {
 }
 
 fn visible(ti: f32, tj: f32) -> bool {
-  return tj >= 0.0 && abs(ti - tj) <= u.window;
+  return tj >= 0.0 && abs(ti - tj) <= u.window && (u.causal == 0u || tj <= ti);
 }
 
 fn q_at(p: u32, h: u32, i: u32) -> u32 { return (p * u.k + i) * 3u * u.c + h * u.dh; }
@@ -145,7 +146,7 @@ fn tok4(p: u32, i: vec4u) -> vec4f {
 }
 
 fn visible4(ti: vec4f, tj: vec4f) -> vec4<bool> {
-  return (tj >= vec4f(0.0)) & (abs(ti - tj) <= vec4f(u.window));
+  return (tj >= vec4f(0.0)) & (abs(ti - tj) <= vec4f(u.window)) & ((tj <= ti) | vec4<bool>(u.causal == 0u));
 }
 
 fn dots4(a0: Head, a1: Head, a2: Head, a3: Head, b: Head) -> vec4f {

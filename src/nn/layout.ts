@@ -33,6 +33,11 @@ export class ParamLayout {
     return e;
   }
 
+  /** Number of parameters (the tensors' elements, without alignment padding). */
+  get count(): number {
+    return this.entries.reduce((a, e) => a + e.size, 0);
+  }
+
   get(name: string): ParamEntry {
     const e = this.byName.get(name);
     if (!e) throw new Error(`no parameter named ${name}`);

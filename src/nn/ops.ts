@@ -309,10 +309,10 @@ function elementwise(device: GPUDevice, entry: string, label: string, x: View | 
   return single(k, gx, gy);
 }
 
-/** y (+)= x, elementwise over same-shaped views (token slices, residual inputs). */
-export function copy(device: GPUDevice, label: string, x: View, y: View, accumulate = false): Op {
+/** y (+)= scale · x, elementwise over same-shaped views (token slices, residual inputs, scaled branches). */
+export function copy(device: GPUDevice, label: string, x: View, y: View, accumulate = false, scale = 1): Op {
   if (x.rows !== y.rows || x.cols !== y.cols) throw new Error(`${label}: copy ${x.rows}x${x.cols} into ${y.rows}x${y.cols}`);
-  return elementwise(device, 'copy2d', label, x, y, accumulate ? 1 : 0);
+  return elementwise(device, 'copy2d', label, x, y, accumulate ? 1 : 0, scale);
 }
 
 /** dy *= gelu'(pre), in place. */

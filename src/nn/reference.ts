@@ -2,6 +2,7 @@
 // gradient checks (central finite differences) and for small CPU-side evaluations.
 import type { ParamLayout } from './layout';
 import { localTransformerLayout, type LocalTransformerConfig } from './local-transformer';
+import { sequenceLayout, subLayers, type SequenceTransformerConfig } from './sequence-transformer';
 
 export type F64 = Float64Array;
 
@@ -152,6 +153,42 @@ export function localTransformerForward(
   const t0 = new Float64Array(sets * C);
   for (let p = 0; p < sets; p++) for (let c = 0; c < C; c++) t0[p * C + c] = h[p * K * C + c]!;
   return lin(geluAll(lin(t0, sets, 'head.l1', C, cfg.headHidden)), sets, 'head.l2', cfg.headHidden, cfg.outputs);
+}
+
+/**
+ * Forward of SequenceTransformer: symbols and positions [sets * context] -> the frames (the
+ * residual stream after the embedding and each sub-layer) and the logits [sets * context, classes].
+ */
+export function sequenceTransformerForward(
+  cfg: SequenceTransformerConfig,
+  theta: F64,
+  symbols: ArrayLike<number>,
+  positions: ArrayLike<number>,
+  sets: number,
+  layout: ParamLayout = sequenceLayout(cfg),
+): { frames: F64[]; logits: F64 } {
+  const R = sets * cfg.context;
+  const C = cfg.width;
+  const off = (n: string) => layout.get(n).offset;
+  const lin = (x: F64, name: string, i: number, o: number) => linear(x, R, i, o, theta, off(`${name}.w`), off(`${name}.b`));
+  const ln = (x: F64, name: string) => layerNorm(x, R, C, theta, off(`${name}.gamma`), off(`${name}.beta`));
+  const tok = Float64Array.from(positions);
+  let x = add(embedding(symbols, cfg.vocab, C, theta, off('embed.table')), embedding(positions, cfg.context, C, theta, off('pos.table')));
+  const frames = [x];
+  const hidden = cfg.arch === 'macaron' ? cfg.ffn / 2 : cfg.ffn;
+  for (const s of subLayers(cfg)) {
+    const h = ln(x, `${s.name}.ln`);
+    let branch: F64;
+    if (s.kind === 'attention') {
+      branch = lin(attention(lin(h, `${s.name}.qkv`, C, 3 * C), sets, cfg.context, cfg.heads, C, tok, Infinity, cfg.causal), `${s.name}.proj`, C, C);
+    } else {
+      branch = lin(geluAll(lin(h, `${s.name}.l1`, C, hidden)), `${s.name}.l2`, hidden, C);
+      if (s.kind === 'half-ffn') branch = branch.map((v) => 0.5 * v);
+    }
+    x = add(x, branch);
+    frames.push(x);
+  }
+  return { frames, logits: lin(ln(x, 'ln_out'), 'head', C, cfg.classes) };
 }
 
 /** Antithetic DSM loss (see losses.ts): s [2n, d], zeta [n, d]. */

@@ -1,5 +1,5 @@
 // Small strided kernels over 2-D views (rows x cols, row stride, unit column stride):
-// copy / scatter-add (token slices), GELU backward in place, fill.
+// copy / scatter-add (token slices, scaled residual branches), GELU backward in place, fill.
 // Written over `V` (f32, or vec4f when columns, offsets and strides are multiples of 4; W floats
 // per V, gelu_grad_v on V), which ops.ts (elementCode) defines before this code; one thread per V.
 // Offsets, strides and cols in the uniforms count floats.
@@ -25,12 +25,12 @@ fn at(i: u32) -> Ix {
   return Ix((u.x_off + r * u.x_rs) / W + c, (u.y_off + r * u.y_rs) / W + c, r < u.rows);
 }
 
-// y[r, c] (+)= x[r, c]
+// y[r, c] (+)= value * x[r, c]
 @compute @workgroup_size(WG)
 fn copy2d(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let p = at(threadIndex(id, nwg));
   if (!p.ok) { return; }
-  var v = x[p.x];
+  var v = u.value * x[p.x];
   if ((u.flags & ACCUMULATE) != 0u) { v += y[p.y]; }
   y[p.y] = v;
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../src/gpu/node';
 import { tensor } from '../../src/nn/tensor';
 import { SortBatch, sortBatchCpu } from '../../src/sims/tokens/trained/sort-task';
+import { CharBatch, charWindowStarts, encodeText, loadCorpus } from '../../src/sims/tokens/trained/charlm-task';
 import { TokenNet, type TokenNetSettings } from '../../src/sims/tokens/trained/token-net';
 import { run } from '../../src/nn/ops';
 import { read } from '../nn/helpers';
@@ -40,10 +41,38 @@ describe('sort task', () => {
   });
 });
 
+describe('character language-model task', () => {
+  it('GPU windows read the corpus at the CPU-mirrored starts (training: random, held out: evenly spread), targets one character on', async () => {
+    const corpus = await loadCorpus();
+    expect(corpus.alphabet).toHaveLength(62);
+    expect(corpus.ids.length).toBe(366_194); // Genesis + Exodus, KJV (corpus/README.md)
+    for (const split of ['train', 'validation'] as const) {
+      const w = { sets: 9, context: 11, split, seed: 3, stream: split === 'train' ? 1 : 2 };
+      const rows = w.sets * w.context;
+      const out = { symbols: tensor(device, 's', rows, 1), positions: tensor(device, 'p', rows, 1), targets: tensor(device, 't', rows, 1) };
+      const batch = new CharBatch(device, corpus, w, out);
+      batch.setStep(4);
+      run(device, [batch]);
+      const starts = charWindowStarts(corpus, w, 4);
+      const at = (o: number) => starts.flatMap((s0) => Array.from({ length: w.context }, (_, i) => corpus.ids[s0 + i + o]!));
+      expect(Array.from(await read(device, out.symbols))).toEqual(at(0));
+      expect(Array.from(await read(device, out.targets))).toEqual(at(1));
+      // Training windows stay in the first 90 %; held-out ones in the last 10 %, the last ending at its end or before.
+      for (const s0 of starts) {
+        if (split === 'train') expect(s0 + w.context).toBeLessThan(corpus.trainEnd);
+        else expect(s0).toBeGreaterThanOrEqual(corpus.trainEnd);
+        expect(s0 + w.context).toBeLessThan(corpus.ids.length);
+      }
+      batch.destroy();
+    }
+    expect(() => encodeText(corpus, 'In the beginning €')).toThrow(/^character "€" \(position 18\) is not in the corpus's 62 characters$/);
+  });
+});
+
 describe('TokenNet', () => {
   it.each(['standard', 'macaron'] as const)('%s: a tiny network learns to sort 8 symbols to ≥ 95 percent per-position accuracy on held-out sequences', async (arch) => {
     // Chance is 1/8; the position alone (the i-th smallest of 8 draws) gives well under 50 %.
-    const net = new TokenNet(device, { ...TINY, arch });
+    const net = await TokenNet.create(device, { ...TINY, arch });
     const first = await net.evaluate();
     expect(first.accuracy).toBeLessThan(0.5);
     let e = first;
@@ -57,21 +86,39 @@ describe('TokenNet', () => {
   });
 
   it('a saved file reproduces the validation loss bit for bit; a file for another architecture or of another kind is refused and the loaded weights stay', async () => {
-    const net = new TokenNet(device, TINY);
+    const net = await TokenNet.create(device, TINY);
     await net.trainChunk();
     const trained = await net.evaluate();
     const bytes = await net.save();
-    const copy = TokenNet.fromWeights(device, bytes);
+    const copy = await TokenNet.fromWeights(device, bytes);
     expect(await copy.evaluate()).toEqual(trained);
 
-    const macaron = new TokenNet(device, { ...TINY, arch: 'macaron' });
+    const macaron = await TokenNet.create(device, { ...TINY, arch: 'macaron' });
     const otherBytes = await macaron.save();
     expect(() => copy.load(otherBytes)).toThrow(/^weights file: the file is for a network with arch = macaron; this one has arch = standard$/);
-    const wider = new TokenNet(device, { ...TINY, width: 16 });
+    const wider = await TokenNet.create(device, { ...TINY, width: 16 });
     const widerBytes = await wider.save();
     expect(() => copy.load(widerBytes)).toThrow(/^weights file: the file is for a network with width = 16; this one has width = 32$/);
     expect(() => copy.load(new Uint8Array([1, 2, 3]))).toThrow(/^weights file: /);
     expect(await copy.evaluate()).toEqual(trained);
     for (const n of [net, copy, macaron, wider]) n.destroy();
+  });
+
+  it('charlm: a tiny causal network beats the training split\'s unigram model on held-out text within 100 steps, and cannot read the answer', async () => {
+    const corpus = await loadCorpus();
+    // The baseline: held-out cross-entropy of the training split's character frequencies (bits).
+    const counts = new Float64Array(corpus.alphabet.length);
+    for (let i = 0; i < corpus.trainEnd; i++) counts[corpus.ids[i]!]!++;
+    let unigram = 0;
+    for (let i = corpus.trainEnd; i < corpus.ids.length; i++) unigram -= Math.log2(counts[corpus.ids[i]!]! / corpus.trainEnd);
+    unigram /= corpus.ids.length - corpus.trainEnd;
+    const net = await TokenNet.create(device, { ...TINY, task: 'charlm', vocab: corpus.alphabet.length, context: 32, batch: 32, validation: 128 });
+    for (let c = 0; c < 2; c++) await net.trainChunk();
+    const bits = (await net.evaluate()).loss / Math.LN2;
+    // 128 windows × 32 characters: the standard error of the mean is ~0.03 bits (per-character sd ≲ 2 bits).
+    expect(bits).toBeLessThan(unigram - 0.3);
+    // A model that could see the next character would copy it: far below 1.5 bits within 100 steps.
+    expect(bits).toBeGreaterThan(1.5);
+    net.destroy();
   });
 });

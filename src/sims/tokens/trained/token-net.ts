@@ -12,14 +12,18 @@ import { tensor, type View } from '../../../nn/tensor';
 import type { TrainableModel } from '../../../nn/trainable';
 import { Readback } from '../../../gpu/buffers';
 import { SortBatch } from './sort-task';
+import { CharBatch, loadCorpus, type Corpus } from './charlm-task';
 
 /** What the weights file's meta calls this model. */
 export const TOKEN_NET_KIND = 'tokens-net';
 
+export type TokenTask = 'sort' | 'charlm';
+
 export interface TokenNetSettings {
-  task: 'sort';
+  /** sort: encoder-only, sort the sequence; charlm: causal, predict the next character. */
+  task: TokenTask;
   arch: SequenceArch;
-  /** Symbols of the task (the sort task's alphabet). */
+  /** Symbols of the task (the sort task's alphabet; charlm: the corpus's characters). */
   vocab: number;
   /** Tokens per sequence. */
   context: number;
@@ -41,11 +45,11 @@ export interface TokenNetSettings {
 const STREAM = { train: 1, validation: 2 } as const;
 
 export function networkConfig(s: TokenNetSettings): SequenceTransformerConfig {
-  return { vocab: s.vocab, classes: s.vocab, context: s.context, width: s.width, heads: s.heads, layers: s.layers, arch: s.arch, ffn: 4 * s.width, causal: false };
+  return { vocab: s.vocab, classes: s.vocab, context: s.context, width: s.width, heads: s.heads, layers: s.layers, arch: s.arch, ffn: 4 * s.width, causal: s.task === 'charlm' };
 }
 
 export interface Evaluation {
-  /** Mean cross-entropy per position (nats). */
+  /** Mean cross-entropy per position (nats; charlm: / ln 2 is bits per character). */
   loss: number;
   /** Fraction of positions whose most likely symbol is the target. */
   accuracy: number;
@@ -55,12 +59,16 @@ export interface Evaluation {
 class Batch {
   readonly net: SequenceTransformer;
   readonly loss: CrossEntropyLoss;
-  readonly task: SortBatch;
+  readonly task: SortBatch | CharBatch;
 
-  constructor(params: ParamSet, cfg: SequenceTransformerConfig, s: TokenNetSettings, sets: number, stream: number) {
+  constructor(params: ParamSet, cfg: SequenceTransformerConfig, s: TokenNetSettings, sets: number, split: keyof typeof STREAM, corpus: Corpus | undefined) {
     this.net = new SequenceTransformer(params, cfg, sets);
     this.loss = new CrossEntropyLoss(params.device, this.net.logits, this.net.dLogits, 1 / this.net.rows);
-    this.task = new SortBatch(params.device, { sets, context: s.context, vocab: s.vocab, seed: s.seed, stream }, { symbols: this.net.symbols, positions: this.net.positions, targets: this.loss.target });
+    const out = { symbols: this.net.symbols, positions: this.net.positions, targets: this.loss.target };
+    const stream = STREAM[split];
+    this.task = corpus
+      ? new CharBatch(params.device, corpus, { sets, context: s.context, split, seed: s.seed, stream }, out)
+      : new SortBatch(params.device, { sets, context: s.context, vocab: s.vocab, seed: s.seed, stream }, out);
   }
 }
 
@@ -71,16 +79,24 @@ export function settingsOfWeights(bytes: Uint8Array): TokenNetSettings {
   const meta = readWeightsMeta(bytes, TOKEN_NET_KIND);
   const s = meta.settings as Partial<TokenNetSettings> | undefined;
   const ints = ['vocab', 'context', 'width', 'heads', 'layers', 'batch', 'seed', 'stepsPerChunk', 'validation'] as const;
-  if (!s || s.task !== 'sort' || !ARCHES.includes(s.arch as SequenceArch) || !(typeof s.lr === 'number' && s.lr > 0) || ints.some((k) => !Number.isInteger(s[k]) || s[k]! < 0)) {
+  if (!s || (s.task !== 'sort' && s.task !== 'charlm') || !ARCHES.includes(s.arch as SequenceArch) || !(typeof s.lr === 'number' && s.lr > 0) || ints.some((k) => !Number.isInteger(s[k]) || s[k]! < 0)) {
     throw new WeightsFormatError('the file\'s meta.settings is not a tokens network\'s (task, arch, sizes)');
   }
   return s as TokenNetSettings;
 }
 
 export class TokenNet implements TrainableModel {
+  /** A new network for these settings (charlm: with the shipped corpus, whose characters must be the vocabulary). */
+  static async create(device: GPUDevice, settings: TokenNetSettings): Promise<TokenNet> {
+    if (settings.task !== 'charlm') return new TokenNet(device, settings);
+    const corpus = await loadCorpus();
+    if (settings.vocab !== corpus.alphabet.length) throw new Error(`charlm: vocab must be the corpus's ${corpus.alphabet.length} characters; got ${settings.vocab}`);
+    return new TokenNet(device, settings, corpus);
+  }
+
   /** A network built as the file says, with its weights loaded. */
-  static fromWeights(device: GPUDevice, bytes: Uint8Array): TokenNet {
-    const net = new TokenNet(device, settingsOfWeights(bytes));
+  static async fromWeights(device: GPUDevice, bytes: Uint8Array): Promise<TokenNet> {
+    const net = await TokenNet.create(device, settingsOfWeights(bytes));
     try {
       net.load(bytes);
     } catch (e) {
@@ -104,15 +120,16 @@ export class TokenNet implements TrainableModel {
   private accepted = 0;
   private generated = 0;
 
-  constructor(
+  private constructor(
     device: GPUDevice,
     readonly settings: TokenNetSettings,
+    corpus?: Corpus,
   ) {
     this.cfg = networkConfig(settings);
     this.params = new ParamSet(device, sequenceLayout(this.cfg), settings.seed);
     this.samplesPerStep = settings.batch;
-    this.train = new Batch(this.params, this.cfg, settings, settings.batch, STREAM.train);
-    this.validation = new Batch(this.params, this.cfg, settings, settings.validation, STREAM.validation);
+    this.train = new Batch(this.params, this.cfg, settings, settings.batch, 'train', corpus);
+    this.validation = new Batch(this.params, this.cfg, settings, settings.validation, 'validation', corpus);
     this.optimizer = new AdamW(this.params, { lr: settings.lr, maxGradNorm: 1, emaDecay: 0.999 });
     const t = this.train;
     this.trainOps = [this.optimizer.zeroGradOp(), t.task, ...t.net.forwardOps(), ...t.loss.ops(), ...t.net.backwardOps(), ...this.optimizer.stepOps(t.loss.rows)];
@@ -167,6 +184,7 @@ export class TokenNet implements TrainableModel {
   }
 
   destroy(): void {
+    for (const b of [this.train, this.validation]) if (b.task instanceof CharBatch) b.task.destroy();
     this.readback.destroy();
     this.params.destroy();
   }

@@ -57,6 +57,17 @@ function settingsLines(): string[] {
     for (const e of extra) lines.push(`                        ${e}`);
     lines.push(`  --weights FILE        ${model.title.toLowerCase()} weights for ${def.id} (run: its scalars in every sample${readers.some((o) => o.tool.options.includes('weights')) ? '; train: continue' : ''})`);
   }
+  // Settings a system's tools bring themselves (no model owns them), once per prefix.
+  const seen = new Set<string>();
+  for (const o of offers()) {
+    const s = o.tool.settings;
+    if (!s?.schema || !s.prefix || seen.has(`${o.name} ${s.prefix}`)) continue;
+    seen.add(`${o.name} ${s.prefix}`);
+    const readers = offers().filter((r) => r.def === o.def && r.tool.settings?.prefix === s.prefix);
+    lines.push(`  --set ${s.prefix}KEY=V`.padEnd(24) + `network settings of ${o.name}, for ${readers.map((r) => `${r.verb} ${r.name}`).join(' and ')} (lab list: ranges, units):`);
+    lines.push(`                        ${s.schema.specs.map((p) => p.name.slice(s.prefix!.length)).join(', ')}`);
+    for (const r of readers) for (const e of r.tool.settings?.extra ?? []) lines.push(`                        ${r.verb}: ${e.name.slice(s.prefix.length)} (${e.description.replace(/\.$/, '')})`);
+  }
   return lines;
 }
 
@@ -126,6 +137,11 @@ export function listText(): string {
     if (model) {
       lines.push(`  model ${model.id} — ${model.title}: ${model.description}`);
       for (const s of model.settings.specs) lines.push(paramLine(s));
+    }
+    const own = new Map(offers().filter((o) => o.def === def && o.tool.settings?.schema).map((o) => [o.tool.settings!.prefix, o.tool.settings!.schema!]));
+    for (const [prefix, schema] of own) {
+      lines.push(`  ${prefix}* — settings of ${offers().filter((o) => o.def === def && o.tool.settings?.prefix === prefix).map((o) => o.verb).join(' and ')}`);
+      for (const s of schema.specs) lines.push(paramLine(s));
     }
   }
   return lines.join('\n');

@@ -53,17 +53,17 @@ function checkOptions(args: CliArgs, allowed: readonly Option[], what: string): 
 
 /** The model's settings plus the tool's own, as one schema (messages name the prefixed field). */
 function settingsSchema(def: SimDefinition, tool: SimTool): ParamSchema {
-  const model = def.model!.settings;
-  return { specs: [...model.specs, ...(tool.settings?.extra ?? [])], checks: model.checks };
+  const own = tool.settings?.schema ?? def.model!.settings;
+  return { specs: [...own.specs, ...(tool.settings?.extra ?? [])], checks: own.checks };
 }
 
 /** Model settings (`--set <prefix>KEY=V`) through their schema; refused where nothing reads them. */
 function modelSettings(weights: string | undefined, def: SimDefinition, tool: SimTool | undefined, given: Record<string, string>): Params | undefined {
   const keys = Object.keys(given);
-  if (!tool?.settings || !def.model) {
+  if (!tool?.settings || !(tool.settings.schema ?? def.model)) {
     if (keys.length === 0) return undefined;
     const readers = offers().filter((o) => o.tool.settings && o.def === def).map((o) => `${o.verb} ${o.name}`);
-    throw new UsageError(`${quote(keys[0]!)}: ${def.model!.prefix}* settings apply only to ${readers.join(' and ')}`);
+    throw new UsageError(`${quote(keys[0]!)}: ${def.model?.prefix ?? ''}* settings apply only to ${readers.join(' and ')}`);
   }
   const schema = settingsSchema(def, tool);
   if (weights) {
@@ -169,7 +169,7 @@ export function makePlan(args: CliArgs): Plan {
   checkRequired(args, tool, what);
 
   // <prefix>* keys configure the model, not the system.
-  const prefix = def.model?.prefix;
+  const prefix = def.model?.prefix ?? tool?.settings?.prefix;
   const isSetting = (k: string) => prefix !== undefined && k.startsWith(prefix);
   // A tool may start from its own preset (convergence: the smooth test problem) unless one is named.
   const preset = args.preset ?? (tool?.preset && def.presets.some((p) => p.name === tool.preset) ? tool.preset : def.defaultPreset);

@@ -2,7 +2,7 @@
 // takes checked params and returns one JSON-able report; the CLI only parses, dispatches, prints
 // and writes the files a tool hands back.
 import type { GpuContext } from '../gpu/context';
-import type { ParamSpec, Params } from './params';
+import type { ParamSchema, ParamSpec, Params } from './params';
 import type { SimState } from './state';
 import type { SimDefinition } from './types';
 
@@ -74,8 +74,11 @@ export interface SimTool {
   requires?: readonly (InputFileOption | 'weights')[];
   /** The preset it starts from unless --preset names one. */
   preset?: string;
-  /** Reads the model's settings (`--set <prefix>KEY=V`) and these extra ones (prefixed names). */
-  settings?: { extra: readonly ParamSpec[] };
+  /**
+   * Reads the model's settings (`--set <prefix>KEY=V`) and these extra ones (prefixed names). A
+   * tool whose settings belong to no model of the system brings them: `schema`, under `prefix`.
+   */
+  settings?: { extra: readonly ParamSpec[]; prefix?: string; schema?: ParamSchema };
   /** The params it really runs with, checked before the GPU is set up; throws ParamError. */
   prepare?(params: Params, explicit: ReadonlySet<string>): Params;
   /**

@@ -1,7 +1,11 @@
 // Trained tokens networks (#13): the sort task's GPU batches against a CPU sort, a tiny network
 // learning to sort short sequences, and weights files that reproduce their network exactly or are
 // refused with one line.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labProcess } from '../lab-process';
 import { createNodeContext } from '../../src/gpu/node';
 import { tensor } from '../../src/nn/tensor';
 import { SortBatch, sortBatchCpu } from '../../src/sims/tokens/trained/sort-task';
@@ -112,7 +116,7 @@ describe('TokenNet', () => {
     let unigram = 0;
     for (let i = corpus.trainEnd; i < corpus.ids.length; i++) unigram -= Math.log2(counts[corpus.ids[i]!]! / corpus.trainEnd);
     unigram /= corpus.ids.length - corpus.trainEnd;
-    const net = await TokenNet.create(device, { ...TINY, task: 'charlm', vocab: corpus.alphabet.length, context: 32, batch: 32, validation: 128 });
+    const net = await TokenNet.create(device, { ...TINY, task: 'charlm', context: 32, batch: 32, validation: 128 });
     for (let c = 0; c < 2; c++) await net.trainChunk();
     const bits = (await net.evaluate()).loss / Math.LN2;
     // 128 windows × 32 characters: the standard error of the mean is ~0.03 bits (per-character sd ≲ 2 bits).
@@ -120,5 +124,36 @@ describe('TokenNet', () => {
     // A model that could see the next character would copy it: far below 1.5 bits within 100 steps.
     expect(bits).toBeGreaterThan(1.5);
     net.destroy();
+  });
+});
+
+describe('lab train tokens / lab compare tokens', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-tokens-net-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const SMALL = ['--set', 'net.width=16', '--set', 'net.heads=2', '--set', 'net.layers=1', '--set', 'net.context=6', '--set', 'net.vocab=6', '--set', 'net.batch=16', '--set', 'net.validation=32'];
+
+  it('train writes a weights file that reproduces its reported held-out loss bit for bit in another process; compare\'s per-seed results are those of separate train runs', async () => {
+    const out = join(dir, 'm.safetensors');
+    const train = labProcess(['train', 'tokens', ...SMALL, '--set', 'net.arch=macaron', '--set', 'net.seed=4', '--steps', '20', '--out', out, '--json']);
+    expect(train.code, train.stderr).toBe(0);
+    const report = JSON.parse(train.stdout);
+    const net = await TokenNet.fromWeights(device, new Uint8Array(readFileSync(out)));
+    const e = await net.evaluate();
+    expect(Math.fround(e.loss)).toBe(Math.fround(report.validationLoss));
+    expect(e.accuracy).toBe(report.accuracy);
+    net.destroy();
+
+    const compare = labProcess(['compare', 'tokens', ...SMALL, '--set', 'net.seed=3', '--set', 'net.seeds=2', '--steps', '20', '--json']);
+    expect(compare.code, compare.stderr).toBe(0);
+    const c = JSON.parse(compare.stdout);
+    expect(c.seeds).toEqual([3, 4]);
+    expect(c.curves.standard.map((p: { step: number }) => p.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    // Seed 4's Macaron network is the one train made above: same batches, same weights, same loss.
+    expect(Math.fround(c.final.macaron.perSeed[1].loss)).toBe(Math.fround(report.validationLoss));
+    // The paired difference is the mean of the per-seed differences; its standard error their std / √2.
+    const d = [0, 1].map((i) => c.final.macaron.perSeed[i].loss - c.final.standard.perSeed[i].loss);
+    expect(c.difference.loss.mean).toBeCloseTo((d[0]! + d[1]!) / 2, 12);
+    expect(c.difference.loss.stdErr).toBeCloseTo(Math.abs(d[0]! - d[1]!) / Math.SQRT2 / Math.SQRT2, 12);
+    expect(c.parameters.macaron - c.parameters.standard).toBe(3 * 16); // one layer: the extra LayerNorm and FFN output bias
   });
 });

@@ -7,6 +7,7 @@ import { presets } from './presets';
 import { schema } from './params';
 import { TokenSimulation } from './simulation';
 import { benchTool, convergenceTool } from './tools';
+import { compareTool, trainNetTool } from './trained/tools';
 import { about } from './about';
 
 const metrics: readonly MetricInfo[] = [
@@ -51,5 +52,5 @@ export const tokensSystem: SimDefinition = {
   async create(ctx: GpuContext, params: Params): Promise<Simulation> {
     return new TokenSimulation(ctx, params);
   },
-  tools: [convergenceTool, benchTool],
+  tools: [convergenceTool, benchTool, trainNetTool, compareTool],
 };

@@ -86,12 +86,11 @@ export function settingsOfWeights(bytes: Uint8Array): TokenNetSettings {
 }
 
 export class TokenNet implements TrainableModel {
-  /** A new network for these settings (charlm: with the shipped corpus, whose characters must be the vocabulary). */
+  /** A new network for these settings (charlm: on the shipped corpus, its characters the vocabulary). */
   static async create(device: GPUDevice, settings: TokenNetSettings): Promise<TokenNet> {
     if (settings.task !== 'charlm') return new TokenNet(device, settings);
     const corpus = await loadCorpus();
-    if (settings.vocab !== corpus.alphabet.length) throw new Error(`charlm: vocab must be the corpus's ${corpus.alphabet.length} characters; got ${settings.vocab}`);
-    return new TokenNet(device, settings, corpus);
+    return new TokenNet(device, { ...settings, vocab: corpus.alphabet.length }, corpus);
   }
 
   /** A network built as the file says, with its weights loaded. */

@@ -570,10 +570,14 @@ export function attentionBackward(
   return seq(label, [single(kq, ...gridFor(q.threads)), single(kkv, ...gridFor(kv.threads))]);
 }
 
-function lossUniform(device: GPUDevice, label: string, n: number, d: number, invSigma: number, norm: number) {
+/** One loss.wgsl entry over `rows` threads: its uniforms (n = rows, d = cols) and bindings, built once. */
+function lossOp(device: GPUDevice, label: string, entry: string, shape: { rows: number; cols: number; invSigma?: number; norm: number }, buffers: Record<number, GPUBuffer>): Op {
   const u = new UniformStruct(device, `${label} uniforms`, { n: 'u32', d: 'u32', inv_sigma: 'f32', norm: 'f32' });
-  u.set({ n, d, inv_sigma: invSigma, norm }).upload();
-  return u;
+  u.set({ n: shape.rows, d: shape.cols, inv_sigma: shape.invSigma ?? 0, norm: shape.norm }).upload();
+  const k = kernel(device, LOSS, entry, { 0: u.buffer, ...buffers });
+  k.label = label;
+  const [gx, gy] = gridFor(shape.rows);
+  return single(k, gx, gy);
 }
 
 /** Antithetic DSM: pred [2n, d] (first n rows +, next n rows -), zeta [n, d]; lrow [n]. */
@@ -582,12 +586,7 @@ export function dsmLoss(
   label: string,
   s: { pred: View; zeta: View; dpred: View; lrow: View; sigma: number; norm: number },
 ): Op {
-  const n = s.zeta.rows;
-  const u = lossUniform(device, label, n, s.zeta.cols, 1 / s.sigma, s.norm);
-  const k = kernel(device, LOSS, 'dsm', { 0: u.buffer, 1: s.pred.buffer, 2: s.zeta.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer });
-  k.label = label;
-  const [gx, gy] = gridFor(n);
-  return single(k, gx, gy);
+  return lossOp(device, label, 'dsm', { rows: s.zeta.rows, cols: s.zeta.cols, invSigma: 1 / s.sigma, norm: s.norm }, { 1: s.pred.buffer, 2: s.zeta.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer });
 }
 
 /**
@@ -602,13 +601,9 @@ export function crossEntropyLoss(
   for (const [name, v, cols] of [['logits', s.logits, s.logits.cols], ['dlogits', s.dlogits, s.logits.cols], ['target', s.target, 1], ['lrow', s.lrow, 1], ['hits', s.hits, 1]] as const) {
     if (!isDense(v) || v.offset !== 0 || v.rows !== s.logits.rows || v.cols !== cols) throw new Error(`${label}: ${name} must be a dense [${s.logits.rows}, ${cols}] tensor at offset 0`);
   }
-  const u = lossUniform(device, label, s.logits.rows, s.logits.cols, 0, s.norm);
-  const k = kernel(device, LOSS, 'crossEntropy', {
-    0: u.buffer, 1: s.logits.buffer, 2: s.target.buffer, 4: s.dlogits.buffer, 5: s.lrow.buffer, 6: s.hits.buffer,
+  return lossOp(device, label, 'crossEntropy', { rows: s.logits.rows, cols: s.logits.cols, norm: s.norm }, {
+    1: s.logits.buffer, 2: s.target.buffer, 4: s.dlogits.buffer, 5: s.lrow.buffer, 6: s.hits.buffer,
   });
-  k.label = label;
-  const [gx, gy] = gridFor(s.logits.rows);
-  return single(k, gx, gy);
 }
 
 /** Masked MSE over rows: pred, target [rows, d], mask [rows]; lrow [rows]. */
@@ -617,11 +612,7 @@ export function mseLoss(
   label: string,
   s: { pred: View; target: View; mask: View; dpred: View; lrow: View; norm: number },
 ): Op {
-  const u = lossUniform(device, label, s.pred.rows, s.pred.cols, 0, s.norm);
-  const k = kernel(device, LOSS, 'mse', {
-    0: u.buffer, 1: s.pred.buffer, 2: s.target.buffer, 3: s.mask.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer,
+  return lossOp(device, label, 'mse', { rows: s.pred.rows, cols: s.pred.cols, norm: s.norm }, {
+    1: s.pred.buffer, 2: s.target.buffer, 3: s.mask.buffer, 4: s.dpred.buffer, 5: s.lrow.buffer,
   });
-  k.label = label;
-  const [gx, gy] = gridFor(s.pred.rows);
-  return single(k, gx, gy);
 }

@@ -9,7 +9,7 @@ import { labProcess } from '../lab-process';
 import { createNodeContext } from '../../src/gpu/node';
 import { tensor } from '../../src/nn/tensor';
 import { SortBatch, sortBatchCpu } from '../../src/sims/tokens/trained/sort-task';
-import { CharBatch, charWindowStarts, encodeText, loadCorpus } from '../../src/sims/tokens/trained/charlm-task';
+import { CharBatch, charWindowStarts, corpusBuffer, encodeText, loadCorpus } from '../../src/sims/tokens/trained/charlm-task';
 import { TokenNet, type TokenNetSettings } from '../../src/sims/tokens/trained/token-net';
 import { run } from '../../src/nn/ops';
 import { read } from '../nn/helpers';
@@ -48,13 +48,14 @@ describe('sort task', () => {
 describe('character language-model task', () => {
   it('GPU windows read the corpus at the CPU-mirrored starts (training: random, held out: evenly spread), targets one character on', async () => {
     const corpus = await loadCorpus();
+    const ids = corpusBuffer(device, corpus);
     expect(corpus.alphabet).toHaveLength(62);
     expect(corpus.ids.length).toBe(366_194); // Genesis + Exodus, KJV (corpus/README.md)
     for (const split of ['train', 'validation'] as const) {
       const w = { sets: 9, context: 11, split, seed: 3, stream: split === 'train' ? 1 : 2 };
       const rows = w.sets * w.context;
       const out = { symbols: tensor(device, 's', rows, 1), positions: tensor(device, 'p', rows, 1), targets: tensor(device, 't', rows, 1) };
-      const batch = new CharBatch(device, corpus, w, out);
+      const batch = new CharBatch(device, corpus, ids, w, out);
       batch.setStep(4);
       run(device, [batch]);
       const starts = charWindowStarts(corpus, w, 4);
@@ -67,8 +68,8 @@ describe('character language-model task', () => {
         else expect(s0).toBeGreaterThanOrEqual(corpus.trainEnd);
         expect(s0 + w.context).toBeLessThan(corpus.ids.length);
       }
-      batch.destroy();
     }
+    ids.destroy();
     expect(() => encodeText(corpus, 'In the beginning €')).toThrow(/^character "€" \(position 18\) is not in the corpus's 62 characters$/);
   });
 });

@@ -67,28 +67,34 @@ function placement(corpus: Corpus, w: CharWindows): { first: number; span: numbe
 
 const FIELDS = { sets: 'u32', k: 'u32', first: 'u32', span: 'u32', stride: 'u32', step: 'u32', seed: 'u32', stream: 'u32' } as const;
 
+/** The corpus's symbols on the GPU, one f32 each (the batches of every network read one copy). */
+export function corpusBuffer(device: GPUDevice, corpus: Corpus): GPUBuffer {
+  const buffer = storageBuffer(device, 'corpus', corpus.ids.byteLength);
+  device.queue.writeBuffer(buffer, 0, corpus.ids);
+  return buffer;
+}
+
 /** Writes one batch of windows into a network's symbols and positions and the loss's targets. */
 export class CharBatch implements Op {
   readonly label = 'char batch';
   private readonly uniform: UniformStruct<typeof FIELDS>;
   private readonly kernel;
-  readonly corpusBuffer: GPUBuffer;
 
   constructor(
     device: GPUDevice,
     corpus: Corpus,
+    /** corpusBuffer(device, corpus) */
+    ids: GPUBuffer,
     readonly windows: CharWindows,
     out: { symbols: View; positions: View; targets: View },
   ) {
     for (const [name, v] of Object.entries(out)) {
       if (v.offset !== 0 || v.rows !== windows.sets * windows.context || v.cols !== 1) throw new Error(`char batch: ${name} must be a dense [${windows.sets * windows.context}, 1] tensor`);
     }
-    this.corpusBuffer = storageBuffer(device, 'corpus', corpus.ids.byteLength);
-    device.queue.writeBuffer(this.corpusBuffer, 0, corpus.ids);
     this.uniform = new UniformStruct(device, 'char task params', FIELDS);
     this.uniform.set({ sets: windows.sets, k: windows.context, ...placement(corpus, windows), step: 0, seed: windows.seed >>> 0, stream: windows.stream }).upload();
     this.kernel = kernel(device, wgsl(threads, rng, charCode), 'charBatch', {
-      0: this.uniform.buffer, 1: this.corpusBuffer, 2: out.symbols.buffer, 3: out.positions.buffer, 4: out.targets.buffer,
+      0: this.uniform.buffer, 1: ids, 2: out.symbols.buffer, 3: out.positions.buffer, 4: out.targets.buffer,
     });
   }
 
@@ -98,10 +104,6 @@ export class CharBatch implements Op {
 
   encode(pass: GPUComputePassEncoder): void {
     dispatchThreads(pass, this.kernel, this.windows.sets * this.windows.context);
-  }
-
-  destroy(): void {
-    this.corpusBuffer.destroy();
   }
 }
 

@@ -12,7 +12,7 @@ import { tensor, type View } from '../../../nn/tensor';
 import type { TrainableModel } from '../../../nn/trainable';
 import { Readback } from '../../../gpu/buffers';
 import { SortBatch } from './sort-task';
-import { CharBatch, loadCorpus, type Corpus } from './charlm-task';
+import { CharBatch, corpusBuffer, loadCorpus, type Corpus } from './charlm-task';
 
 /** What the weights file's meta calls this model. */
 export const TOKEN_NET_KIND = 'tokens-net';
@@ -61,13 +61,13 @@ class Batch {
   readonly loss: CrossEntropyLoss;
   readonly task: SortBatch | CharBatch;
 
-  constructor(params: ParamSet, cfg: SequenceTransformerConfig, s: TokenNetSettings, sets: number, split: keyof typeof STREAM, corpus: Corpus | undefined) {
+  constructor(params: ParamSet, cfg: SequenceTransformerConfig, s: TokenNetSettings, sets: number, split: keyof typeof STREAM, corpus: { data: Corpus; ids: GPUBuffer } | undefined) {
     this.net = new SequenceTransformer(params, cfg, sets);
     this.loss = new CrossEntropyLoss(params.device, this.net.logits, this.net.dLogits, 1 / this.net.rows);
     const out = { symbols: this.net.symbols, positions: this.net.positions, targets: this.loss.target };
     const stream = STREAM[split];
     this.task = corpus
-      ? new CharBatch(params.device, corpus, { sets, context: s.context, split, seed: s.seed, stream }, out)
+      ? new CharBatch(params.device, corpus.data, corpus.ids, { sets, context: s.context, split, seed: s.seed, stream }, out)
       : new SortBatch(params.device, { sets, context: s.context, vocab: s.vocab, seed: s.seed, stream }, out);
   }
 }
@@ -116,6 +116,7 @@ export class TokenNet implements TrainableModel {
   /** [Σ loss rows, Σ hits] of the held-out batch. */
   private readonly sums: View;
   private readonly readback: Readback;
+  private readonly corpusIds: GPUBuffer | undefined;
   private accepted = 0;
   private generated = 0;
 
@@ -127,8 +128,10 @@ export class TokenNet implements TrainableModel {
     this.cfg = networkConfig(settings);
     this.params = new ParamSet(device, sequenceLayout(this.cfg), settings.seed);
     this.samplesPerStep = settings.batch;
-    this.train = new Batch(this.params, this.cfg, settings, settings.batch, 'train', corpus);
-    this.validation = new Batch(this.params, this.cfg, settings, settings.validation, 'validation', corpus);
+    this.corpusIds = corpus && corpusBuffer(device, corpus);
+    const text = corpus && { data: corpus, ids: this.corpusIds! };
+    this.train = new Batch(this.params, this.cfg, settings, settings.batch, 'train', text);
+    this.validation = new Batch(this.params, this.cfg, settings, settings.validation, 'validation', text);
     this.optimizer = new AdamW(this.params, { lr: settings.lr, maxGradNorm: 1, emaDecay: 0.999 });
     const t = this.train;
     this.trainOps = [this.optimizer.zeroGradOp(), t.task, ...t.net.forwardOps(), ...t.loss.ops(), ...t.net.backwardOps(), ...this.optimizer.stepOps(t.loss.rows)];
@@ -183,7 +186,7 @@ export class TokenNet implements TrainableModel {
   }
 
   destroy(): void {
-    for (const b of [this.train, this.validation]) if (b.task instanceof CharBatch) b.task.destroy();
+    this.corpusIds?.destroy();
     this.readback.destroy();
     this.params.destroy();
   }

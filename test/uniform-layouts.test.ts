@@ -18,6 +18,8 @@ import { ParamLayout } from '../src/nn/layout';
 import { localTransformerLayout, LocalTransformer } from '../src/nn/local-transformer';
 import { DsmLoss, MaskedMseLoss } from '../src/nn/losses';
 import { ParamSet } from '../src/nn/params';
+import { SortBatch } from '../src/sims/tokens/trained/sort-task';
+import { CharBatch, corpusBuffer, corpusOf } from '../src/sims/tokens/trained/charlm-task';
 import { tensor } from '../src/nn/tensor';
 import { MipsSimulation } from '../src/sims/mips/simulation';
 import { networkConfig, outputsOf, SCORE_TINY, scoreArch } from '../src/sims/mips/score/config';
@@ -136,6 +138,12 @@ function buildEverything(d: GPUDevice, pending: Promise<unknown>[]): void {
   for (const splitting of ['lie', 'strang'] as const) for (const substep of ['euler', 'rk4'] as const) engine.encode(pass, 1, { splitting, substep });
   engine.encode(pass, 1, 'unsplit-rk4');
   for (const unfused of ['tiled', 'simple'] as const) pending.push(benchTokens(like, { n: 8, d: 4, heads: 1, reps: 1, unfused }));
+  // tokens networks: the sort and character-LM batch kernels
+  const rows = 2 * 4;
+  const taskOut = { symbols: tensor(d, 'symbols', rows, 1), positions: tensor(d, 'positions', rows, 1), targets: tensor(d, 'targets', rows, 1) };
+  new SortBatch(d, { sets: 2, context: 4, vocab: 3, seed: 1, stream: 1 }, taskOut);
+  const corpus = corpusOf('in the beginning god created the heaven and the earth');
+  new CharBatch(d, corpus, corpusBuffer(d, corpus), { sets: 2, context: 4, split: 'train', seed: 1, stream: 1 }, taskOut);
   // showers: the cells view
   new CellView(d, ildCalorimeter(), 16, { low: -4, high: -1 }, 'viridis');
 }

@@ -151,7 +151,7 @@ describe('CLI fuzz: every parameter of every system (in-process)', () => {
       [['run', 'mips', '--preset', 'abp\nmips'], 'abp\\nmips'],
       [['run', 'mips', '--preset', 'x'.repeat(10000)], 'preset'],
       [['convergence', 'mips'], 'convergence'],
-      [['train', 'tokens', '--out', 'w.bin'], 'train'],
+      [['generate', 'tokens', '--out', 'w.h5'], 'generate'],
       [['train', 'mips'], '--out'],
       [['bench', 'mips', '--out', 'm.csv'], '--out'],
       [['convergence', 'tokens', '--steps', '5'], '--steps'],

@@ -2,7 +2,7 @@
 // gradient checks (central finite differences) and for small CPU-side evaluations.
 import type { ParamLayout } from './layout';
 import { localTransformerLayout, type LocalTransformerConfig } from './local-transformer';
-import { sequenceLayout, subLayers, type SequenceTransformerConfig } from './sequence-transformer';
+import { sequenceLayout, subLayers, type SequenceTransformerConfig, type SubLayerSpec } from './sequence-transformer';
 
 export type F64 = Float64Array;
 
@@ -159,6 +159,22 @@ export function localTransformerForward(
  * Forward of SequenceTransformer: symbols and positions [sets * context] -> the frames (the
  * residual stream after the embedding and each sub-layer) and the logits [sets * context, classes].
  */
+/**
+ * One sub-layer's branch F_s(x), the update a pre-LN residual sub-layer adds to x (½-scaled for a
+ * Macaron half-FFN): the vector field of that sub-flow, for rows = sets · context tokens.
+ */
+export function sequenceBranch(cfg: SequenceTransformerConfig, theta: F64, layout: ParamLayout, s: SubLayerSpec, x: F64, sets: number, tok: F64): F64 {
+  const R = sets * cfg.context;
+  const C = cfg.width;
+  const off = (n: string) => layout.get(n).offset;
+  const lin = (v: F64, name: string, i: number, o: number) => linear(v, R, i, o, theta, off(`${name}.w`), off(`${name}.b`));
+  const h = layerNorm(x, R, C, theta, off(`${s.name}.ln.gamma`), off(`${s.name}.ln.beta`));
+  if (s.kind === 'attention') return lin(attention(lin(h, `${s.name}.qkv`, C, 3 * C), sets, cfg.context, cfg.heads, C, tok, Infinity, cfg.causal), `${s.name}.proj`, C, C);
+  const hidden = cfg.arch === 'macaron' ? cfg.ffn / 2 : cfg.ffn;
+  const branch = lin(geluAll(lin(h, `${s.name}.l1`, C, hidden)), `${s.name}.l2`, hidden, C);
+  return s.kind === 'half-ffn' ? branch.map((v) => 0.5 * v) : branch;
+}
+
 export function sequenceTransformerForward(
   cfg: SequenceTransformerConfig,
   theta: F64,
@@ -170,25 +186,15 @@ export function sequenceTransformerForward(
   const R = sets * cfg.context;
   const C = cfg.width;
   const off = (n: string) => layout.get(n).offset;
-  const lin = (x: F64, name: string, i: number, o: number) => linear(x, R, i, o, theta, off(`${name}.w`), off(`${name}.b`));
-  const ln = (x: F64, name: string) => layerNorm(x, R, C, theta, off(`${name}.gamma`), off(`${name}.beta`));
   const tok = Float64Array.from(positions);
   let x = add(embedding(symbols, cfg.vocab, C, theta, off('embed.table')), embedding(positions, cfg.context, C, theta, off('pos.table')));
   const frames = [x];
-  const hidden = cfg.arch === 'macaron' ? cfg.ffn / 2 : cfg.ffn;
   for (const s of subLayers(cfg)) {
-    const h = ln(x, `${s.name}.ln`);
-    let branch: F64;
-    if (s.kind === 'attention') {
-      branch = lin(attention(lin(h, `${s.name}.qkv`, C, 3 * C), sets, cfg.context, cfg.heads, C, tok, Infinity, cfg.causal), `${s.name}.proj`, C, C);
-    } else {
-      branch = lin(geluAll(lin(h, `${s.name}.l1`, C, hidden)), `${s.name}.l2`, hidden, C);
-      if (s.kind === 'half-ffn') branch = branch.map((v) => 0.5 * v);
-    }
-    x = add(x, branch);
+    x = add(x, sequenceBranch(cfg, theta, layout, s, x, sets, tok));
     frames.push(x);
   }
-  return { frames, logits: lin(ln(x, 'ln_out'), 'head', C, cfg.classes) };
+  const h = layerNorm(x, R, C, theta, off('ln_out.gamma'), off('ln_out.beta'));
+  return { frames, logits: linear(h, R, C, cfg.classes, theta, off('head.w'), off('head.b')) };
 }
 
 /** Antithetic DSM loss (see losses.ts): s [2n, d], zeta [n, d]. */

@@ -28,6 +28,8 @@ export interface Curve {
   y: number[];
   /** Fitted log-log slope, shown in the legend when present. */
   slope?: number;
+  /** A shaded band around the curve at the same x (e.g. mean ± std over seeds). */
+  band?: { lo: number[]; hi: number[] };
 }
 
 /** One sample of a system's observables, taken from a small GPU reduction (never all particles). */

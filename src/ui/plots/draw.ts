@@ -3,7 +3,7 @@
 import * as d3 from 'd3';
 import type { PinnedRun, RunStart } from '../../sims/metrics';
 import type { MetricInfo, MetricSample, PlotSpec } from '../../sims/types';
-import { currentRun, histogramColumns, histogramView, latestCurves, seriesLines, stepLine, type Point } from './plot-data';
+import { currentRun, curveBand, histogramColumns, histogramView, latestCurves, seriesLines, stepLine, type Point } from './plot-data';
 import { tickLabeller } from './ticks';
 
 const M = { top: 10, right: 12, bottom: 34, left: 52 };
@@ -259,8 +259,9 @@ function verticalColorBar(g: d3.Selection<SVGGElement, unknown, null, undefined>
 
 function drawCurves(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'curves' }>, samples: readonly MetricSample[]): LegendItem[] {
   const { curves, points: pts } = latestCurves(spec, samples);
-  const all = pts.flat();
-  if (all.length === 0) return empty(ctx, 'no curve yet (run the action)');
+  const bands = curves.map((c) => curveBand(spec, c));
+  const all = [...pts.flat(), ...bands.flat().flatMap(([x, lo, hi]) => [[x, lo], [x, hi]] as Point[])];
+  if (pts.flat().length === 0) return empty(ctx, 'no curve yet (run the action)');
   const x = scale(!!spec.logX, d3.extent(all, (p) => p[0]) as [number, number], [M.left, ctx.width - M.right]);
   const y = scale(!!spec.logY, d3.extent(all, (p) => p[1]) as [number, number], [ctx.height - M.bottom, M.top]);
   const g = frame(ctx, x, y, spec.xLabel ?? 'x', spec.yLabel ?? 'y');
@@ -268,8 +269,14 @@ function drawCurves(ctx: PlotContext, spec: Extract<PlotSpec, { kind: 'curves' }
     .line<Point>()
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
+  const area = d3
+    .area<[number, number, number]>()
+    .x((b) => x(b[0]))
+    .y0((b) => y(b[1]))
+    .y1((b) => y(b[2]));
   pts.forEach((p, i) => {
     const color = PALETTE[i % PALETTE.length]!;
+    if (bands[i]!.length > 0) g.append('path').attr('class', 'band').attr('fill', color).attr('fill-opacity', 0.2).attr('stroke', 'none').attr('d', area(bands[i]!));
     g.append('path').attr('class', 'curve').attr('fill', 'none').attr('stroke', color).attr('stroke-width', 1.6).attr('d', line(p));
     g.append('g')
       .selectAll('circle')

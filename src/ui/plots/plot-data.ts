@@ -132,6 +132,13 @@ export function histogramColumns(spec: Spec<'histogram-time'>, samples: readonly
 }
 
 /** The newest curves of that name, with the points a log axis can show. */
+/** A curve's band as [x, lo, hi] where all three can be drawn on the plot's axes. */
+export function curveBand(spec: Spec<'curves'>, c: Curve): [number, number, number][] {
+  if (!c.band) return [];
+  const rows = c.x.map((x, i) => [x, c.band!.lo[i] ?? NaN, c.band!.hi[i] ?? NaN] as [number, number, number]);
+  return rows.filter(([x, lo, hi]) => usable(x, !!spec.logX) && usable(lo, !!spec.logY) && usable(hi, !!spec.logY));
+}
+
 export function latestCurves(spec: Spec<'curves'>, samples: readonly MetricSample[]): { curves: Curve[]; points: Point[][] } {
   let curves: Curve[] = [];
   for (let i = samples.length - 1; i >= 0; i--) {

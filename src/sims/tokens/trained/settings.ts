@@ -23,6 +23,20 @@ export const NET_SCHEMA = defineSchema(specs, [
   (p) => (p['net.width'] % p['net.heads'] === 0 && p['net.width'] / p['net.heads'] <= 64 ? null : `net.width must be a multiple of net.heads with at most 64 channels per head (width ${p['net.width']}, heads ${p['net.heads']})`),
 ]);
 
+/** How many seeds a comparison trains (net.seed, net.seed + 1, …): `lab compare tokens` and the lab's Networks panel. */
+export const SEEDS_SCHEMA = defineSchema([
+  { kind: 'number', name: 'net.seeds', label: 'seeds', unit: '', description: 'Seeds compared: net.seed, net.seed + 1, …; each trains a standard and a Macaron network on the same batches.', default: 3, min: 1, max: 64, integer: true },
+]);
+
+/** The Networks panel's settings: a network's, and the seeds of the comparison. */
+export const COMPARISON_SCHEMA = { specs: [...NET_SCHEMA.specs, ...SEEDS_SCHEMA.specs], checks: NET_SCHEMA.checks };
+
+/** The seeds a comparison trains, from validated settings with net.seeds. */
+export function seedsOf(settings: Params): number[] {
+  const base = NET_SCHEMA.typed(settings)['net.seed'];
+  return Array.from({ length: SEEDS_SCHEMA.typed(settings)['net.seeds'] }, (_, i) => base + i);
+}
+
 /** Network settings from validated `net.*` settings; `chunk`: optimiser steps between evaluations. */
 export function netSettings(settings: Params, chunk: number): TokenNetSettings {
   const s = NET_SCHEMA.typed(settings);

@@ -88,8 +88,13 @@ export function settingsOfWeights(bytes: Uint8Array): TokenNetSettings {
 export class TokenNet implements TrainableModel {
   /** A new network for these settings (charlm: on the shipped corpus, its characters the vocabulary). */
   static async create(device: GPUDevice, settings: TokenNetSettings): Promise<TokenNet> {
+    return TokenNet.build(device, settings, settings.task === 'charlm' ? await loadCorpus() : undefined);
+  }
+
+  /** As create, with the corpus already loaded (charlm needs it; its characters are the vocabulary). */
+  static build(device: GPUDevice, settings: TokenNetSettings, corpus: Corpus | undefined): TokenNet {
     if (settings.task !== 'charlm') return new TokenNet(device, settings);
-    const corpus = await loadCorpus();
+    if (!corpus) throw new Error('the character model needs the corpus (loadCorpus) before it is built');
     return new TokenNet(device, { ...settings, vocab: corpus.alphabet.length }, corpus);
   }
 

@@ -1,10 +1,9 @@
 // Headless verbs of the tokens networks: `lab train tokens` (one network, written as
 // safetensors) and `lab compare tokens` (standard against Macaron over seeds). Both read
 // `--set net.KEY=V` (settings.ts) and `--steps` (training steps).
-import { defineSchema } from '../../params';
 import type { SimTool, ToolResult } from '../../tools';
 import { compareArchitectures } from './compare';
-import { NET_PREFIX, NET_SCHEMA, netSettings } from './settings';
+import { NET_PREFIX, NET_SCHEMA, netSettings, seedsOf, SEEDS_SCHEMA } from './settings';
 import { TokenNet } from './token-net';
 
 /** Evaluations per run: the training steps between two are steps / EVALUATIONS. */
@@ -44,23 +43,19 @@ export const trainNetTool: SimTool = {
   },
 };
 
-const COMPARE_EXTRA = defineSchema([
-  { kind: 'number', name: 'net.seeds', label: 'seeds', unit: '', description: 'Seeds compared: net.seed, net.seed + 1, …', default: 5, min: 1, max: 64, integer: true },
-]);
 
 export const compareTool: SimTool = {
   verb: 'compare',
   summary: 'standard against Macaron: both trained from the same seeds and batches; curves, final held-out loss and accuracy, paired difference ± standard error',
   options: ['steps', 'out'],
   out: { ext: '.json', required: false },
-  settings: { extra: COMPARE_EXTRA.specs, prefix: NET_PREFIX, schema: NET_SCHEMA },
+  settings: { extra: SEEDS_SCHEMA.specs, prefix: NET_PREFIX, schema: NET_SCHEMA },
   quick: { set: { ...QUICK, 'net.seeds': '2' }, steps: 2 },
   async run({ ctx, advance }, input): Promise<ToolResult> {
     const steps = input.steps ?? 2000;
     const settings = input.settings!;
     const base = netSettings(settings, chunkOf(steps));
-    const count = COMPARE_EXTRA.typed(settings)['net.seeds'];
-    const seeds = Array.from({ length: count }, (_, i) => base.seed + i);
+    const seeds = seedsOf(settings);
     const c = await compareArchitectures(ctx.device, base, seeds, steps, (done, total) => advance?.(done, total, 'chunks'));
     const f = c.final;
     const pm = (m: number, s: number, digits = 4) => `${m.toFixed(digits)} ± ${s.toFixed(digits)}`;

@@ -76,3 +76,57 @@ test('"Measure convergence" plots four schemes with fitted slopes ≈ 1, 1, 1, 2
     expect(Number(r[4])).toBeCloseTo(slopes[r[1]!]!, 2);
   }
 });
+
+test('trained-sort: a frame per sub-layer up to the network’s output; switching the splitting swaps in the Macaron network, and its trajectory differs', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openLab(page, 'system=tokens&preset=trained-sort');
+  const caption = page.getByTestId('caption');
+  await expect(caption).toContainText("standard network's output");
+  expect(await page.evaluate(() => [window.__lab!.count, window.__lab!.labels])).toEqual([16, 16]);
+  /** (layer, mean cosine) at every frame up to the output, and the viewport there. */
+  const walk = async (frames: number) => {
+    const rows: number[][] = [];
+    for (let k = 0; k <= frames; k++) {
+      if (k > 0) await stepBy(page, 1);
+      const s = (await page.evaluate(() => window.__lab!.sampleNow()))!;
+      rows.push([s.scalars.layer!, s.scalars.meanCosine!]);
+    }
+    return { layers: rows.map((r) => r[0]!), cosines: rows.map((r) => r[1]!), shot: await page.getByTestId('viewport-canvas').screenshot() };
+  };
+  const standard = await walk(4);
+  expect(standard.layers).toEqual([0, 0.5, 1, 1.5, 2]); // attention, then FFN: two frames per layer
+  await page.screenshot({ path: 'docs/tokens-trained.png' }); // the README's picture of a trained network's tokens
+  // The trained network's plots draw: cosines over depth, and the step size per layer of both networks.
+  const plots = Object.fromEntries((await page.evaluate(() => window.__lab!.plots())).map((p) => [p.id, p.points]));
+  for (const id of ['cosine', 'energy', 'meanCosine', 'stepSize']) expect(plots[id], id).toBeGreaterThan(0);
+  expect(plots.convergence).toBeUndefined(); // the ODE study of random weights is not shown for a trained network
+
+  await page.locator('select[data-param=splitting]').selectOption('strang');
+  await expect(caption).toContainText("macaron network's output");
+  await waitForReset(page);
+  const macaron = await walk(6);
+  expect(macaron.layers.map((t) => Math.round(3 * t))).toEqual([0, 1, 2, 3, 4, 5, 6]); // ½FFN, attention, ½FFN: three frames per layer
+  expect(macaron.cosines[6]).not.toBe(standard.cosines[4]);
+  expect(macaron.shot.equals(standard.shot)).toBe(false);
+  // Playing from the start pauses at the output once.
+  await page.getByTestId('reset').click();
+  await waitForReset(page);
+  await page.evaluate(() => window.__lab!.play(true));
+  await expect(page.getByTestId('banner-info')).toContainText("Reached the macaron network's output");
+
+  // The ODE-solver view: both networks' layers, refined with their own weights, converge at order ≈ 1.
+  await page.locator('button[data-action=measure-convergence]').click();
+  const legend = page.getByTestId('legend-solverGap');
+  await expect(legend).toContainText('macaron layer 2', { timeout: 120_000 });
+  const slopes = [...(await legend.innerText()).matchAll(/(standard|macaron) layer \d \(slope (-?[\d.]+)\)/g)].map((m) => Number(m[2]));
+  expect(slopes).toHaveLength(4);
+  for (const s of slopes) expect(Math.abs(s - 1)).toBeLessThan(0.2); // the fit over h = 1 … 1/32 includes the pre-asymptotic n = 1, 2
+
+  // A sequence the network cannot read is refused in one line, and the run keeps its tokens.
+  const text = page.locator('input[data-param=text]');
+  await text.fill('kindofabigjamhoz');
+  await text.press('Enter');
+  await expect(page.getByTestId('param-error-text')).toHaveText("text has \"z\" at letter 16; the sort network's symbols are the letters a–p");
+  expect(await page.evaluate(() => window.__lab!.count)).toBe(16);
+});
+

@@ -130,7 +130,7 @@ function buildEverything(d: GPUDevice, pending: Promise<unknown>[]): void {
   bc.forward(v, h, { mask: tok, accumulate: true });
   bc.backward(h, v);
   // tokens: the system (view, observables), every scheme of the engine, the attention benchmark
-  new TokenSimulation(like, tokenParams({ ffn: 'on' }));
+  pending.push(TokenSimulation.create(like, tokenParams({ ffn: 'on' })));
   const p = tokenParams({ ffn: 'on', sphere: true });
   const model = buildModel(p);
   const engine = new TokenEngine(d, model, new TokenWeights(d, model), true, false, liveSettings(p));

@@ -49,11 +49,12 @@ describe('saved files of format version 1', () => {
     const text = file.trim();
     const saved = JSON.parse(text);
     // As the lab does it: the file is imported into a running system, whose params fill those the
-    // file predates (mips: the colour map, added later, a display setting).
+    // file predates (mips: the colour map, added later, a display setting; tokens: the trained
+    // network's task, read only with weights=trained).
     const sim = await def.create(ctx, { ...presetParams(def), ...saved.params });
     await sim.importState(saved);
     const added = Object.fromEntries(def.schema.specs.filter((s) => !(s.name in saved.params)).map((s) => [s.name, s.default]));
-    expect(Object.keys(added)).toEqual(def.id === 'mips' ? ['colormap'] : []);
+    expect(Object.keys(added)).toEqual(def.id === 'mips' ? ['colormap'] : ['trainedTask']);
     // Added since, too: the shape of each per-particle buffer ([N, 2] for mips, [n, d] for tokens).
     const columns = (name: string) => (def.id === 'mips' ? (name === 'msdOriginTime' ? 0 : 2) : saved.params.d);
     const buffers = Object.fromEntries(
@@ -62,7 +63,10 @@ describe('saved files of format version 1', () => {
         return [name, k ? { type: b.type, length: b.length, shape: [b.length / k, k], base64: b.base64 } : b];
       }),
     );
-    expect(JSON.stringify(await sim.exportState())).toBe(JSON.stringify({ ...saved, params: { ...saved.params, ...added }, buffers }));
+    // Exported params follow the schema's order (a param added since sits where the schema has it).
+    const filled: Record<string, unknown> = { ...saved.params, ...added };
+    const params = Object.fromEntries(def.schema.specs.map((spec) => [spec.name, filled[spec.name]]));
+    expect(JSON.stringify(await sim.exportState())).toBe(JSON.stringify({ ...saved, params, buffers }));
     sim.dispose();
   });
 });

@@ -102,7 +102,7 @@ describe('observables', () => {
     state.buffers.x = { type: 'f32', length: 12, base64: btoa(String.fromCharCode(...new Uint8Array(x.buffer))) };
     await expect(sim.importState(state)).rejects.toThrow('state buffer "x" must hold finite numbers; got NaN at index 0');
     // A run that blows up: NaN written into the live state on the GPU.
-    const engine = (sim as unknown as { parts: { engine: { x: GPUBuffer } } }).parts.engine;
+    const engine = (sim as unknown as { parts: { x: GPUBuffer } }).parts;
     ctx.device.queue.writeBuffer(engine.x, 0, x);
     expect((await sim.sample()).problem).toMatch(/not finite/);
     sim.dispose();

@@ -47,6 +47,25 @@ export const about: SystemAbout = {
           <munder><mo>∑</mo><mrow><mi>i</mi><mo>,</mo><mi>j</mi></mrow></munder><msup><mi>e</mi><mrow><mi>β</mi><mo>⟨</mo><msub><mi>x</mi><mi>i</mi></msub><mo>,</mo><msub><mi>x</mi><mi>j</mi></msub><mo>⟩</mo></mrow></msup></math>
         <p>Two tokens are in one cluster when ⟨x<sub>i</sub>, x<sub>j</sub>⟩ &gt; 0.999, the threshold of the paper's phase diagrams.</p>`,
     },
+    {
+      id: 'trained',
+      title: 'Trained networks as particles',
+      html: `<p><code>weights = trained</code> loads a network trained in the lab (<code>lab train tokens</code>): a pre-LN Transformer
+        of width 64 with 4 heads and 2 layers, standard or Macaron at equal weight matrices, that sorts 16 letters a–p or predicts
+        the next character of the KJV Genesis and Exodus. <code>text</code> is its input; <code>splitting</code> picks the network
+        (Lie–Trotter: standard, Strang: Macaron). Each frame is the residual stream after one sub-layer, so a standard layer takes two
+        frames and a Macaron layer three; the view is the PCA of all frames, fixed, so trails follow the tokens through depth.
+        Past the last layer the tokens stay at the network's output.</p>
+        <p>A trained sub-layer adds F<sub>s</sub>(x) = branch(LN x) to the stream: it is one Euler step of size 1 of the sub-flow
+        dx/dt = F<sub>s</sub>(x), and a layer one splitting step of the flow dx/dt = Σ<sub>s</sub> F<sub>s</sub>(x).
+        "Measure convergence" refines each layer's step with the same weights (n sub-steps of 1/n, the same splitting) and
+        compares it with that flow, solved by RK4 with 64 steps:</p>
+        <math display="block"><mtext>gap</mtext><mo>(</mo><mi>n</mi><mo>)</mo><mo>=</mo><mfrac><mrow><mo>‖</mo><msub><mi>X</mi><mi>n</mi></msub><mo>−</mo><msub><mi>X</mi><mtext>flow</mtext></msub><mo>‖</mo></mrow>
+          <mrow><mo>‖</mo><msub><mi>X</mi><mtext>flow</mtext></msub><mo>−</mo><msub><mi>X</mi><mi>l</mi></msub><mo>‖</mo></mrow></mfrac></math>
+        <p>gap(1) is the network's own layer: near 0 means the layer is a good ODE step, near 1 that it moves as far from the flow
+        as the flow moves. The step-size plot shows ‖X<sub>l+1</sub> − X<sub>l</sub>‖ / ‖X<sub>l</sub>‖ per layer for both networks.
+        E<sub>β</sub> is taken on the unit-normalised tokens (β cos<sub>ij</sub>), since the residual stream is off the sphere.</p>`,
+    },
   ],
   references: [
     { key: 'Lu 2019', text: 'Y. Lu, Z. Li, D. He, Z. Sun, B. Dong, T. Qin, L. Wang, T.-Y. Liu, “Understanding and Improving Transformer From a Multi-Particle Dynamic System Point of View” (Macaron Net), 2019.' },

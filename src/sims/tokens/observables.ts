@@ -39,7 +39,7 @@ export class TokenObservables {
   private readonly counters: GPUBuffer;
   private readonly totals: GPUBuffer;
   private readonly labels: GPUBuffer;
-  private readonly pairUniform: UniformStruct<{ n: 'u32'; d: 'u32'; words: 'u32'; beta: 'f32' }>;
+  private readonly pairUniform: UniformStruct<{ n: 'u32'; d: 'u32'; words: 'u32'; beta: 'f32'; unit: 'u32' }>;
   private readonly reduceUniform: UniformStruct<{ n: 'u32' }>;
   private readonly labelUniform: UniformStruct<{ n: 'u32'; words: 'u32' }>;
   private readonly pairStats: Kernel;
@@ -55,6 +55,8 @@ export class TokenObservables {
     other: GPUBuffer | null,
     private readonly n: number,
     private readonly d: number,
+    /** E_β of the unit-normalised tokens (a trained network's residual stream is off the sphere). */
+    unitEnergy = false,
   ) {
     const words = Math.ceil(n / 32);
     this.partial = storageBuffer(device, 'token partial sums', n * 32); // two vec4f per token
@@ -62,10 +64,10 @@ export class TokenObservables {
     this.counters = storageBuffer(device, 'token counters', (COSINE_BINS + 4) * 4);
     this.totals = storageBuffer(device, 'token totals', 8 * 4);
     this.labels = storageBuffer(device, 'token cluster labels', n * 4);
-    this.pairUniform = new UniformStruct(device, 'pair stats params', { n: 'u32', d: 'u32', words: 'u32', beta: 'f32' });
+    this.pairUniform = new UniformStruct(device, 'pair stats params', { n: 'u32', d: 'u32', words: 'u32', beta: 'f32', unit: 'u32' });
     this.reduceUniform = new UniformStruct(device, 'reduce params', { n: 'u32' });
     this.labelUniform = new UniformStruct(device, 'label params', { n: 'u32', words: 'u32' });
-    this.pairUniform.set({ n, d, words, beta: 1 }).upload();
+    this.pairUniform.set({ n, d, words, beta: 1, unit: unitEnergy ? 1 : 0 }).upload();
     this.reduceUniform.set({ n }).upload();
     this.labelUniform.set({ n, words }).upload();
     const code = wgsl(threads, observablesCode);

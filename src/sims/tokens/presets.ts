@@ -27,4 +27,14 @@ export const presets: readonly Preset[] = [
     description: 'The smooth test problem for the convergence study: random weights (scale 16), GELU FFN with shared Macaron halves, LayerNorm (tokens on the sphere, so a run past T stays bounded), T = 0.6, dt = 0.15 … 0.01875. Orders ≈ 1, 1, 1, 2.',
     values: { seed: 1, n: 8, d: 8, heads: 2, beta: 1, T: 0.6, dt: 0.15, init: 'gaussian', weights: 'random', weightScale: 16, sphere: true, ffn: 'on', ffnWidth: 16, act: 'gelu', ffnPair: 'shared', splitting: 'strang', substep: 'rk4', trailLength: 20 },
   },
+  {
+    name: 'trained-sort',
+    description: 'A trained network that sorts 16 letters a–p (d = 64, 4 heads, 2 layers, shipped weights): type a sequence in text; each frame is the residual stream after one sub-layer, PCA over all frames. splitting switches between the standard and the Macaron network. Both networks sort the preset’s letters (at least 15 of 16 positions right; the caption shows the answer). The tokens do not cluster: no two merge (cos > 0.999) and the mean cosine stays below 0.3 at every frame.',
+    values: { seed: 1, weights: 'trained', trainedTask: 'sort', text: 'kindofabigjamhop', splitting: 'lie', compare: 'off', projection: 'pca', beta: 1, trailLength: 12 },
+  },
+  {
+    name: 'trained-charlm',
+    description: 'A trained character language model of the KJV Genesis and Exodus (d = 64, 4 heads, 2 layers, causal, shipped weights): type up to 32 characters in text; each frame is the residual stream after one sub-layer. Both networks guess at least a quarter of the next characters of the preset’s sentence (the caption shows them); no two tokens merge and the mean cosine stays below 0.3 at every frame.',
+    values: { seed: 1, weights: 'trained', trainedTask: 'charlm', text: 'And God said, Let there be light', splitting: 'lie', compare: 'off', projection: 'pca', beta: 1, trailLength: 12 },
+  },
 ];

@@ -1,17 +1,40 @@
 // The tokens system's headless verbs beyond `run`: `lab convergence tokens` and `lab bench tokens`.
 import { ParamError, withValues, type Params } from '../params';
-import type { SimTool } from '../tools';
+import type { SimTool, ToolResult } from '../tools';
 import { benchTokens } from './bench';
 import { measureConvergence } from './convergence';
-import { schema } from './params';
+import { schema, type TokenParams } from './params';
+import { shippedPair } from './trained/frames';
+import { parseTrainedInput } from './trained/input';
+import { layerStepSizes, solverGapCurves, solverGapOfPair } from './trained/measures';
+
+/** A trained network's layers as ODE steps: both networks' solver gaps and step sizes (--preset trained-sort|trained-charlm). */
+async function trainedConvergence(p: TokenParams, advance?: (done: number, total: number, unit: string) => void): Promise<ToolResult> {
+  const input = parseTrainedInput(p.trainedTask, p.text);
+  if (typeof input === 'string') throw new Error(input); // the schema refused it already
+  const nets = await shippedPair(p.trainedTask);
+  const rows = await solverGapOfPair(nets, input, (done, total) => advance?.(done, total, 'layers'));
+  const curves = solverGapCurves(rows);
+  const stepSizes = Object.fromEntries(Object.values(nets).map((net) => [net.cfg.arch, layerStepSizes(net, input)]));
+  const text = [`${p.trainedTask} networks on ${JSON.stringify(p.text)}: each layer's splitting, refined with its own weights, against the RK4 flow of its sub-flows`];
+  text.push('network layer   step |Δx|/|x|   gap n=1 (the network)   gap n=32   fitted order');
+  for (const c of curves) {
+    const [arch, , l] = c.label.split(' ');
+    const step = stepSizes[arch!]![Number(l) - 1]!;
+    text.push(`${c.label.padEnd(17)} ${step.toExponential(3).padEnd(15)} ${c.y[0]!.toExponential(3).padEnd(23)} ${c.y.at(-1)!.toExponential(3).padEnd(10)} ${c.slope!.toFixed(2)}`);
+  }
+  return { report: { system: 'tokens', task: p.trainedTask, text: p.text, rows, orders: Object.fromEntries(curves.map((c) => [c.label, c.slope])), stepSizes }, text };
+}
 
 export const convergenceTool: SimTool = {
   verb: 'convergence',
-  summary: 'error vs step size for lie/strang × euler/rk4, with fitted orders (preset convergence)',
+  summary: 'error vs step size for lie/strang × euler/rk4, with fitted orders (preset convergence); a trained network\'s layers against their ODE flow (preset trained-sort, trained-charlm)',
   options: [],
   preset: 'convergence',
   quick: { set: { n: '4', d: '4' } },
   async run({ ctx, advance }, { params }) {
+    const p = schema.typed(params);
+    if (p.weights === 'trained') return trainedConvergence(p, advance);
     const result = await measureConvergence(ctx, params, { progress: (done, total) => advance?.(done, total, 'layer steps') });
     const text = ['scheme         dt          error'];
     for (const r of result.rows) text.push(`${r.scheme.padEnd(14)} ${r.dt.toExponential(3)}  ${r.error.toExponential(3)}`);

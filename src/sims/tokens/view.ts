@@ -43,6 +43,8 @@ export class TokenView {
     private readonly trailLength: number,
     private projection: Projection,
     private readonly seed: number,
+    /** PCA over these rows instead of the current tokens (a trained network: all its frames, fitted once). */
+    private readonly pcaOver?: { buffer: GPUBuffer; rows: number },
   ) {
     this.count = n * sets.length;
     this.positions = storageBuffer(device, 'token positions', this.count * 16, GPUBufferUsage.VERTEX);
@@ -58,15 +60,16 @@ export class TokenView {
     this.uniforms = sets.map((_, k) => new UniformStruct(device, `view params ${k}`, { n: 'u32', d: 'u32', offset: 'u32' }).set({ n, d, offset: k * n }));
     this.uniforms.forEach((u) => u.upload());
     this.write = sets.map((s, k) => kernel(device, VIEW, 'positions3d', { 0: this.uniforms[k]!.buffer, 1: s.x, 2: this.basis, 3: this.positions }));
-    this.covUniform = new UniformStruct(device, 'covariance params', { n: 'u32', d: 'u32' }).set({ n, d });
+    this.covUniform = new UniformStruct(device, 'covariance params', { n: 'u32', d: 'u32' }).set({ n: pcaOver?.rows ?? n, d });
     this.covUniform.upload();
-    this.covarianceKernel = kernel(device, VIEW, 'covarianceMatrix', { 0: this.covUniform.buffer, 1: sets[0]!.x, 2: this.covariance });
+    this.covarianceKernel = kernel(device, VIEW, 'covarianceMatrix', { 0: this.covUniform.buffer, 1: pcaOver?.buffer ?? sets[0]!.x, 2: this.covariance });
     this.readback = new Readback(device, 'covariance readback');
   }
 
   get caption(): string {
     if (this.d === 2) return 'tokens in the plane (d = 2)';
     if (this.d === 3) return 'tokens in R³ (d = 3)';
+    if (this.projection === 'pca' && this.pcaOver) return `PCA projection R^${this.d} → 3-D (top three principal axes of all frames, fixed)`;
     return this.projection === 'pca'
       ? `PCA projection R^${this.d} → 3-D (top three principal axes, refreshed at each sample)`
       : `fixed random orthonormal projection R^${this.d} → 3-D (seeded)`;
@@ -118,6 +121,24 @@ export class TokenView {
     if (!next) return;
     this.basisRows = next;
     this.device.queue.writeBuffer(this.basis, 0, new Float32Array(next));
+  }
+
+  /** The box the rows of every x (count × d each) fill through the current basis: what the view must frame. */
+  projectedBox(xs: readonly ArrayLike<number>[], count: number): { min: [number, number, number]; max: [number, number, number] } {
+    const { d } = this;
+    const min: [number, number, number] = [Infinity, Infinity, Infinity];
+    const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+    for (const x of xs) {
+      for (let i = 0; i < count; i++) {
+        for (let r = 0; r < 3; r++) {
+          let p = 0;
+          if (r * d < this.basisRows.length) for (let c = 0; c < d; c++) p += this.basisRows[r * d + c]! * x[i * d + c]!;
+          min[r] = Math.min(min[r]!, p);
+          max[r] = Math.max(max[r]!, p);
+        }
+      }
+    }
+    return { min, max };
   }
 
   private initialBasis(): Float64Array {

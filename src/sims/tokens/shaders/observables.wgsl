@@ -18,7 +18,8 @@ const CHANGED: u32 = BINS + 1u;
 const CLUSTERS: u32 = BINS + 2u;
 const CLOSE_PAIRS: u32 = BINS + 3u; // pairs i<j with cos > THRESHOLD (the (t, β) phase-diagram order parameter)
 
-struct PairParams { n: u32, d: u32, words: u32, beta: f32 }
+// unit != 0: E_β of the unit-normalised tokens (logits β cos_ij), for a residual stream off the sphere.
+struct PairParams { n: u32, d: u32, words: u32, beta: f32, unit: u32 }
 
 @group(0) @binding(0) var<uniform> pairParams: PairParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -63,7 +64,8 @@ fn pairStats(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) 
       let j = w * 32u + b;
       if (j >= n) { break; }
       let dot = dotTokens(i, j, d);
-      let logit = pairParams.beta * dot;
+      let cosine = dot / max(normI * sqrt(dotTokens(j, j, d)), 1e-30);
+      let logit = pairParams.beta * select(dot, cosine, pairParams.unit != 0u);
       if (logit > maxLogit) {
         sumExp = sumExp * exp(maxLogit - logit) + 1.0;
         maxLogit = logit;
@@ -71,7 +73,6 @@ fn pairStats(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) 
         sumExp += exp(logit - maxLogit);
       }
       if (j == i) { continue; }
-      let cosine = dot / max(normI * sqrt(dotTokens(j, j, d)), 1e-30);
       sumCos += cosine;
       if (cosine > THRESHOLD) { bits |= 1u << b; }
       if (j > i) {

@@ -130,3 +130,36 @@ test('trained-sort: a frame per sub-layer up to the network’s output; switchin
   expect(await page.evaluate(() => window.__lab!.count)).toBe(16);
 });
 
+test('Networks panel: Train trains standard and Macaron for every seed side by side, the held-out curves grow live with seed bands, and saved weights load into the view', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openLab(page, 'system=tokens&preset=trained-sort');
+  await page.getByTestId('net-settings').locator('summary').click();
+  // A small network, so SwiftShader trains 2 seeds × 2 architectures in seconds.
+  for (const [key, value] of [['width', '16'], ['heads', '2'], ['layers', '1'], ['batch', '16'], ['validation', '32'], ['seeds', '2']] as const) {
+    const field = page.getByTestId(`net-setting-${key}`);
+    await field.fill(value);
+    await field.blur();
+  }
+  await expect(page.getByTestId('net-settings-error')).toHaveCount(0);
+  await page.getByTestId('net-total').fill('20');
+  const train = page.getByTestId('net-train');
+  await train.click();
+  // Live: the curves have a point for the start and one after each chunk of 10 steps while training goes on.
+  const rounds = () => page.getByTestId('net-comparison').getAttribute('data-count').then(Number);
+  await expect.poll(rounds, { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+  await expect(train).toHaveText(/Train/, { timeout: 120_000 });
+  expect(await rounds()).toBe(2);
+  const legend = page.getByTestId('legend-net-learning');
+  await expect(legend).toContainText('standard (2 seeds)');
+  await expect(legend).toContainText('macaron (2 seeds)');
+  const plot = page.locator('lab-model-panel svg[data-plot="net-learning"]');
+  await expect.poll(() => plot.getAttribute('data-points').then(Number)).toBe(2 * 3); // two curves, steps 0, 10, 20
+  await expect(plot.locator('path.band')).toHaveCount(2);
+  await expect(page.getByTestId('net-difference')).toHaveText(/^[+-]\d\.\d{3} ± \d\.\d{3} nats$/);
+
+  // Save weights: the standard network of the first seed; loaded back, the view shows it in place of the shipped one.
+  const saved = await download(page, () => page.getByTestId('net-save').click());
+  await page.getByTestId('net-file').setInputFiles({ name: 'mine.safetensors', mimeType: 'application/octet-stream', buffer: saved.data });
+  await expect(page.getByTestId('caption')).toContainText("standard network (mine.safetensors)'s output", { timeout: 60_000 });
+  expect(await page.evaluate(() => window.__lab!.count)).toBe(16);
+});

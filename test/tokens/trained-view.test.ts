@@ -3,7 +3,11 @@
 // the float64 reference forward; the ODE-solver measure converges as first-order splitting theory
 // says; the system steps through the frames, switches network with the splitting, and refuses bad
 // input with one line.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labProcess } from '../lab-process';
+import { ArchitectureComparison } from '../../src/sims/tokens/trained/compare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/context';
 import { createNodeContext } from '../../src/gpu/node';
@@ -221,6 +225,53 @@ describe('the tokens system with weights=trained', () => {
     expect(sim.stepCount).toBe(2);
     sim.dispose();
   }, 60_000);
+});
+
+describe('networks of one’s own', () => {
+  it('the comparison’s learning curves are the seeds’ held-out losses, mean ± sample std, for both architectures', async () => {
+    const base = { task: 'sort', arch: 'standard', vocab: 6, context: 6, width: 16, heads: 2, layers: 1, batch: 8, lr: 3e-3, seed: 5, stepsPerChunk: 2, validation: 8 } as const;
+    const c = await ArchitectureComparison.create(ctx.device, base, [5, 6, 7]);
+    await c.trainChunk();
+    await c.trainChunk();
+    const curves = c.learningCurves();
+    expect(curves.map((k) => k.label)).toEqual(['standard (3 seeds)', 'macaron (3 seeds)']);
+    for (const curve of curves) {
+      const arch = curve.label.split(' ')[0];
+      expect(curve.x).toEqual([0, 2, 4]);
+      curve.x.forEach((_, i) => {
+        const losses = c.runs.filter((r) => r.arch === arch).map((r) => r.evals[i]!.loss);
+        const m = (losses[0]! + losses[1]! + losses[2]!) / 3;
+        const sd = Math.sqrt(losses.reduce((a, l) => a + (l - m) ** 2, 0) / 2);
+        expect(curve.y[i]).toBeCloseTo(m, 12);
+        expect(curve.band!.hi[i]! - curve.band!.lo[i]!).toBeCloseTo(2 * sd, 12);
+      });
+    }
+    c.destroy();
+  }, 120_000);
+
+  it('lab run tokens --weights shows a file’s network in the trained view; a file that cannot read the input is refused in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokens-weights-'));
+    try {
+      const small = ['--set', 'net.width=16', '--set', 'net.heads=2', '--set', 'net.layers=1', '--set', 'net.batch=8', '--set', 'net.validation=8'];
+      const sortFile = join(dir, 'sort.safetensors');
+      expect(labProcess(['train', 'tokens', ...small, '--steps', '2', '--out', sortFile]).code).toBe(0);
+      const run = labProcess(['run', 'tokens', '--preset', 'trained-sort', '--weights', sortFile, '--steps', '3', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout);
+      expect(report.layer).toBe(1); // a 1-layer network: its output after 2 frames, then held there
+      expect(report.step).toBe(3);
+      const lmFile = join(dir, 'lm.safetensors');
+      expect(labProcess(['train', 'tokens', ...small, '--set', 'net.task=charlm', '--set', 'net.context=32', '--steps', '1', '--out', lmFile]).code).toBe(0);
+      const refused = labProcess(['run', 'tokens', '--preset', 'trained-sort', '--weights', lmFile, '--steps', '1']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.trim()).toBe(`error: --weights "${lmFile}": weights file: the file holds a charlm network; the view runs the sort network (set trainedTask=charlm)`);
+      const ode = labProcess(['run', 'tokens', '--preset', 'sa-sphere', '--weights', sortFile, '--steps', '1']);
+      expect(ode.code).toBe(2);
+      expect(ode.stderr).toContain('only with weights=trained');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
 
 async function readBuffer(buffer: GPUBuffer, floats: number): Promise<ArrayBuffer> {

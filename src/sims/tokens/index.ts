@@ -9,6 +9,7 @@ import { TokenSimulation } from './simulation';
 import { benchTool, convergenceTool } from './tools';
 import { compareTool, trainNetTool } from './trained/tools';
 import { about } from './about';
+import { networksModel } from './trained/model';
 
 const metrics: readonly MetricInfo[] = [
   { name: 'meanCosine', label: 'mean cosine', unit: '', description: 'Mean of cos(x_i, x_j) over pairs i ≠ j; 1 when all tokens point the same way.' },
@@ -61,4 +62,5 @@ export const tokensSystem: SimDefinition = {
     return TokenSimulation.create(ctx, params);
   },
   tools: [convergenceTool, benchTool, trainNetTool, compareTool],
+  model: networksModel,
 };

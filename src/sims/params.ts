@@ -33,6 +33,8 @@ export interface EnumParam {
   optionLabels?: Record<string, string>;
   default: string;
   rebuild?: boolean;
+  /** Added after files were written without it (a date): a reader fills it from the preset, as the lab fills a state file's. */
+  added?: string;
 }
 
 /** The colour map of ordered values, one spec for every system that colours by a value (gpu/colormap.ts). */

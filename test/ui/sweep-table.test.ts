@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { presetParams } from '../../src/sims/config';
 import type { Params } from '../../src/sims/params';
 import { getSystem } from '../../src/sims/registry';
+import { tokensSystem } from '../../src/sims/tokens';
 import '../../src/sims/index';
 import { axisGroups, axisValues, heatmap, metricsFor, readSweepTable } from '../../src/ui/sweep/sweep-table';
 
@@ -42,6 +43,10 @@ describe('sweep table', () => {
     expect(() => readSweepTable([{ x: 1 }], 'b.parquet')).toThrow(/b.parquet: no "system" column/);
     expect(() => readSweepTable([{ system: 'nope' }], 'c.parquet')).toThrow(/c.parquet: unknown system/);
     expect(() => readSweepTable([{ system: 'mips', phi: 0.1 }], 'd.parquet')).toThrow(/d.parquet: no column for mips params model, force/);
+    // A param added after the sweep was written (tokens' trainedTask) takes the preset's value.
+    const tokens = Object.fromEntries(tokensSystem.schema.specs.filter((p) => p.name !== 'trainedTask').map((p) => [p.name, p.default]));
+    const older = readSweepTable([{ system: 'tokens', preset: 'sa-sphere', index: 0, ...tokens, beta: 4 }], 'f.parquet');
+    expect(older.params(older.rows[0]!)).toMatchObject({ beta: 4, trainedTask: 'sort' });
     const bad = { ...row(0.1, 2, 1, 1), phi: 3 };
     expect(() => readSweepTable([bad], 'e').params(readSweepTable([bad], 'e').rows[0]!)).toThrow(/phi must be a number in \(0, 1\)/);
   });

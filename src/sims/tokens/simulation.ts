@@ -184,11 +184,6 @@ export class TokenSimulation implements Simulation {
     return this.convergence;
   }
 
-  /** Latest ODE-solver gap of a trained network's layers, if one was measured. */
-  get solverGapResult(): SolverGapRow[] | null {
-    return this.gaps;
-  }
-
   private async measureSolverGap(s: TrainedSource, progress?: (done: number, total: number) => void): Promise<void> {
     this.gaps = await solverGapOfPair(s.nets, s.frames.input, progress);
   }
@@ -329,12 +324,6 @@ export class TokenSimulation implements Simulation {
       this.userNetwork = before;
       throw e;
     }
-  }
-
-  /** The network a weights file would replace, and whether it would be shown now. */
-  get shownNetwork(): NetworkOnCpu | undefined {
-    const s = this.parts.source;
-    return s.kind === 'trained' ? s.frames.net : undefined;
   }
 
   /** Adds a comparison's learning curves to every sample (undefined: no more). */

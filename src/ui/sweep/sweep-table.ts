@@ -55,7 +55,8 @@ export function readSweepTable(raw: Record<string, unknown>[], file: string, raw
   const preset = typeof rows[0]!.preset === 'string' && def.presets.some((p) => p.name === rows[0]!.preset) ? (rows[0]!.preset as string) : def.defaultPreset;
   const columns = new Set(Object.keys(rows[0]!));
   const paramColumns = new Map(def.schema.specs.flatMap((s) => (columnOf(columns, s.name) ? [[s.name, columnOf(columns, s.name)!] as const] : [])));
-  const missing = def.schema.specs.filter((s) => !paramColumns.has(s.name)).map((s) => s.name);
+  // A param added after the sweep was written takes the preset's value (params() fills it).
+  const missing = def.schema.specs.filter((s) => !paramColumns.has(s.name) && !(s.kind === 'enum' && s.added)).map((s) => s.name);
   if (missing.length > 0) throw new ParamError('file', `${file}: no column for ${def.id} params ${missing.join(', ')}`);
   const derived = (def.schema.derived ?? []).map((d) => d.name).filter((n) => columns.has(n));
   const varies = (c: string) => new Set(rows.map((r) => r[c])).size > 1;

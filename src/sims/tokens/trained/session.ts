@@ -90,7 +90,7 @@ export class NetworksSession extends TrainingSession<ArchitectureComparison, Par
   override async load(bytes: Uint8Array, source: string): Promise<void> {
     await super.load(bytes, source);
     const net = { ...networkOnCpu(bytes), source };
-    const misfit = this.sim.params.weights === 'trained' ? networkFitsInput(net.settings, this.sim.params.trainedTask as 'sort' | 'charlm') : 'the view shows a network only with weights=trained';
+    const misfit = this.sim.params.weights === 'trained' ? networkFitsInput(net.settings, this.sim.params.trainedTask) : 'the view shows a network only with weights=trained';
     if (misfit === null) await this.sim.useNetwork(net);
     else this.lab.say('info', `${source} trains on in the Networks panel; the view keeps its network: ${misfit}.`);
   }
